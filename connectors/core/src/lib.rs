@@ -1,0 +1,17 @@
+//! Shared vocabulary of orderbridge: the connector traits ([`Marketplace`], [`Webshop`]), the
+//! domain types they speak ([`domain`]), carrier detection from track & trace codes
+//! ([`carrier`]) and the one error type every connector returns ([`ConnectorError`]).
+//!
+//! Connector crates (`orderbridge-bol`, `orderbridge-woocommerce`, ...) depend on this crate and
+//! translate between their vendor's wire format and these types; the daemon only ever sees these
+//! types. Nothing here performs I/O.
+
+pub mod carrier;
+pub mod domain;
+mod error;
+pub mod marketplace;
+pub mod webshop;
+
+pub use error::{ConnectorError, ConnectorResult};
+pub use marketplace::Marketplace;
+pub use webshop::Webshop;
