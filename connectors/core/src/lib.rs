@@ -10,8 +10,12 @@ pub mod carrier;
 pub mod domain;
 mod error;
 pub mod marketplace;
+pub mod retry;
+pub mod secret;
 pub mod webshop;
 
 pub use error::{ConnectorError, ConnectorResult};
 pub use marketplace::Marketplace;
+pub use retry::RetryPolicy;
+pub use secret::{Secret, SecretSource};
 pub use webshop::Webshop;
