@@ -1,1 +1,29 @@
-//! placeholder
+//! bol.com Retailer API v10 connector of orderbridge: [`BolClient`] implements the core
+//! [`orderbridge_core::Marketplace`] trait (open orders, order details, shipments,
+//! cancellations, process statuses, offers and stock) and [`sim::BolSim`] is a stateful
+//! simulator of the same API on loopback for the demo and for tests.
+//!
+//! Layout: [`config`] (the connection file section), `client` (HTTP plumbing: token, retries,
+//! error mapping), [`wire`] (bol's JSON as its spec names it), `mapping` (wire ↔ domain),
+//! [`transporter`] (carriers ↔ bol transporter codes), `marketplace` (the trait
+//! implementation) and [`sim`]. bol's types never leave this crate's public API except through
+//! the simulator, which speaks them on purpose.
+
+mod auth;
+mod client;
+pub mod config;
+mod mapping;
+mod marketplace;
+mod offer_export;
+mod offers;
+mod response;
+pub mod sim;
+pub mod transporter;
+pub mod wire;
+
+pub use client::BolClient;
+pub use config::BolConfig;
+pub use offer_export::OFFER_EXPORT_COLUMNS;
+
+/// How this connector names its vendor in errors.
+pub(crate) const VENDOR: &str = "bol";

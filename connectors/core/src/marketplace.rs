@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Carrier, Ean, MarketplaceOrder, MarketplaceOrderId, OfferId, OpenOrder, OrderLineId,
-    ProcessId, Quantity, Sku, TrackingCode,
+    Carrier, Ean, MarketplaceOrder, MarketplaceOrderId, OfferId, OpenOrder, OrderLineId, ProcessId,
+    Quantity, Sku, TrackingCode,
 };
 use crate::ConnectorResult;
 
@@ -53,7 +53,8 @@ pub enum CancelReason {
 pub struct Cancellation {
     /// The order.
     pub order_id: MarketplaceOrderId,
-    /// The lines to cancel (bol cancels whole lines).
+    /// The lines to cancel, whole. bol takes exactly one line per request; its connector
+    /// refuses more, so the daemon sends one cancellation per line.
     pub lines: Vec<OrderLineId>,
     /// Why.
     pub reason: CancelReason,
@@ -62,11 +63,11 @@ pub struct Cancellation {
 /// Which kind of write started a process; used to look processes up after a crash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ProcessKind {
-    /// A shipment (bol `CONFIRM_SHIPMENT`).
+    /// A shipment (bol `CREATE_SHIPMENT`).
     Shipment,
     /// A cancellation (bol `CANCEL_ORDER`).
     Cancellation,
-    /// A stock update (bol `UPDATE_OFFER_STOCK`... as the vendor names it).
+    /// A stock update (bol `UPDATE_OFFER_STOCK`).
     StockUpdate,
 }
 

@@ -133,9 +133,13 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ob-secret-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("bol"), "abc\n").unwrap();
-        let by_file = SecretSource::File { file: dir.join("bol") };
+        let by_file = SecretSource::File {
+            file: dir.join("bol"),
+        };
         assert_eq!(by_file.resolve(None).unwrap().expose(), "abc");
-        let by_cred = SecretSource::Credential { credential: "bol".into() };
+        let by_cred = SecretSource::Credential {
+            credential: "bol".into(),
+        };
         assert_eq!(by_cred.resolve(Some(&dir)).unwrap().expose(), "abc");
         assert!(matches!(
             by_cred.resolve(None),

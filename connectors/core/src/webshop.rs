@@ -149,7 +149,8 @@ pub trait Webshop: Send + Sync {
     /// # Errors
     ///
     /// As usual.
-    fn cancel_order(&self, id: &WebshopOrderId) -> impl Future<Output = ConnectorResult<()>> + Send;
+    fn cancel_order(&self, id: &WebshopOrderId)
+        -> impl Future<Output = ConnectorResult<()>> + Send;
 
     /// Stock per SKU, for the SKUs asked (unknown SKUs are left out of the answer).
     ///

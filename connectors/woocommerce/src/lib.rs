@@ -1,1 +1,55 @@
-//! placeholder
+//! WooCommerce connector of orderbridge: the [`Webshop`](orderbridge_core::Webshop) trait over
+//! the WooCommerce REST API v3 (`{site}/wp-json/wc/v3/`), plus a stateful loopback simulator
+//! ([`sim::WooSim`]) for tests and the demo mode.
+//!
+//! Map of the crate:
+//! - `config.rs` — [`WooConfig`], the connection file's `[webshop]` table;
+//! - `client.rs` — [`WooClient`] and its HTTP plumbing: Basic auth, retries, pagination;
+//! - `error_mapping.rs` — HTTP statuses, transport errors and bad JSON as `ConnectorError`;
+//! - `wire.rs` — WooCommerce's JSON as the API names it;
+//! - `mapping.rs` — wire ↔ domain (addresses NL/BE style, prices, dates, statuses);
+//! - `products.rs` — SKU/EAN → product resolution (cached) and stock levels;
+//! - `tracking.rs` — track & trace from the Shipment Tracking plugin;
+//! - `webshop.rs` — `impl Webshop for WooClient`;
+//! - `sim/` — the simulator.
+//!
+//! The connector writes our order code into order meta `_orderbridge_order_code` and finds
+//! orders again by it; it never keeps state besides a short-lived product cache.
+//!
+//! ```no_run
+//! use orderbridge_core::domain::{Sku, WebshopOrderId};
+//! use orderbridge_core::{SecretSource, Webshop};
+//! use orderbridge_woocommerce::sim::WooSim;
+//! use orderbridge_woocommerce::{WooClient, WooConfig};
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! // A simulated shop on loopback; a real one would be `https://shop.example.nl`.
+//! let sim = WooSim::start().await?;
+//! sim.add_product("MUG-1", Some("8712345678906"), "Mug", 1299, Some(10));
+//!
+//! let secret_source = SecretSource::Inline(WooSim::CONSUMER_SECRET.into());
+//! let config = WooConfig::new(sim.base_url().parse()?, WooSim::CONSUMER_KEY, secret_source);
+//! let shop = WooClient::new(&config, config.consumer_secret.resolve(None)?)?;
+//!
+//! let stock = shop.stock_levels(&[Sku::parse("MUG-1")?]).await?;
+//! assert_eq!(stock[0].quantity, Some(10));
+//! let missing = shop.order(&WebshopOrderId::parse("12345")?).await;
+//! assert!(missing.is_err());
+//! # Ok(())
+//! # }
+//! ```
+
+mod client;
+mod config;
+mod error_mapping;
+mod mapping;
+mod products;
+pub mod sim;
+mod tracking;
+mod webshop;
+mod wire;
+
+pub use client::WooClient;
+pub use config::{WooConfig, WooConfigError};
+pub use mapping::{MARKETPLACE_META, MARKETPLACE_ORDER_META, ORDER_CODE_META};
+pub use tracking::TRACKING_META_KEY;

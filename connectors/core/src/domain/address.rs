@@ -97,9 +97,7 @@ pub struct AddressFields {
 const MAX_FIELD_CHARS: usize = 200;
 
 fn clean(value: Option<String>) -> Option<String> {
-    value
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 impl Address {
@@ -291,6 +289,9 @@ mod tests {
             },
         )
         .unwrap_err();
-        assert_eq!(err.to_string(), "invalid shipping address: houseNumber is missing");
+        assert_eq!(
+            err.to_string(),
+            "invalid shipping address: houseNumber is missing"
+        );
     }
 }

@@ -154,7 +154,10 @@ mod tests {
         let code = OrderCode::derive("bol-shop", &id);
         assert_eq!(code, OrderCode::derive("bol-shop", &id));
         assert_ne!(code, OrderCode::derive("other", &id));
-        assert_eq!(OrderCode::parse(&code.as_str().to_lowercase()).unwrap(), code);
+        assert_eq!(
+            OrderCode::parse(&code.as_str().to_lowercase()).unwrap(),
+            code
+        );
         assert_eq!(code.as_str().len(), 12);
     }
 

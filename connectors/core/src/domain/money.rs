@@ -77,10 +77,16 @@ impl Money {
     /// When the amount is negative or absurdly large.
     pub fn from_cents(cents: i64, currency: Currency) -> Result<Self, DomainError> {
         if cents < 0 {
-            return Err(DomainError::new("amount", format!("{cents} cents is negative")));
+            return Err(DomainError::new(
+                "amount",
+                format!("{cents} cents is negative"),
+            ));
         }
         if cents > MAX_CENTS {
-            return Err(DomainError::new("amount", format!("{cents} cents is too large")));
+            return Err(DomainError::new(
+                "amount",
+                format!("{cents} cents is too large"),
+            ));
         }
         Ok(Self { cents, currency })
     }
@@ -195,8 +201,18 @@ mod tests {
     #[test]
     fn json_numbers_do_not_pick_up_float_noise() {
         // 0.1 + 0.2 style values: 19.99 * 100 is 1998.9999999999998 as f64.
-        assert_eq!(Money::from_json_number(19.99, Currency::EUR).unwrap().cents(), 1999);
-        assert_eq!(Money::from_json_number(0.29, Currency::EUR).unwrap().cents(), 29);
+        assert_eq!(
+            Money::from_json_number(19.99, Currency::EUR)
+                .unwrap()
+                .cents(),
+            1999
+        );
+        assert_eq!(
+            Money::from_json_number(0.29, Currency::EUR)
+                .unwrap()
+                .cents(),
+            29
+        );
         assert!(Money::from_json_number(f64::NAN, Currency::EUR).is_err());
         assert!(Money::from_json_number(1.005, Currency::EUR).is_err());
     }

@@ -4,9 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Address, Ean, MarketplaceOrderId, Money, OfferId, OrderLineId, Quantity, Sku,
-};
+use super::{Address, Ean, MarketplaceOrderId, Money, OfferId, OrderLineId, Quantity, Sku};
 
 /// One line of an order in the open-orders list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

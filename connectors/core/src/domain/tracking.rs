@@ -119,9 +119,7 @@ impl Carrier {
             .collect();
         Ok(match key.as_str() {
             "postnl" | "tnt" | "postnlnl" | "postnlbe" => Self::PostNl,
-            "dhlparcel" | "dhlforyou" | "dhlparcelnl" | "dhlecommerce" | "dhlnl" => {
-                Self::DhlParcel
-            }
+            "dhlparcel" | "dhlforyou" | "dhlparcelnl" | "dhlecommerce" | "dhlnl" => Self::DhlParcel,
             "dhlde" | "dhlpaket" | "dhlgermany" => Self::DhlDe,
             "dhl" | "dhlexpress" => Self::DhlExpress,
             "dpd" | "dpdnl" => Self::DpdNl,

@@ -1,0 +1,122 @@
+//! The `[marketplace]` section of a bol.com connection file: API credentials, where the API
+//! lives, how long a call may take and how the connector retries by itself.
+//!
+//! The daemon deserialises this, resolves [`BolConfig::client_secret`] and hands both to
+//! [`crate::BolClient::new`].
+
+use orderbridge_core::{RetryPolicy, SecretSource};
+use serde::Deserialize;
+use url::Url;
+
+/// Where bol.com's Retailer API answers.
+pub const DEFAULT_API_BASE_URL: &str = "https://api.bol.com";
+/// Where bol.com issues OAuth2 access tokens.
+pub const DEFAULT_TOKEN_URL: &str = "https://login.bol.com/token";
+/// Seconds one HTTP request may take before it counts as timed out.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+
+/// Settings of one bol.com seller account connection.
+///
+/// Unknown keys are rejected so a typo does not silently fall back to a default.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BolConfig {
+    /// The API client id, created in the bol.com seller dashboard under
+    /// Settings → API settings.
+    pub client_id: String,
+    /// The API client secret belonging to `client_id`: inline (`"..."`), from a file
+    /// (`{ file = "/etc/orderbridge/bol.secret" }`) or from a systemd credential
+    /// (`{ credential = "bol-secret" }`).
+    pub client_secret: SecretSource,
+    /// Base URL of the Retailer API; request paths (`/retailer/...`, `/shared/...`) are appended
+    /// to it. Default `https://api.bol.com`. Point it at the built-in simulator for the demo.
+    /// bol.com's own demo environment uses different path prefixes (`/retailer-demo/...`) and
+    /// cannot be reached by changing this URL.
+    #[serde(default = "default_api_base_url")]
+    pub api_base_url: Url,
+    /// The OAuth2 token endpoint. Default `https://login.bol.com/token`.
+    #[serde(default = "default_token_url")]
+    pub token_url: Url,
+    /// Seconds one HTTP request may take, connection included, before it is abandoned and
+    /// reported as a temporary failure. Default 30.
+    #[serde(default = "default_timeout_secs")]
+    pub timeout_secs: u64,
+    /// How the connector retries by itself: reads on temporary failures, writes only when the
+    /// request provably had no effect (refused with 429, or never sent).
+    #[serde(default)]
+    pub retry: RetryPolicy,
+    /// Also import orders fulfilled by bol.com (FBB). Default `false`: only orders the merchant
+    /// ships itself (FBR).
+    #[serde(default)]
+    pub include_fbb: bool,
+}
+
+fn parse_default_url(raw: &'static str) -> Url {
+    // Only called with the constant defaults above, which are valid absolute URLs (the unit
+    // test `defaults_apply_when_only_credentials_are_given` parses both).
+    #[allow(clippy::expect_used)]
+    Url::parse(raw).expect("default URL constants are valid")
+}
+
+fn default_api_base_url() -> Url {
+    parse_default_url(DEFAULT_API_BASE_URL)
+}
+
+fn default_token_url() -> Url {
+    parse_default_url(DEFAULT_TOKEN_URL)
+}
+
+fn default_timeout_secs() -> u64 {
+    DEFAULT_TIMEOUT_SECS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_json(value: serde_json::Value) -> Result<BolConfig, serde_json::Error> {
+        serde_json::from_value(value)
+    }
+
+    #[test]
+    fn defaults_apply_when_only_credentials_are_given() {
+        let config = from_json(serde_json::json!({
+            "client_id": "abc",
+            "client_secret": { "file": "/etc/orderbridge/bol.secret" }
+        }))
+        .unwrap();
+        assert_eq!(config.api_base_url.as_str(), "https://api.bol.com/");
+        assert_eq!(config.token_url.as_str(), "https://login.bol.com/token");
+        assert_eq!(config.timeout_secs, 30);
+        assert_eq!(config.retry, RetryPolicy::default());
+        assert!(!config.include_fbb);
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let err = from_json(serde_json::json!({
+            "client_id": "abc",
+            "client_secret": "s",
+            "include_fbr": true
+        }))
+        .unwrap_err();
+        assert!(err.to_string().contains("include_fbr"), "{err}");
+    }
+
+    #[test]
+    fn explicit_values_override_defaults() {
+        let config = from_json(serde_json::json!({
+            "client_id": "abc",
+            "client_secret": "s",
+            "api_base_url": "http://127.0.0.1:9000",
+            "timeout_secs": 5,
+            "include_fbb": true,
+            "retry": { "max_attempts": 1 }
+        }))
+        .unwrap();
+        assert_eq!(config.api_base_url.as_str(), "http://127.0.0.1:9000/");
+        assert_eq!(config.timeout_secs, 5);
+        assert!(config.include_fbb);
+        assert_eq!(config.retry.max_attempts, 1);
+    }
+}

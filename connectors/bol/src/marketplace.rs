@@ -1,0 +1,222 @@
+//! [`Marketplace`] for [`BolClient`]: each trait method as the Retailer API v10 calls it.
+//! Lists follow bol's pages of 50 until a short page; writes answer with the process bol
+//! started.
+
+use std::collections::HashSet;
+
+use orderbridge_core::domain::{
+    MarketplaceOrder, MarketplaceOrderId, OfferId, OpenOrder, ProcessId,
+};
+use orderbridge_core::marketplace::{Cancellation, Offer, Process, ProcessKind, Shipment};
+use orderbridge_core::{ConnectorError, ConnectorResult, Marketplace};
+use reqwest::Method;
+
+use crate::client::{ApiCall, CallKind};
+use crate::mapping;
+use crate::wire::{
+    self, BulkProcessStatusRequest, Order, ProcessStatus, ProcessStatusId, ProcessStatusResponse,
+    ReducedOrders, UpdateOfferStockRequest,
+};
+use crate::{BolClient, VENDOR};
+
+/// More pages than any list should have; stops a server that ignores `page` from looping.
+const MAX_PAGES: u32 = 1000;
+
+fn too_many_pages(location: &str) -> ConnectorError {
+    ConnectorError::InvalidPayload {
+        vendor: VENDOR.to_owned(),
+        location: location.to_owned(),
+        message: format!("still full pages after {MAX_PAGES} pages; is `page` ignored?"),
+    }
+}
+
+impl BolClient {
+    /// The current state of one process; `None` when bol no longer knows it.
+    pub(crate) async fn process_status(&self, id: &ProcessId) -> ConnectorResult<Option<Process>> {
+        let call = ApiCall::new(
+            Method::GET,
+            "GET /shared/process-status/{process-status-id}",
+            &["shared", "process-status", id.as_str()],
+            CallKind::Read,
+        );
+        let location = format!("GET /shared/process-status/{id}");
+        match self.call_json::<ProcessStatus>(call).await {
+            Ok(status) => mapping::process(status, &location).map(Some),
+            Err(ConnectorError::NotFound { .. }) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn processes_in_bulk(&self, ids: &[ProcessId]) -> ConnectorResult<Vec<Process>> {
+        let body = BulkProcessStatusRequest {
+            process_status_queries: ids
+                .iter()
+                .map(|id| ProcessStatusId {
+                    process_status_id: id.as_str().to_owned(),
+                })
+                .collect(),
+        };
+        // Reading statuses changes nothing, so the bulk POST is retried like a GET.
+        let call = ApiCall::new(
+            Method::POST,
+            "POST /shared/process-status",
+            &["shared", "process-status"],
+            CallKind::Read,
+        )
+        .json(&body)?;
+        let answer: ProcessStatusResponse = self.call_json(call).await?;
+        answer
+            .process_statuses
+            .into_iter()
+            .map(|status| mapping::process(status, "POST /shared/process-status"))
+            .collect()
+    }
+
+    async fn write_process(&self, call: ApiCall, location: &str) -> ConnectorResult<Process> {
+        let status: ProcessStatus = self.call_json(call).await?;
+        mapping::process(status, location)
+    }
+}
+
+impl Marketplace for BolClient {
+    async fn open_orders(&self) -> ConnectorResult<Vec<OpenOrder>> {
+        let fulfilment_method = if self.inner.include_fbb { "ALL" } else { "FBR" };
+        let mut orders = Vec::new();
+        let mut seen = HashSet::new();
+        for page in 1..=MAX_PAGES {
+            let call = ApiCall::new(
+                Method::GET,
+                "GET /retailer/orders",
+                &["retailer", "orders"],
+                CallKind::Read,
+            )
+            .query("fulfilment-method", fulfilment_method)
+            .query("status", "OPEN")
+            .query("page", page);
+            let location = format!("GET /retailer/orders?page={page}");
+            let answer: ReducedOrders = self.call_json(call).await?;
+            let n_on_page = answer.orders.len();
+            for reduced in answer.orders {
+                let order_id = reduced.order_id.clone();
+                // One unreadable order must not hide the others; it is reported and skipped.
+                match mapping::open_order(reduced, &location) {
+                    Ok(order) if seen.insert(order.id.clone()) => orders.push(order),
+                    Ok(_) => {}
+                    Err(error) => tracing::warn!(order_id, %error, "skipping unreadable bol order"),
+                }
+            }
+            if n_on_page < wire::PAGE_SIZE {
+                return Ok(orders);
+            }
+        }
+        Err(too_many_pages("GET /retailer/orders"))
+    }
+
+    async fn order(&self, id: &MarketplaceOrderId) -> ConnectorResult<MarketplaceOrder> {
+        let call = ApiCall::new(
+            Method::GET,
+            "GET /retailer/orders/{order-id}",
+            &["retailer", "orders", id.as_str()],
+            CallKind::Read,
+        );
+        let order: Order = match self.call_json(call).await {
+            Err(ConnectorError::NotFound { .. }) => {
+                return Err(ConnectorError::NotFound {
+                    what: format!("bol order {id}"),
+                })
+            }
+            other => other?,
+        };
+        mapping::marketplace_order(order, &format!("GET /retailer/orders/{id}"))
+    }
+
+    async fn ship(&self, shipment: &Shipment) -> ConnectorResult<Process> {
+        let body = mapping::shipment_request(shipment)?;
+        let call = ApiCall::new(
+            Method::POST,
+            "POST /retailer/shipments",
+            &["retailer", "shipments"],
+            CallKind::Write,
+        )
+        .json(&body)?;
+        self.write_process(call, "POST /retailer/shipments").await
+    }
+
+    async fn cancel(&self, cancellation: &Cancellation) -> ConnectorResult<Process> {
+        let body = mapping::cancellation_request(cancellation)?;
+        let call = ApiCall::new(
+            Method::PUT,
+            "PUT /retailer/orders/cancellation",
+            &["retailer", "orders", "cancellation"],
+            CallKind::Write,
+        )
+        .json(&body)?;
+        self.write_process(call, "PUT /retailer/orders/cancellation")
+            .await
+    }
+
+    async fn processes(&self, ids: &[ProcessId]) -> ConnectorResult<Vec<Process>> {
+        match ids {
+            [] => Ok(Vec::new()),
+            [id] => Ok(self.process_status(id).await?.into_iter().collect()),
+            _ => {
+                let mut processes = Vec::with_capacity(ids.len());
+                for chunk in ids.chunks(wire::MAX_BULK_PROCESS_STATUS_IDS) {
+                    processes.extend(self.processes_in_bulk(chunk).await?);
+                }
+                Ok(processes)
+            }
+        }
+    }
+
+    async fn find_processes(
+        &self,
+        entity_id: &str,
+        kind: ProcessKind,
+    ) -> ConnectorResult<Vec<Process>> {
+        let event_type = mapping::event_type(kind).as_str();
+        let mut processes = Vec::new();
+        for page in 1..=MAX_PAGES {
+            let call = ApiCall::new(
+                Method::GET,
+                "GET /shared/process-status",
+                &["shared", "process-status"],
+                CallKind::Read,
+            )
+            .query("entity-id", entity_id)
+            .query("event-type", event_type)
+            .query("page", page);
+            let answer: ProcessStatusResponse = self.call_json(call).await?;
+            let n_on_page = answer.process_statuses.len();
+            let location = format!("GET /shared/process-status?entity-id={entity_id}&page={page}");
+            for status in answer.process_statuses {
+                processes.push(mapping::process(status, &location)?);
+            }
+            if n_on_page < wire::PAGE_SIZE {
+                return Ok(processes);
+            }
+        }
+        Err(too_many_pages("GET /shared/process-status"))
+    }
+
+    async fn offers(&self) -> ConnectorResult<Vec<Offer>> {
+        self.export_offers().await
+    }
+
+    /// Sets the stock of an offer; bol takes at most 999, so larger amounts are sent as 999.
+    async fn update_stock(&self, offer_id: &OfferId, amount: u32) -> ConnectorResult<Process> {
+        let body = UpdateOfferStockRequest {
+            amount: amount.min(wire::MAX_OFFER_STOCK_AMOUNT),
+            managed_by_retailer: true,
+        };
+        let call = ApiCall::new(
+            Method::PUT,
+            "PUT /retailer/offers/{offer-id}/stock",
+            &["retailer", "offers", offer_id.as_str(), "stock"],
+            CallKind::Write,
+        )
+        .json(&body)?;
+        self.write_process(call, &format!("PUT /retailer/offers/{offer_id}/stock"))
+            .await
+    }
+}

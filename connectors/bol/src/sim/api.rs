@@ -1,0 +1,299 @@
+//! The simulator's read side of the Retailer API and its router: token endpoint, orders list,
+//! order details and the three process-status endpoints. Writes are in `writes.rs`, the
+//! `/_sim/` control surface in `control.rs`.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::Router;
+use base64::Engine;
+
+use super::http::{admit, bad_request, json_response, problem, read_body, take_fault, Refusal};
+use super::orders_wire::{order_matches, reduced_order, wire_order, ListFilter};
+use super::state::TOKEN_LIFETIME_SECS;
+use super::{control, with_state, writes, BolSim, SharedState, SimEndpoint};
+use crate::wire::{
+    BulkProcessStatusRequest, ProcessStatusResponse, ReducedOrders, TokenResponse, JSON_MEDIA_TYPE,
+    MAX_BULK_PROCESS_STATUS_IDS, PAGE_SIZE,
+};
+
+/// All routes of the simulator.
+pub(crate) fn router(state: SharedState) -> Router {
+    Router::new()
+        .route("/token", post(token))
+        .route("/retailer/orders", get(list_orders))
+        .route(
+            "/retailer/orders/cancellation",
+            put(writes::cancel_order_item),
+        )
+        .route("/retailer/orders/{order_id}", get(get_order))
+        .route("/retailer/shipments", post(writes::create_shipment))
+        .route(
+            "/retailer/offers/export",
+            post(writes::request_offer_export),
+        )
+        .route(
+            "/retailer/offers/export/{report_id}",
+            get(writes::offer_export_file),
+        )
+        .route(
+            "/retailer/offers/{offer_id}/stock",
+            put(writes::update_offer_stock),
+        )
+        .route(
+            "/shared/process-status",
+            get(processes_by_entity).post(processes_in_bulk),
+        )
+        .route("/shared/process-status/{process_id}", get(process_by_id))
+        .merge(control::routes())
+        .with_state(state)
+}
+
+/// `page` from a query: 1 when absent; `Err` is the 400 answer.
+pub(crate) fn page_param(params: &HashMap<String, String>) -> Result<usize, Refusal> {
+    match params.get("page") {
+        None => Ok(1),
+        Some(raw) => match raw.parse::<usize>() {
+            Ok(page) if page >= 1 => Ok(page),
+            _ => Err(bad_request(
+                "page",
+                format!("{raw:?} is not a page number (1 or more)"),
+            )),
+        },
+    }
+}
+
+fn credentials_match(headers: &HeaderMap) -> bool {
+    let Some(encoded) = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+    else {
+        return false;
+    };
+    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else {
+        return false;
+    };
+    let expected = format!("{}:{}", BolSim::CLIENT_ID, BolSim::CLIENT_SECRET);
+    decoded == expected.as_bytes()
+}
+
+async fn token(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let admitted = match take_fault(&state, SimEndpoint::Token) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let form_grant = String::from_utf8_lossy(&body).contains("grant_type=client_credentials");
+    let oauth_error = |status: StatusCode, code: &str| {
+        let body = serde_json::json!({ "error": code });
+        (
+            status,
+            [(CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response()
+    };
+    let response = if params.get("grant_type").map(String::as_str) != Some("client_credentials")
+        && !form_grant
+    {
+        oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type")
+    } else if !credentials_match(&headers) {
+        oauth_error(StatusCode::UNAUTHORIZED, "invalid_client")
+    } else {
+        let answer = TokenResponse {
+            access_token: with_state(&state, |s| s.issue_token()),
+            token_type: Some("Bearer".to_owned()),
+            expires_in: TOKEN_LIFETIME_SECS,
+            scope: Some("RETAILER".to_owned()),
+        };
+        match serde_json::to_string(&answer) {
+            Ok(text) => {
+                (StatusCode::OK, [(CONTENT_TYPE, "application/json")], text).into_response()
+            }
+            Err(_) => oauth_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error"),
+        }
+    };
+    admitted.answer(response).await
+}
+
+async fn list_orders(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let admitted = match admit(&state, SimEndpoint::ListOrders, &headers, JSON_MEDIA_TYPE) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let response = match (ListFilter::from_params(&params), page_param(&params)) {
+        (Err(refusal), _) | (_, Err(refusal)) => refusal.into_response(),
+        (Ok(filter), Ok(page)) => {
+            let answer = with_state(&state, |s| ReducedOrders {
+                orders: s
+                    .orders
+                    .iter()
+                    .filter(|order| order_matches(order, filter))
+                    .skip((page - 1) * PAGE_SIZE)
+                    .take(PAGE_SIZE)
+                    .map(|order| reduced_order(order, filter))
+                    .collect(),
+            });
+            json_response(StatusCode::OK, &answer)
+        }
+    };
+    admitted.answer(response).await
+}
+
+async fn get_order(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Path(order_id): Path<String>,
+) -> Response {
+    let admitted = match admit(&state, SimEndpoint::GetOrder, &headers, JSON_MEDIA_TYPE) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let order = with_state(&state, |s| {
+        let offers = &s.offers;
+        s.orders
+            .iter()
+            .find(|o| o.order_id == order_id)
+            .map(|o| wire_order(o, offers))
+    });
+    let response = match order {
+        Some(order) => json_response(StatusCode::OK, &order),
+        None => problem(
+            StatusCode::NOT_FOUND,
+            format!("Order {order_id} not found."),
+        ),
+    };
+    admitted.answer(response).await
+}
+
+async fn process_by_id(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Path(process_id): Path<String>,
+) -> Response {
+    let admitted = match admit(
+        &state,
+        SimEndpoint::ProcessStatus,
+        &headers,
+        JSON_MEDIA_TYPE,
+    ) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let status = with_state(&state, |s| {
+        s.process_index(&process_id).map(|idx| s.read_process(idx))
+    });
+    let response = match status {
+        Some(status) => json_response(StatusCode::OK, &status),
+        None => problem(
+            StatusCode::NOT_FOUND,
+            format!("Process status {process_id} not found."),
+        ),
+    };
+    admitted.answer(response).await
+}
+
+async fn processes_in_bulk(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let admitted = match admit(
+        &state,
+        SimEndpoint::ProcessStatus,
+        &headers,
+        JSON_MEDIA_TYPE,
+    ) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let response = match read_body::<BulkProcessStatusRequest>(&headers, &body) {
+        Err(refusal) => refusal.into_response(),
+        Ok(request) if request.process_status_queries.is_empty() => {
+            bad_request("processStatusQueries", "must hold at least 1 id").into_response()
+        }
+        Ok(request) if request.process_status_queries.len() > MAX_BULK_PROCESS_STATUS_IDS => {
+            bad_request(
+                "processStatusQueries",
+                format!("must hold at most {MAX_BULK_PROCESS_STATUS_IDS} ids"),
+            )
+            .into_response()
+        }
+        Ok(request) => {
+            let answer = with_state(&state, |s| {
+                let known: Vec<usize> = request
+                    .process_status_queries
+                    .iter()
+                    .filter_map(|query| s.process_index(&query.process_status_id))
+                    .collect();
+                ProcessStatusResponse {
+                    process_statuses: known.into_iter().map(|idx| s.read_process(idx)).collect(),
+                }
+            });
+            json_response(StatusCode::OK, &answer)
+        }
+    };
+    admitted.answer(response).await
+}
+
+async fn processes_by_entity(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let admitted = match admit(
+        &state,
+        SimEndpoint::ProcessStatus,
+        &headers,
+        JSON_MEDIA_TYPE,
+    ) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let response = match (
+        params.get("entity-id"),
+        params.get("event-type"),
+        page_param(&params),
+    ) {
+        (None, _, _) => bad_request("entity-id", "is required").into_response(),
+        (_, None, _) => bad_request("event-type", "is required").into_response(),
+        (_, _, Err(refusal)) => refusal.into_response(),
+        (Some(entity_id), Some(event_type), Ok(page)) => {
+            let answer = with_state(&state, |s| {
+                // Newest first, as bol lists them.
+                let matching: Vec<usize> = (0..s.processes.len())
+                    .rev()
+                    .filter(|idx| {
+                        let p = &s.processes[*idx];
+                        p.entity_id.as_deref() == Some(entity_id.as_str())
+                            && p.event_type.as_str() == event_type
+                    })
+                    .skip((page - 1) * PAGE_SIZE)
+                    .take(PAGE_SIZE)
+                    .collect();
+                ProcessStatusResponse {
+                    process_statuses: matching
+                        .into_iter()
+                        .map(|idx| s.read_process(idx))
+                        .collect(),
+                }
+            });
+            json_response(StatusCode::OK, &answer)
+        }
+    };
+    admitted.answer(response).await
+}

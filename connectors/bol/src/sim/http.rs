@@ -1,0 +1,198 @@
+//! HTTP helpers of the simulator: the gate every API request passes (injected faults, bearer
+//! token, `Accept` and `Content-Type` media types), and answers in bol's shape (v10 JSON,
+//! `Problem` bodies, rate-limit headers).
+
+use std::time::Duration;
+
+use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::{with_state, SharedState, SimEndpoint, SimFault};
+use crate::response::{RATE_LIMIT_REMAINING, RATE_LIMIT_RESET};
+use crate::wire::{Problem, Violation, JSON_MEDIA_TYPE};
+
+/// A v10 JSON answer.
+pub(crate) fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (status, [(CONTENT_TYPE, JSON_MEDIA_TYPE)], bytes).into_response(),
+        Err(e) => problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("cannot encode answer: {e}"),
+        ),
+    }
+}
+
+/// Why the simulator refuses a request: small enough to pass around in a `Result`, turned
+/// into bol's answer (`Problem` body, rate-limit headers) at the end.
+#[derive(Debug)]
+pub(crate) enum Refusal {
+    /// A `Problem` answer.
+    Problem {
+        status: StatusCode,
+        detail: String,
+        violations: Vec<Violation>,
+    },
+    /// A 429 answer.
+    RateLimited { retry_after_secs: Option<u64> },
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Refusal::Problem {
+                status,
+                detail,
+                violations,
+            } => {
+                let mut body = Problem::new(
+                    status.as_u16(),
+                    status.canonical_reason().unwrap_or("Error"),
+                    detail,
+                );
+                body.violations = violations;
+                let bytes = serde_json::to_vec(&body).unwrap_or_default();
+                (status, [(CONTENT_TYPE, JSON_MEDIA_TYPE)], bytes).into_response()
+            }
+            Refusal::RateLimited { retry_after_secs } => {
+                let mut response = problem(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Too many requests, retry later.",
+                );
+                if let Some(secs) = retry_after_secs {
+                    let headers = response.headers_mut();
+                    let value = HeaderValue::from(secs);
+                    headers.insert(RETRY_AFTER, value.clone());
+                    headers.insert(RATE_LIMIT_RESET, value);
+                    headers.insert(RATE_LIMIT_REMAINING, HeaderValue::from(0u64));
+                }
+                response
+            }
+        }
+    }
+}
+
+/// A refusal with `status` and `detail`.
+pub(crate) fn refusal(status: StatusCode, detail: impl Into<String>) -> Refusal {
+    Refusal::Problem {
+        status,
+        detail: detail.into(),
+        violations: Vec::new(),
+    }
+}
+
+/// A `Problem` answer with `status` and `detail`.
+pub(crate) fn problem(status: StatusCode, detail: impl Into<String>) -> Response {
+    refusal(status, detail).into_response()
+}
+
+/// A 400 refusal naming the offending field.
+pub(crate) fn bad_request(field: &str, reason: impl Into<String>) -> Refusal {
+    Refusal::Problem {
+        status: StatusCode::BAD_REQUEST,
+        detail: "Bad request".to_owned(),
+        violations: vec![Violation {
+            name: field.to_owned(),
+            reason: reason.into(),
+        }],
+    }
+}
+
+/// What the gate lets through: the delay to add before answering, if a fault asked for one.
+pub(crate) struct Admitted {
+    delay: Option<Duration>,
+}
+
+impl Admitted {
+    /// Sends `response` after the injected delay. The request's effect already happened, so a
+    /// client that gives up meanwhile sees a timeout of a write that took effect.
+    pub(crate) async fn answer(self, response: Response) -> Response {
+        if let Some(delay) = self.delay {
+            tokio::time::sleep(delay).await;
+        }
+        response
+    }
+}
+
+/// Applies an injected fault for `endpoint`, if any. `Err` is the answer to send instead.
+pub(crate) fn take_fault(state: &SharedState, endpoint: SimEndpoint) -> Result<Admitted, Refusal> {
+    match with_state(state, |s| s.take_fault(endpoint)) {
+        None => Ok(Admitted { delay: None }),
+        Some(SimFault::Delay(delay)) => Ok(Admitted { delay: Some(delay) }),
+        Some(SimFault::RateLimited { retry_after_secs }) => {
+            Err(Refusal::RateLimited { retry_after_secs })
+        }
+        Some(SimFault::Status(code)) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            Err(refusal(status, format!("Injected failure (HTTP {code}).")))
+        }
+    }
+}
+
+fn accepts(headers: &HeaderMap, media_type: &str) -> bool {
+    headers
+        .get_all(ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case(media_type)
+        })
+}
+
+/// The gate of every API request: injected fault, then bearer token, then `Accept`.
+pub(crate) fn admit(
+    state: &SharedState,
+    endpoint: SimEndpoint,
+    headers: &HeaderMap,
+    accept: &str,
+) -> Result<Admitted, Refusal> {
+    let admitted = take_fault(state, endpoint)?;
+    let token = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let authorized = token.is_some_and(|token| with_state(state, |s| s.token_is_valid(token)));
+    if !authorized {
+        return Err(refusal(
+            StatusCode::UNAUTHORIZED,
+            "Missing, invalid or expired access token.",
+        ));
+    }
+    if !accepts(headers, accept) {
+        return Err(refusal(
+            StatusCode::NOT_ACCEPTABLE,
+            format!("Accept header must be {accept}."),
+        ));
+    }
+    Ok(admitted)
+}
+
+/// Reads a v10 JSON body; `Err` is the 415 or 400 answer.
+pub(crate) fn read_body<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, Refusal> {
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::trim)
+        .unwrap_or("");
+    if !content_type.eq_ignore_ascii_case(JSON_MEDIA_TYPE) {
+        return Err(refusal(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("Content-Type must be {JSON_MEDIA_TYPE}, got {content_type:?}."),
+        ));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| bad_request(&e.path().to_string(), e.into_inner().to_string()))
+}

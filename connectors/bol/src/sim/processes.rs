@@ -1,0 +1,228 @@
+//! Simulated asynchronous processes. Every write starts one in `PENDING`; it answers
+//! `PENDING` to the first `pending_reads` status reads, and on the next read applies its
+//! effect and answers `SUCCESS`, or `FAILURE` with an error message when the effect no longer
+//! fits (items already shipped or cancelled), in which case nothing is applied.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use super::model::{SimCancellation, SimShipment};
+use super::state::State;
+use crate::offer_export::{write_csv_record, OFFER_EXPORT_COLUMNS};
+use crate::wire::{EventType, Link, ProcessStatus, ProcessStatusValue};
+
+/// What a process does when it resolves.
+pub(crate) enum Effect {
+    Shipment {
+        order_id: String,
+        /// Order item ids with the quantity asked (`None`: all still open).
+        items: Vec<(String, Option<u32>)>,
+        transporter_code: Option<String>,
+        track_and_trace: Option<String>,
+    },
+    Cancellation {
+        order_id: String,
+        order_item_id: String,
+        reason_code: String,
+    },
+    Stock {
+        offer_id: String,
+        amount: u32,
+    },
+    OfferExport,
+}
+
+pub(crate) struct ProcessRecord {
+    pub id: String,
+    pub entity_id: Option<String>,
+    pub event_type: EventType,
+    pub description: String,
+    pub created_at: DateTime<Utc>,
+    pub status: ProcessStatusValue,
+    pub error_message: Option<String>,
+    reads_left: u32,
+    effect: Option<Effect>,
+}
+
+impl State {
+    /// Starts a process and returns its status as the write answers it (PENDING).
+    pub fn start_process(
+        &mut self,
+        event_type: EventType,
+        entity_id: Option<String>,
+        description: String,
+        effect: Effect,
+    ) -> ProcessStatus {
+        let record = ProcessRecord {
+            id: self.numeric_id(3),
+            entity_id,
+            event_type,
+            description,
+            created_at: Utc::now(),
+            status: ProcessStatusValue::Pending,
+            error_message: None,
+            reads_left: self.pending_reads,
+            effect: Some(effect),
+        };
+        let status = self.process_wire(&record);
+        self.processes.push(record);
+        status
+    }
+
+    /// Reads a process by index, advancing it as a status read does.
+    pub fn read_process(&mut self, idx: usize) -> ProcessStatus {
+        let record = &mut self.processes[idx];
+        if record.status == ProcessStatusValue::Pending {
+            if record.reads_left > 0 {
+                record.reads_left -= 1;
+            } else if let Some(effect) = record.effect.take() {
+                let outcome = self.apply(effect);
+                let record = &mut self.processes[idx];
+                match outcome {
+                    Ok(entity_id) => {
+                        record.status = ProcessStatusValue::Success;
+                        if entity_id.is_some() {
+                            record.entity_id = entity_id;
+                        }
+                    }
+                    Err(message) => {
+                        record.status = ProcessStatusValue::Failure;
+                        record.error_message = Some(message);
+                    }
+                }
+            }
+        }
+        self.process_wire(&self.processes[idx])
+    }
+
+    pub fn process_index(&self, id: &str) -> Option<usize> {
+        self.processes.iter().position(|p| p.id == id)
+    }
+
+    fn process_wire(&self, record: &ProcessRecord) -> ProcessStatus {
+        ProcessStatus {
+            process_status_id: Some(record.id.clone()),
+            entity_id: record.entity_id.clone(),
+            event_type: record.event_type.as_str().to_owned(),
+            description: record.description.clone(),
+            status: record.status,
+            error_message: record.error_message.clone(),
+            create_timestamp: record
+                .created_at
+                .to_rfc3339_opts(SecondsFormat::Secs, false),
+            links: vec![Link {
+                rel: Some("self".to_owned()),
+                href: Some(format!(
+                    "{}/shared/process-status/{}",
+                    self.base_url, record.id
+                )),
+                ..Link::default()
+            }],
+        }
+    }
+
+    /// Applies an effect all-or-nothing; `Ok` carries a new entity id (an export's report id).
+    fn apply(&mut self, effect: Effect) -> Result<Option<String>, String> {
+        match effect {
+            Effect::Shipment {
+                order_id,
+                items,
+                transporter_code,
+                track_and_trace,
+            } => {
+                let mut shipped = Vec::with_capacity(items.len());
+                for (order_item_id, asked) in &items {
+                    let (order_idx, item_idx) = self
+                        .find_item(order_item_id)
+                        .ok_or_else(|| format!("Order item {order_item_id} does not exist."))?;
+                    let open = self.orders[order_idx].items[item_idx].open_quantity();
+                    let quantity = asked.unwrap_or(open);
+                    if quantity == 0 || quantity > open {
+                        return Err(format!(
+                            "Order item {order_item_id} cannot be shipped: {quantity} asked, {open} open (already shipped or cancelled)."
+                        ));
+                    }
+                    shipped.push(((order_idx, item_idx), order_item_id.clone(), quantity));
+                }
+                for ((order_idx, item_idx), _, quantity) in &shipped {
+                    let item = &mut self.orders[*order_idx].items[*item_idx];
+                    item.quantity_shipped += quantity;
+                    item.latest_change = Utc::now();
+                }
+                self.shipments.push(SimShipment {
+                    order_id,
+                    items: shipped
+                        .into_iter()
+                        .map(|(_, id, quantity)| (id, quantity))
+                        .collect(),
+                    transporter_code,
+                    track_and_trace,
+                });
+                Ok(None)
+            }
+            Effect::Cancellation {
+                order_id,
+                order_item_id,
+                reason_code,
+            } => {
+                let (order_idx, item_idx) = self
+                    .find_item(&order_item_id)
+                    .ok_or_else(|| format!("Order item {order_item_id} does not exist."))?;
+                let item = &mut self.orders[order_idx].items[item_idx];
+                let open = item.open_quantity();
+                if open == 0 {
+                    return Err(format!(
+                        "Order item {order_item_id} cannot be cancelled: it is already shipped or cancelled."
+                    ));
+                }
+                item.quantity_cancelled += open;
+                item.cancellation_request = false;
+                item.latest_change = Utc::now();
+                self.cancellations.push(SimCancellation {
+                    order_id,
+                    order_item_id,
+                    reason_code,
+                });
+                Ok(None)
+            }
+            Effect::Stock { offer_id, amount } => {
+                let offer = self
+                    .offer_mut(&offer_id)
+                    .ok_or_else(|| format!("Offer {offer_id} does not exist."))?;
+                offer.stock = amount;
+                offer.mutated_at = Utc::now();
+                self.stock_updates.push((offer_id, amount));
+                Ok(None)
+            }
+            Effect::OfferExport => {
+                let report_id = self.uuid_like_id();
+                let csv = self.offer_export_csv();
+                self.exports.insert(report_id.clone(), csv);
+                Ok(Some(report_id))
+            }
+        }
+    }
+
+    /// The offer export file as bol writes it: a header row and one row per offer.
+    fn offer_export_csv(&self) -> String {
+        let mut csv = write_csv_record(OFFER_EXPORT_COLUMNS);
+        for offer in &self.offers {
+            let stock = offer.stock.to_string();
+            let mutated = offer.mutated_at.format("%Y-%m-%d %H:%M:%S").to_string();
+            csv.push_str(&write_csv_record(&[
+                offer.offer_id.as_str(),
+                offer.ean.as_str(),
+                "NEW",
+                "NEW",
+                "",
+                "9.99",
+                "1-2d",
+                stock.as_str(),
+                "false",
+                "FBR",
+                mutated.as_str(),
+                offer.reference.as_str(),
+            ]));
+        }
+        csv
+    }
+}

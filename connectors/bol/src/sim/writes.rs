@@ -1,0 +1,278 @@
+//! The simulator's writes: shipment, cancellation, stock update and offer export. Each checks
+//! the request as bol does (400 `Problem` naming the field), then answers 202 with a
+//! `PENDING` process whose effect applies later (see `processes.rs`).
+
+use std::collections::HashSet;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use super::http::{admit, bad_request, json_response, problem, read_body, Refusal};
+use super::processes::Effect;
+use super::{with_state, SharedState, SimEndpoint};
+use crate::transporter::is_known_transporter_code;
+use crate::wire::{
+    CancellationRequest, CreateOfferExportRequest, EventType, ShipmentRequest,
+    UpdateOfferStockRequest, CSV_MEDIA_TYPE, JSON_MEDIA_TYPE, MAX_CANCELLATION_ORDER_ITEMS,
+    MAX_OFFER_STOCK_AMOUNT, MAX_SHIPMENT_ORDER_ITEMS, MAX_SHIPMENT_REFERENCE_CHARS,
+};
+
+/// Checks a shipment request against the orders; `Err` is the 400 answer.
+fn check_shipment(state: &SharedState, request: &ShipmentRequest) -> Result<String, Refusal> {
+    let n_items = request.order_items.len();
+    if n_items == 0 || n_items > MAX_SHIPMENT_ORDER_ITEMS {
+        return Err(bad_request(
+            "orderItems",
+            format!("must hold 1 to {MAX_SHIPMENT_ORDER_ITEMS} items"),
+        ));
+    }
+    if let Some(reference) = &request.shipment_reference {
+        if reference.is_empty() || reference.chars().count() > MAX_SHIPMENT_REFERENCE_CHARS {
+            return Err(bad_request(
+                "shipmentReference",
+                format!("must be 1 to {MAX_SHIPMENT_REFERENCE_CHARS} characters"),
+            ));
+        }
+    }
+    match (&request.transport, &request.shipping_label_id) {
+        (None, None) => {
+            return Err(bad_request(
+                "transport",
+                "transport or shippingLabelId is required",
+            ))
+        }
+        (Some(transport), _) if !is_known_transporter_code(&transport.transporter_code) => {
+            return Err(bad_request(
+                "transport.transporterCode",
+                format!(
+                    "{:?} is not a known transporter code",
+                    transport.transporter_code
+                ),
+            ))
+        }
+        _ => {}
+    }
+    let mut seen = HashSet::new();
+    let mut order_id: Option<String> = None;
+    for (idx, item) in request.order_items.iter().enumerate() {
+        let field = format!("orderItems[{idx}]");
+        if !seen.insert(item.order_item_id.as_str()) {
+            return Err(bad_request(
+                &format!("{field}.orderItemId"),
+                "appears twice",
+            ));
+        }
+        if item.quantity == Some(0) {
+            return Err(bad_request(
+                &format!("{field}.quantity"),
+                "must be at least 1",
+            ));
+        }
+        let owner = with_state(state, |s| {
+            s.find_item(&item.order_item_id)
+                .map(|(order_idx, _)| s.orders[order_idx].order_id.clone())
+        });
+        let Some(owner) = owner else {
+            return Err(bad_request(
+                &format!("{field}.orderItemId"),
+                format!("order item {} does not exist", item.order_item_id),
+            ));
+        };
+        match &order_id {
+            Some(first) if *first != owner => {
+                return Err(bad_request(
+                    &format!("{field}.orderItemId"),
+                    "all order items must belong to one order",
+                ))
+            }
+            _ => order_id = Some(owner),
+        }
+    }
+    order_id.ok_or_else(|| bad_request("orderItems", "is empty"))
+}
+
+pub(crate) async fn create_shipment(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let admitted = match admit(
+        &state,
+        SimEndpoint::CreateShipment,
+        &headers,
+        JSON_MEDIA_TYPE,
+    ) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal.into_response(),
+    };
+    with_state(&state, |s| s.shipment_requests += 1);
+    let response = match read_body::<ShipmentRequest>(&headers, &body)
+        .and_then(|request| check_shipment(&state, &request).map(|order_id| (order_id, request)))
+    {
+        Err(refusal) => refusal.into_response(),
+        Ok((order_id, request)) => {
+            let first_item = request.order_items[0].order_item_id.clone();
+            let effect = Effect::Shipment {
+                order_id,
+                items: request
+                    .order_items
+                    .iter()
+                    .map(|item| (item.order_item_id.clone(), item.quantity))
+                    .collect(),
+                transporter_code: request
+                    .transport
+                    .as_ref()
+                    .map(|t| t.transporter_code.clone()),
+                track_and_trace: request.transport.and_then(|t| t.track_and_trace),
+            };
+            let status = with_state(&state, |s| {
+                s.start_process(
+                    EventType::CreateShipment,
+                    Some(first_item.clone()),
+                    format!("Create shipment for order item {first_item}."),
+                    effect,
+                )
+            });
+            json_response(StatusCode::ACCEPTED, &status)
+        }
+    };
+    admitted.answer(response).await
+}
+
+pub(crate) async fn cancel_order_item(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let admitted = match admit(&state, SimEndpoint::Cancellation, &headers, JSON_MEDIA_TYPE) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal.into_response(),
+    };
+    with_state(&state, |s| s.cancellation_requests += 1);
+    let response = match read_body::<CancellationRequest>(&headers, &body) {
+        Err(refusal) => refusal.into_response(),
+        Ok(request) if request.order_items.len() != MAX_CANCELLATION_ORDER_ITEMS => bad_request(
+            "orderItems",
+            format!("must hold exactly {MAX_CANCELLATION_ORDER_ITEMS} item"),
+        )
+        .into_response(),
+        Ok(request) => {
+            let item = &request.order_items[0];
+            let order_item_id = item.order_item_id.clone();
+            let reason_code = item.reason_code.as_str().to_owned();
+            with_state(&state, |s| {
+                let (order_idx, _) = s.find_item(&order_item_id)?;
+                let effect = Effect::Cancellation {
+                    order_id: s.orders[order_idx].order_id.clone(),
+                    order_item_id: order_item_id.clone(),
+                    reason_code,
+                };
+                Some(s.start_process(
+                    EventType::CancelOrder,
+                    Some(order_item_id.clone()),
+                    format!("Cancel order item {order_item_id}."),
+                    effect,
+                ))
+            })
+            .map_or_else(
+                || {
+                    bad_request(
+                        "orderItems[0].orderItemId",
+                        format!("order item {} does not exist", item.order_item_id),
+                    )
+                    .into_response()
+                },
+                |status| json_response(StatusCode::ACCEPTED, &status),
+            )
+        }
+    };
+    admitted.answer(response).await
+}
+
+pub(crate) async fn update_offer_stock(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Path(offer_id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let admitted = match admit(&state, SimEndpoint::OfferStock, &headers, JSON_MEDIA_TYPE) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let response = match read_body::<UpdateOfferStockRequest>(&headers, &body) {
+        Err(refusal) => refusal.into_response(),
+        Ok(request) if request.amount > MAX_OFFER_STOCK_AMOUNT => {
+            bad_request("amount", format!("must be 0 to {MAX_OFFER_STOCK_AMOUNT}")).into_response()
+        }
+        Ok(request) => with_state(&state, |s| {
+            s.offer_mut(&offer_id)?;
+            Some(s.start_process(
+                EventType::UpdateOfferStock,
+                Some(offer_id.clone()),
+                format!("Update stock of offer {offer_id}."),
+                Effect::Stock {
+                    offer_id: offer_id.clone(),
+                    amount: request.amount,
+                },
+            ))
+        })
+        .map_or_else(
+            || {
+                problem(
+                    StatusCode::NOT_FOUND,
+                    format!("Offer {offer_id} not found."),
+                )
+            },
+            |status| json_response(StatusCode::ACCEPTED, &status),
+        ),
+    };
+    admitted.answer(response).await
+}
+
+pub(crate) async fn request_offer_export(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let admitted = match admit(&state, SimEndpoint::OfferExport, &headers, JSON_MEDIA_TYPE) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let response = match read_body::<CreateOfferExportRequest>(&headers, &body) {
+        Err(refusal) => refusal.into_response(),
+        Ok(_) => {
+            let status = with_state(&state, |s| {
+                s.start_process(
+                    EventType::CreateOfferExport,
+                    None,
+                    "Create offer export.".to_owned(),
+                    Effect::OfferExport,
+                )
+            });
+            json_response(StatusCode::ACCEPTED, &status)
+        }
+    };
+    admitted.answer(response).await
+}
+
+pub(crate) async fn offer_export_file(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Path(report_id): Path<String>,
+) -> Response {
+    let admitted = match admit(&state, SimEndpoint::OfferExport, &headers, CSV_MEDIA_TYPE) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let response = match with_state(&state, |s| s.exports.get(&report_id).cloned()) {
+        Some(csv) => (StatusCode::OK, [(CONTENT_TYPE, CSV_MEDIA_TYPE)], csv).into_response(),
+        None => problem(
+            StatusCode::NOT_FOUND,
+            format!("Offer export {report_id} not found."),
+        ),
+    };
+    admitted.answer(response).await
+}

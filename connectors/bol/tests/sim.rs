@@ -1,0 +1,274 @@
+//! The real `BolClient` against `BolSim`: open orders across pages, order details, shipments
+//! through their processes (and the second shipment of the same item failing), process
+//! look-ups by entity, and the simulator's own checks (credentials, unknown orders).
+//! Cancellations, offers, stock and fault injection are in `sim_flows.rs`.
+
+mod support;
+
+use orderbridge_bol::sim::{BolSim, SimLine, SimOrder, SimProduct};
+use orderbridge_core::domain::{Carrier, MarketplaceOrderId, OrderLineId, Quantity, TrackingCode};
+use orderbridge_core::marketplace::{LineQuantity, Process, ProcessKind, ProcessState, Shipment};
+use orderbridge_core::{ConnectorError, Marketplace, Secret, SecretSource};
+use support::sim_client;
+
+fn line(reference: &str, quantity: u32, unit_price_cents: i64) -> SimLine {
+    SimLine {
+        ean: "8712345678906".to_owned(),
+        reference: Some(reference.to_owned()),
+        title: format!("Product {reference}"),
+        quantity,
+        unit_price_cents,
+    }
+}
+
+fn catalogue() -> Vec<SimProduct> {
+    (0..3)
+        .map(|idx| SimProduct {
+            sku: format!("SKU-{idx}"),
+            ean: "8712345678906".to_owned(),
+            title: format!("Product {idx}"),
+            price_cents: 995 + idx,
+        })
+        .collect()
+}
+
+fn shipment_of(order_id: &str, item_id: &str, quantity: u32) -> Shipment {
+    Shipment {
+        order_id: MarketplaceOrderId::parse(order_id).expect("valid test fixture"),
+        lines: vec![LineQuantity {
+            line_id: OrderLineId::parse(item_id).expect("valid test fixture"),
+            quantity: Quantity::new(quantity).expect("valid test fixture"),
+        }],
+        reference: "OB0000000001".to_owned(),
+        carrier: Some(Carrier::PostNl),
+        tracking: Some(TrackingCode::parse("3SABCD1234567").expect("valid test fixture")),
+    }
+}
+
+async fn state_of(client: &orderbridge_bol::BolClient, process: &Process) -> ProcessState {
+    client
+        .processes(std::slice::from_ref(&process.id))
+        .await
+        .expect("valid test fixture")[0]
+        .state
+        .clone()
+}
+
+#[tokio::test]
+async fn open_orders_page_through_all_merchant_fulfilled_orders() {
+    let sim = BolSim::start().await.unwrap();
+    for seed in 0..120 {
+        sim.add_order(SimOrder::sample(seed, &catalogue()));
+    }
+    sim.add_order(SimOrder::nl(vec![line("FBB", 1, 100)]).fbb());
+    let cancelled = sim.add_order(SimOrder::nl(vec![line("GONE", 1, 100)]));
+    sim.cancel_by_bol(&cancelled);
+
+    let orders = sim_client(&sim, false).open_orders().await.unwrap();
+    assert_eq!(orders.len(), 120);
+    assert!(orders.iter().all(|o| o.id.as_str() != cancelled));
+    assert!(orders
+        .iter()
+        .flat_map(|o| &o.lines)
+        .all(|l| !l.fulfilled_by_marketplace));
+
+    let with_fbb = sim_client(&sim, true).open_orders().await.unwrap();
+    assert_eq!(with_fbb.len(), 121);
+    assert!(with_fbb
+        .iter()
+        .flat_map(|o| &o.lines)
+        .any(|l| l.fulfilled_by_marketplace));
+}
+
+#[tokio::test]
+async fn order_details_keep_belgian_house_numbers_and_pickup_points() {
+    let sim = BolSim::start().await.unwrap();
+    let order_id = sim.add_order(
+        SimOrder::be(vec![line("SKU-9", 2, 1999)])
+            .with_house_number("32", Some("bus 20"))
+            .with_pickup_point("Primera Centrum"),
+    );
+    let order = sim_client(&sim, false)
+        .order(&MarketplaceOrderId::parse(&order_id).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(order.shipping.house_number(), "32");
+    assert_eq!(order.shipping.house_number_extension(), Some("bus 20"));
+    assert_eq!(order.shipping.country_code().as_str(), "BE");
+    assert_eq!(order.pickup_point.as_deref(), Some("Primera Centrum"));
+    let line = &order.lines[0];
+    assert_eq!(line.unit_price.cents(), 1999);
+    assert_eq!(line.sku.as_ref().map(|s| s.as_str()), Some("SKU-9"));
+    assert_eq!(line.quantity.get(), 2);
+}
+
+#[tokio::test]
+async fn order_the_connector_cannot_use_is_invalid_payload_naming_the_field() {
+    let sim = BolSim::start().await.unwrap();
+    let order_id = sim.add_order(SimOrder::nl(vec![line("A", 1, 100)]).with_customer("Jan", ""));
+    let err = sim_client(&sim, false)
+        .order(&MarketplaceOrderId::parse(&order_id).unwrap())
+        .await
+        .unwrap_err();
+    match err {
+        ConnectorError::InvalidPayload { message, .. } => {
+            assert!(message.contains("surname"), "{message}")
+        }
+        other => panic!("expected InvalidPayload, got {other:?}"),
+    }
+    let missing = sim_client(&sim, false)
+        .order(&MarketplaceOrderId::parse("999").unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(missing, ConnectorError::NotFound { .. }),
+        "{missing:?}"
+    );
+}
+
+#[tokio::test]
+async fn shipment_applies_when_its_process_resolves() {
+    let sim = BolSim::start().await.unwrap();
+    let order_id = sim.add_order(SimOrder::nl(vec![line("A", 2, 500)]));
+    let item_id = sim.order(&order_id).unwrap().items[0].order_item_id.clone();
+    let client = sim_client(&sim, false);
+
+    let process = client
+        .ship(&shipment_of(&order_id, &item_id, 2))
+        .await
+        .unwrap();
+    assert_eq!(process.state, ProcessState::Pending);
+    assert_eq!(process.entity_id.as_deref(), Some(item_id.as_str()));
+    assert!(sim.shipments().is_empty());
+    assert_eq!(state_of(&client, &process).await, ProcessState::Pending);
+    assert!(sim.shipments().is_empty());
+    assert_eq!(state_of(&client, &process).await, ProcessState::Succeeded);
+
+    let shipments = sim.shipments();
+    assert_eq!(shipments.len(), 1);
+    assert_eq!(shipments[0].items, vec![(item_id.clone(), 2)]);
+    assert_eq!(shipments[0].transporter_code.as_deref(), Some("TNT"));
+    assert_eq!(
+        shipments[0].track_and_trace.as_deref(),
+        Some("3SABCD1234567")
+    );
+    assert_eq!(sim.order(&order_id).unwrap().items[0].quantity_shipped, 2);
+    assert!(client.open_orders().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn second_shipment_of_the_same_item_fails_and_applies_nothing() {
+    let sim = BolSim::start().await.unwrap();
+    let order_id = sim.add_order(SimOrder::nl(vec![line("A", 1, 500)]));
+    let item_id = sim.order(&order_id).unwrap().items[0].order_item_id.clone();
+    let client = sim_client(&sim, false);
+
+    let first = client
+        .ship(&shipment_of(&order_id, &item_id, 1))
+        .await
+        .unwrap();
+    let second = client
+        .ship(&shipment_of(&order_id, &item_id, 1))
+        .await
+        .unwrap();
+    let ids = [first.id.clone(), second.id.clone()];
+    let pending = client.processes(&ids).await.unwrap();
+    assert!(pending.iter().all(|p| p.state == ProcessState::Pending));
+    let resolved = client.processes(&ids).await.unwrap();
+    assert_eq!(resolved[0].state, ProcessState::Succeeded);
+    assert!(
+        matches!(&resolved[1].state, ProcessState::Failed { message } if message.contains("already shipped")),
+        "{:?}",
+        resolved[1].state
+    );
+    assert_eq!(sim.shipments().len(), 1);
+    assert_eq!(sim.shipment_requests(), 2);
+    assert_eq!(sim.order(&order_id).unwrap().items[0].quantity_shipped, 1);
+}
+
+#[tokio::test]
+async fn processes_are_found_by_entity_and_kind() {
+    let sim = BolSim::start().await.unwrap();
+    sim.set_process_pending_reads(0);
+    let order_id = sim.add_order(SimOrder::nl(vec![line("A", 1, 500)]));
+    let item_id = sim.order(&order_id).unwrap().items[0].order_item_id.clone();
+    let client = sim_client(&sim, false);
+    let process = client
+        .ship(&shipment_of(&order_id, &item_id, 1))
+        .await
+        .unwrap();
+
+    let found = client
+        .find_processes(&item_id, ProcessKind::Shipment)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].id, process.id);
+    assert_eq!(found[0].state, ProcessState::Succeeded);
+    assert_eq!(sim.shipments().len(), 1);
+    let cancellations = client
+        .find_processes(&item_id, ProcessKind::Cancellation)
+        .await
+        .unwrap();
+    assert!(cancellations.is_empty());
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_an_auth_error() {
+    let sim = BolSim::start().await.unwrap();
+    let config = orderbridge_bol::BolConfig {
+        client_id: BolSim::CLIENT_ID.to_owned(),
+        client_secret: SecretSource::Inline("wrong".to_owned()),
+        api_base_url: sim.api_base_url().parse().unwrap(),
+        token_url: sim.token_url().parse().unwrap(),
+        timeout_secs: 5,
+        retry: support::fast_retry(),
+        include_fbb: false,
+    };
+    let client = orderbridge_bol::BolClient::new(&config, Secret::new("wrong")).unwrap();
+    let err = client.open_orders().await.unwrap_err();
+    assert!(matches!(err, ConnectorError::Auth { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn control_surface_places_orders_and_shows_state() {
+    let sim = BolSim::start().await.unwrap();
+    let http = reqwest::Client::new();
+    let placed: serde_json::Value = http
+        .post(format!("{}/_sim/orders", sim.api_base_url()))
+        .json(&serde_json::json!({
+            "country": "BE",
+            "lines": [{ "ean": "8712345678906", "reference": "SKU-1", "title": "Mok",
+                        "quantity": 2, "unit_price_cents": 850 }]
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let order_id = placed["order_id"].as_str().unwrap().to_owned();
+    assert_eq!(sim.order(&order_id).unwrap().items[0].quantity, 2);
+
+    let cancel = http
+        .post(format!(
+            "{}/_sim/orders/{order_id}/cancel-request",
+            sim.api_base_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancel.status(), reqwest::StatusCode::NO_CONTENT);
+    assert!(sim.order(&order_id).unwrap().items[0].cancellation_request);
+
+    let state: serde_json::Value = http
+        .get(format!("{}/_sim/state", sim.api_base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(state["orders"][0]["order_id"], order_id.as_str());
+    assert_eq!(state["orders"][0]["items"][0]["cancellation_request"], true);
+}

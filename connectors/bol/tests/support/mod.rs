@@ -1,0 +1,146 @@
+//! Shared set-up of the mock-server tests: a `BolClient` pointed at a wiremock server with a
+//! fast retry policy, a token endpoint, and bol-shaped answers.
+
+#![allow(dead_code)]
+
+use orderbridge_bol::wire::JSON_MEDIA_TYPE;
+use orderbridge_bol::{BolClient, BolConfig};
+use orderbridge_core::{RetryPolicy, Secret, SecretSource};
+use serde_json::{json, Value};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+pub const CLIENT_ID: &str = "client-1";
+pub const CLIENT_SECRET: &str = "s3cr3t-value";
+pub const TOKEN: &str = "token-abc";
+
+/// A retry policy that retries quickly: 3 attempts, 10 ms backoff, waits out up to 5 s.
+pub fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 3,
+        initial_backoff_ms: 10,
+        max_backoff_ms: 50,
+        max_retry_after_secs: 5,
+    }
+}
+
+pub fn config(server: &MockServer) -> BolConfig {
+    BolConfig {
+        client_id: CLIENT_ID.to_owned(),
+        client_secret: SecretSource::Inline(CLIENT_SECRET.to_owned()),
+        api_base_url: server.uri().parse().expect("valid test fixture"),
+        token_url: format!("{}/token", server.uri())
+            .parse()
+            .expect("valid test fixture"),
+        timeout_secs: 5,
+        retry: fast_retry(),
+        include_fbb: false,
+    }
+}
+
+pub fn client(config: &BolConfig) -> BolClient {
+    BolClient::new(config, Secret::new(CLIENT_SECRET)).expect("valid test fixture")
+}
+
+/// Mounts a token endpoint that always issues [`TOKEN`].
+pub async fn mount_token(server: &MockServer) {
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(token_answer(TOKEN))
+        .mount(server)
+        .await;
+}
+
+pub fn token_answer(token: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": 299,
+        "scope": "RETAILER"
+    }))
+}
+
+/// A v10 JSON answer.
+pub fn bol_json(status: u16, body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(body.to_string().into_bytes(), JSON_MEDIA_TYPE)
+}
+
+pub fn problem(status: u16, detail: &str) -> ResponseTemplate {
+    bol_json(
+        status,
+        json!({
+            "type": "https://api.bol.com/problems",
+            "title": "Error",
+            "status": status,
+            "detail": detail,
+            "violations": []
+        }),
+    )
+}
+
+pub fn process_status(id: &str, entity: &str, event: &str, status: &str) -> Value {
+    json!({
+        "processStatusId": id,
+        "entityId": entity,
+        "eventType": event,
+        "description": "test process",
+        "status": status,
+        "createTimestamp": "2026-11-20T10:15:00+01:00",
+        "links": []
+    })
+}
+
+pub fn reduced_order(order_id: &str) -> Value {
+    json!({
+        "orderId": order_id,
+        "orderPlacedDateTime": "2026-11-20T10:15:00+01:00",
+        "orderItems": [{
+            "orderItemId": format!("{order_id}1"),
+            "ean": "8712345678906",
+            "fulfilmentMethod": "FBR",
+            "fulfilmentStatus": "OPEN",
+            "quantity": 1,
+            "quantityShipped": 0,
+            "quantityCancelled": 0,
+            "cancellationRequest": false,
+            "latestChangedDateTime": "2026-11-20T10:15:00+01:00"
+        }]
+    })
+}
+
+pub fn full_order(order_id: &str) -> Value {
+    json!({
+        "orderId": order_id,
+        "pickupPoint": false,
+        "orderPlacedDateTime": "2026-11-20T10:15:00+01:00",
+        "shipmentDetails": {
+            "salutation": "MALE", "firstName": "Jan", "surname": "Jansen",
+            "streetName": "Kerkstraat", "houseNumber": "23", "houseNumberExtension": "II",
+            "zipCode": "1017 GC", "city": "Amsterdam", "countryCode": "NL"
+        },
+        "orderItems": [{
+            "orderItemId": "11",
+            "cancellationRequest": false,
+            "fulfilment": { "method": "FBR", "timeFrameType": "REGULAR" },
+            "offer": { "offerId": "o-1", "reference": "SKU-1" },
+            "product": { "ean": "8712345678906", "title": "Koffiemok" },
+            "quantity": 1, "quantityShipped": 0, "quantityCancelled": 0,
+            "unitPrice": 12.99, "totalPrice": 12.99, "discounts": [], "commission": 1.0
+        }]
+    })
+}
+
+/// A client of a running simulator with the simulator's credentials and a fast retry policy.
+pub fn sim_client(sim: &orderbridge_bol::sim::BolSim, include_fbb: bool) -> BolClient {
+    use orderbridge_bol::sim::BolSim;
+    let config = BolConfig {
+        client_id: BolSim::CLIENT_ID.to_owned(),
+        client_secret: SecretSource::Inline(BolSim::CLIENT_SECRET.to_owned()),
+        api_base_url: sim.api_base_url().parse().expect("valid test fixture"),
+        token_url: sim.token_url().parse().expect("valid test fixture"),
+        timeout_secs: 5,
+        retry: fast_retry(),
+        include_fbb,
+    };
+    BolClient::new(&config, Secret::new(BolSim::CLIENT_SECRET)).expect("valid test fixture")
+}

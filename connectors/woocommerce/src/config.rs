@@ -1,0 +1,264 @@
+//! The `[webshop]` settings of a connection whose webshop is WooCommerce: where the shop is, the
+//! REST API key pair, time-outs and retries, and how created orders look. Parsed with serde from
+//! the connection's TOML file; unknown keys are errors.
+
+use std::net::IpAddr;
+
+use orderbridge_core::{RetryPolicy, SecretSource};
+use serde::Deserialize;
+use url::Url;
+
+/// Settings of one WooCommerce shop.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WooConfig {
+    /// The shop's site address, e.g. `https://shop.example.nl`. The REST API is expected under
+    /// `{base_url}/wp-json/wc/v3/`. Must use `https`; plain `http` is accepted only for a
+    /// loopback address (local tests and the demo simulator), because WooCommerce sends the key
+    /// pair as HTTP Basic authentication.
+    pub base_url: Url,
+    /// The REST API consumer key (`ck_...`), created in WooCommerce under Settings → Advanced →
+    /// REST API with read/write permission.
+    pub consumer_key: String,
+    /// The REST API consumer secret (`cs_...`): inline, `{ file = "..." }` or
+    /// `{ credential = "..." }`.
+    pub consumer_secret: SecretSource,
+    /// Time-out of one HTTP request in seconds, connecting and reading the reply included.
+    #[serde(default = "default_timeout_secs")]
+    pub timeout_secs: u64,
+    /// How the connector retries failed calls by itself.
+    #[serde(default)]
+    pub retry: RetryPolicy,
+    /// WooCommerce status given to created orders, e.g. `processing` (the default), `on-hold`
+    /// or a custom status slug registered by a plugin; not a closing status such as `completed`.
+    /// Orders are marked paid (marketplace orders are paid), except with `pending` or `on-hold`,
+    /// which WooCommerce would otherwise turn into `processing` when marking them paid.
+    #[serde(default = "default_order_status")]
+    pub order_status: String,
+    /// Seconds subtracted from the recorded creation attempt when looking for an order that may
+    /// have been created before a crash or a lost reply; covers clock skew between this machine
+    /// and the shop.
+    #[serde(default = "default_lookup_margin_secs")]
+    pub lookup_margin_secs: u64,
+}
+
+fn default_timeout_secs() -> u64 {
+    30
+}
+
+fn default_order_status() -> String {
+    "processing".to_owned()
+}
+
+fn default_lookup_margin_secs() -> u64 {
+    600
+}
+
+/// Statuses a new order must not get: they would read as already shipped or cancelled.
+const CLOSING_STATUSES: [&str; 6] = [
+    "completed",
+    "cancelled",
+    "refunded",
+    "failed",
+    "trash",
+    "checkout-draft",
+];
+
+/// Why a [`WooConfig`] cannot be used. Names the key; never contains the secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WooConfigError {
+    /// `base_url` is not usable.
+    #[error("base_url {url}: {reason}")]
+    BaseUrl {
+        /// The configured address.
+        url: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// `consumer_key` is empty.
+    #[error("consumer_key is empty")]
+    EmptyConsumerKey,
+    /// `timeout_secs` is 0.
+    #[error("timeout_secs must be at least 1")]
+    ZeroTimeout,
+    /// `order_status` is not a status a new order can get.
+    #[error(
+        "order_status {0:?} must be an open status slug such as processing, on-hold or pending"
+    )]
+    OrderStatus(String),
+}
+
+impl WooConfig {
+    /// A configuration with every optional key at its default.
+    pub fn new(base_url: Url, consumer_key: impl Into<String>, secret: SecretSource) -> Self {
+        Self {
+            base_url,
+            consumer_key: consumer_key.into(),
+            consumer_secret: secret,
+            timeout_secs: default_timeout_secs(),
+            retry: RetryPolicy::default(),
+            order_status: default_order_status(),
+            lookup_margin_secs: default_lookup_margin_secs(),
+        }
+    }
+
+    /// Checks the values serde cannot check.
+    ///
+    /// # Errors
+    ///
+    /// When `base_url` is not `https` (or `http` on loopback), has a query or fragment, when the
+    /// consumer key is empty, the time-out is 0 or the order status is not an open status slug.
+    pub fn validate(&self) -> Result<(), WooConfigError> {
+        let url_error = |reason| WooConfigError::BaseUrl {
+            url: self.base_url.to_string(),
+            reason,
+        };
+        match self.base_url.scheme() {
+            "https" => {}
+            "http" if is_loopback(&self.base_url) => {}
+            "http" => {
+                return Err(url_error(
+                    "plain http is only allowed for a loopback address",
+                ))
+            }
+            _ => return Err(url_error("must start with https://")),
+        }
+        if self.base_url.host().is_none() {
+            return Err(url_error("has no host"));
+        }
+        if self.base_url.query().is_some() || self.base_url.fragment().is_some() {
+            return Err(url_error("must not have a query or fragment"));
+        }
+        if self.consumer_key.trim().is_empty() {
+            return Err(WooConfigError::EmptyConsumerKey);
+        }
+        if self.timeout_secs == 0 {
+            return Err(WooConfigError::ZeroTimeout);
+        }
+        let status = self.order_status.as_str();
+        let is_slug = !status.is_empty()
+            && status
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        if !is_slug || CLOSING_STATUSES.contains(&status) {
+            return Err(WooConfigError::OrderStatus(self.order_status.clone()));
+        }
+        Ok(())
+    }
+
+    /// Whether created orders are marked paid (see [`WooConfig::order_status`]).
+    pub fn marks_orders_paid(&self) -> bool {
+        !matches!(self.order_status.as_str(), "pending" | "on-hold")
+    }
+
+    /// The root of the site's REST API, `{base_url}/wp-json/`, always ending in a slash so
+    /// relative paths join below it.
+    pub fn rest_root(&self) -> Url {
+        let mut root = self.base_url.clone();
+        let path = format!("{}/wp-json/", root.path().trim_end_matches('/'));
+        root.set_path(&path);
+        root
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: serde_json::Value) -> Result<WooConfig, serde_json::Error> {
+        serde_json::from_value(json)
+    }
+
+    #[test]
+    fn defaults_fill_optional_keys() {
+        let config = parse(serde_json::json!({
+            "base_url": "https://shop.example.nl",
+            "consumer_key": "ck_1",
+            "consumer_secret": "cs_1",
+        }))
+        .unwrap();
+        assert_eq!(config.timeout_secs, 30);
+        assert_eq!(config.order_status, "processing");
+        assert_eq!(config.lookup_margin_secs, 600);
+        assert_eq!(config.retry, RetryPolicy::default());
+        assert!(config.validate().is_ok());
+        assert!(config.marks_orders_paid());
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let err = parse(serde_json::json!({
+            "base_url": "https://shop.example.nl",
+            "consumer_key": "ck_1",
+            "consumer_secret": "cs_1",
+            "consumer_secrett": "typo",
+        }))
+        .unwrap_err();
+        assert!(err.to_string().contains("consumer_secrett"), "{err}");
+    }
+
+    #[test]
+    fn plain_http_only_on_loopback() {
+        let secret = SecretSource::Inline("cs".into());
+        let remote = WooConfig::new(
+            "http://shop.example.nl".parse().unwrap(),
+            "ck",
+            secret.clone(),
+        );
+        assert!(matches!(
+            remote.validate(),
+            Err(WooConfigError::BaseUrl { .. })
+        ));
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:2",
+        ] {
+            let config = WooConfig::new(local.parse().unwrap(), "ck", secret.clone());
+            assert_eq!(config.validate(), Ok(()), "{local}");
+        }
+    }
+
+    #[test]
+    fn bad_values_name_the_key() {
+        let mut config = WooConfig::new(
+            "https://shop.example.nl".parse().unwrap(),
+            "ck",
+            SecretSource::Inline("cs".into()),
+        );
+        for closing_or_malformed in ["completed", "cancelled", "On Hold", ""] {
+            config.order_status = closing_or_malformed.into();
+            assert_eq!(
+                config.validate(),
+                Err(WooConfigError::OrderStatus(closing_or_malformed.into()))
+            );
+        }
+        config.order_status = "marketplace-order".into();
+        assert_eq!(config.validate(), Ok(()));
+        config.order_status = "on-hold".into();
+        assert!(!config.marks_orders_paid());
+        config.timeout_secs = 0;
+        assert_eq!(config.validate(), Err(WooConfigError::ZeroTimeout));
+    }
+
+    #[test]
+    fn rest_root_keeps_a_sub_directory() {
+        let secret = SecretSource::Inline("cs".into());
+        let plain = WooConfig::new("https://shop.nl".parse().unwrap(), "ck", secret.clone());
+        assert_eq!(plain.rest_root().as_str(), "https://shop.nl/wp-json/");
+        let nested = WooConfig::new("https://example.nl/winkel/".parse().unwrap(), "ck", secret);
+        assert_eq!(
+            nested.rest_root().as_str(),
+            "https://example.nl/winkel/wp-json/"
+        );
+    }
+}

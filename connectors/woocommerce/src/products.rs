@@ -1,0 +1,337 @@
+//! Finding WooCommerce products for order lines and reading their stock. `GET products?sku=`
+//! matches SKUs exactly (comma-separated lists allowed) and returns variations as well as
+//! products; `global_unique_id=` (WooCommerce 9.2+) matches the GTIN/EAN field. Every answer is
+//! checked again here, because an older shop ignores a filter it does not know and returns
+//! unrelated products. Found products are cached per client for a few minutes.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use orderbridge_core::domain::Sku;
+use orderbridge_core::webshop::{NewOrderLine, StockLevel};
+use orderbridge_core::{ConnectorError, ConnectorResult};
+
+use crate::client::{WooClient, PER_PAGE};
+use crate::error_mapping::VENDOR;
+use crate::mapping::ResolvedProduct;
+use crate::wire::{WooManageStock, WooProduct};
+
+/// How long a resolved SKU or EAN is trusted.
+const CACHE_TTL: Duration = Duration::from_secs(300);
+
+/// SKUs asked per stock request; keeps URLs short.
+const SKUS_PER_REQUEST: usize = 40;
+
+const PRODUCTS_PATH: &str = "wc/v3/products";
+
+/// Resolved SKUs and EANs with the time they were found. Misses are not cached, so a product
+/// the merchant adds is found on the next try.
+#[derive(Debug, Default)]
+pub(crate) struct ProductCache {
+    entries: Mutex<HashMap<String, (ResolvedProduct, Instant)>>,
+}
+
+impl ProductCache {
+    fn get(&self, key: &str) -> Option<ResolvedProduct> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(key)
+            .filter(|(_, found_at)| found_at.elapsed() < CACHE_TTL)
+            .map(|(product, _)| *product)
+    }
+
+    fn put(&self, key: String, product: ResolvedProduct) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.retain(|_, (_, found_at)| found_at.elapsed() < CACHE_TTL);
+        entries.insert(key, (product, Instant::now()));
+    }
+}
+
+/// Which product field a lookup matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProductKey {
+    /// The SKU (`sku` filter; also finds variations).
+    Sku,
+    /// The GTIN/EAN field (`global_unique_id` filter, WooCommerce 9.2+).
+    Gtin,
+}
+
+impl ProductKey {
+    fn query_param(self) -> &'static str {
+        match self {
+            Self::Sku => "sku",
+            Self::Gtin => "global_unique_id",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Sku => "SKU",
+            Self::Gtin => "EAN",
+        }
+    }
+
+    /// Checks the answer again: a shop that does not know the filter ignores it.
+    fn matches(self, product: &WooProduct, value: &str) -> bool {
+        match self {
+            Self::Sku => product.sku.trim().eq_ignore_ascii_case(value),
+            Self::Gtin => product
+                .global_unique_id
+                .as_deref()
+                .is_some_and(|gtin| gtin.trim() == value),
+        }
+    }
+}
+
+/// What a line is looked up by, for the error message: `SKU 123 (EAN 871...) in webshop`.
+pub(crate) fn describe_line(line: &NewOrderLine) -> String {
+    match (&line.sku, &line.ean) {
+        (Some(sku), Some(ean)) => format!("SKU {sku} (EAN {ean}) in webshop"),
+        (Some(sku), None) => format!("SKU {sku} in webshop"),
+        (None, Some(ean)) => format!("EAN {ean} in webshop"),
+        (None, None) => format!("product for {:?} (no SKU or EAN) in webshop", line.title),
+    }
+}
+
+/// Picks the orderable product among `candidates` that `matches`. A variable product itself
+/// cannot be ordered (only its variations can).
+fn pick(
+    candidates: Vec<WooProduct>,
+    matches: impl Fn(&WooProduct) -> bool,
+    looked_up: &str,
+) -> ConnectorResult<Option<ResolvedProduct>> {
+    let matching: Vec<WooProduct> = candidates.into_iter().filter(|p| matches(p)).collect();
+    if let Some(product) = matching.iter().find(|p| p.product_type != "variable") {
+        return Ok(Some(
+            if product.product_type == "variation" && product.parent_id != 0 {
+                ResolvedProduct {
+                    product_id: product.parent_id,
+                    variation_id: Some(product.id),
+                }
+            } else {
+                ResolvedProduct {
+                    product_id: product.id,
+                    variation_id: None,
+                }
+            },
+        ));
+    }
+    if !matching.is_empty() {
+        return Err(ConnectorError::Rejected {
+            vendor: VENDOR.to_owned(),
+            message: format!(
+                "{looked_up} is a variable product in the webshop; give its variations their own SKU"
+            ),
+        });
+    }
+    Ok(None)
+}
+
+fn stock_quantity(product: &WooProduct) -> Option<i64> {
+    let managed = match &product.manage_stock {
+        WooManageStock::Flag(flag) => *flag,
+        // "parent": the variation shares its parent's stock, reported in stock_quantity.
+        WooManageStock::Inherited(_) => true,
+    };
+    if !managed {
+        return None;
+    }
+    let quantity = product.stock_quantity.as_ref().and_then(|number| {
+        number
+            .as_i64()
+            .or_else(|| number.as_f64().map(|fraction| fraction.floor() as i64))
+    });
+    Some(quantity.unwrap_or(0))
+}
+
+impl WooClient {
+    /// The product a line orders: by SKU, else by EAN used as SKU, else by the EAN in the
+    /// GTIN field.
+    ///
+    /// # Errors
+    ///
+    /// [`ConnectorError::NotFound`] naming the SKU and EAN when nothing matches.
+    pub(crate) async fn resolve_line(
+        &self,
+        line: &NewOrderLine,
+    ) -> ConnectorResult<ResolvedProduct> {
+        if let Some(sku) = &line.sku {
+            if let Some(found) = self.find_product(ProductKey::Sku, sku.as_str()).await? {
+                return Ok(found);
+            }
+        }
+        if let Some(ean) = &line.ean {
+            if let Some(found) = self.find_product(ProductKey::Sku, ean.as_str()).await? {
+                return Ok(found);
+            }
+            if let Some(found) = self.find_product(ProductKey::Gtin, ean.as_str()).await? {
+                return Ok(found);
+            }
+        }
+        Err(ConnectorError::NotFound {
+            what: describe_line(line),
+        })
+    }
+
+    async fn find_product(
+        &self,
+        by: ProductKey,
+        value: &str,
+    ) -> ConnectorResult<Option<ResolvedProduct>> {
+        let cache_key = format!("{}:{}", by.query_param(), value.to_lowercase());
+        if let Some(cached) = self.products.get(&cache_key) {
+            return Ok(Some(cached));
+        }
+        let query = [
+            (by.query_param(), value.to_owned()),
+            ("per_page", PER_PAGE.to_string()),
+        ];
+        let reply = self
+            .http
+            .get::<Vec<WooProduct>>(PRODUCTS_PATH, &query)
+            .await?;
+        let looked_up = format!("{} {value}", by.label());
+        let found = pick(reply.body, |product| by.matches(product, value), &looked_up)?;
+        if let Some(product) = found {
+            self.products.put(cache_key, product);
+        }
+        Ok(found)
+    }
+
+    /// Stock of each SKU in `skus` that the shop knows, products and variations alike.
+    ///
+    /// # Errors
+    ///
+    /// As any list call.
+    pub(crate) async fn stock_for(&self, skus: &[Sku]) -> ConnectorResult<Vec<StockLevel>> {
+        let mut wanted: Vec<&Sku> = skus.iter().collect();
+        wanted.sort();
+        wanted.dedup();
+        // A SKU holding a comma would be split by the filter; ask for those one by one.
+        let (with_comma, plain): (Vec<&Sku>, Vec<&Sku>) =
+            wanted.iter().partition(|sku| sku.as_str().contains(','));
+        let mut batches: Vec<Vec<&Sku>> = plain
+            .chunks(SKUS_PER_REQUEST)
+            .map(<[&Sku]>::to_vec)
+            .collect();
+        batches.extend(with_comma.into_iter().map(|sku| vec![sku]));
+
+        let mut found: Vec<WooProduct> = Vec::new();
+        for batch in batches {
+            let joined = batch
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(",");
+            self.http
+                .for_each_page(
+                    PRODUCTS_PATH,
+                    &[("sku", joined)],
+                    |page: Vec<WooProduct>| {
+                        found.extend(page);
+                        std::ops::ControlFlow::<()>::Continue(())
+                    },
+                )
+                .await?;
+        }
+        let levels = wanted
+            .into_iter()
+            .filter_map(|sku| {
+                let product = found
+                    .iter()
+                    .find(|p| p.sku.trim() == sku.as_str())
+                    .or_else(|| {
+                        found
+                            .iter()
+                            .find(|p| p.sku.trim().eq_ignore_ascii_case(sku.as_str()))
+                    })?;
+                Some(StockLevel {
+                    sku: sku.clone(),
+                    quantity: stock_quantity(product),
+                })
+            })
+            .collect();
+        Ok(levels)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn product(value: serde_json::Value) -> WooProduct {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn variations_resolve_to_parent_and_variation() {
+        let candidates = vec![
+            product(json!({"id": 1, "type": "simple", "sku": "OTHER"})),
+            product(json!({"id": 21, "parent_id": 20, "type": "variation", "sku": "MUG-RED"})),
+        ];
+        let found = pick(candidates, |p| p.sku == "MUG-RED", "SKU MUG-RED").unwrap();
+        assert_eq!(
+            found,
+            Some(ResolvedProduct {
+                product_id: 20,
+                variation_id: Some(21)
+            })
+        );
+    }
+
+    #[test]
+    fn a_variable_parent_alone_is_refused() {
+        let candidates = vec![product(json!({"id": 20, "type": "variable", "sku": "MUG"}))];
+        let err = pick(candidates, |p| p.sku == "MUG", "SKU MUG").unwrap_err();
+        assert!(
+            matches!(err, ConnectorError::Rejected { ref message, .. } if message.contains("SKU MUG"))
+        );
+    }
+
+    #[test]
+    fn stock_is_none_when_unmanaged_and_inherited_from_parent() {
+        let managed = product(json!({"id": 1, "manage_stock": true, "stock_quantity": 7}));
+        let unmanaged = product(json!({"id": 2, "manage_stock": false, "stock_quantity": null}));
+        let inherited = product(json!({"id": 3, "manage_stock": "parent", "stock_quantity": 4}));
+        let fractional = product(json!({"id": 4, "manage_stock": true, "stock_quantity": 2.5}));
+        let managed_empty = product(json!({"id": 5, "manage_stock": true, "stock_quantity": null}));
+        assert_eq!(stock_quantity(&managed), Some(7));
+        assert_eq!(stock_quantity(&unmanaged), None);
+        assert_eq!(stock_quantity(&inherited), Some(4));
+        assert_eq!(stock_quantity(&fractional), Some(2));
+        assert_eq!(stock_quantity(&managed_empty), Some(0));
+    }
+
+    #[test]
+    fn line_description_names_sku_and_ean() {
+        use orderbridge_core::domain::{Currency, Ean, Money, Quantity};
+        let mut line = NewOrderLine {
+            sku: Some(Sku::parse("123").unwrap()),
+            ean: Some(Ean::parse("8712345678906").unwrap()),
+            title: "Mok".into(),
+            quantity: Quantity::new(1).unwrap(),
+            unit_price: Money::from_cents(100, Currency::EUR).unwrap(),
+            marketplace_line_id: "l1".into(),
+        };
+        assert_eq!(
+            describe_line(&line),
+            "SKU 123 (EAN 8712345678906) in webshop"
+        );
+        line.sku = None;
+        assert_eq!(describe_line(&line), "EAN 8712345678906 in webshop");
+    }
+
+    #[test]
+    fn cache_returns_fresh_entries_only() {
+        let cache = ProductCache::default();
+        let product = ResolvedProduct {
+            product_id: 1,
+            variation_id: None,
+        };
+        assert_eq!(cache.get("sku:a"), None);
+        cache.put("sku:a".into(), product);
+        assert_eq!(cache.get("sku:a"), Some(product));
+    }
+}

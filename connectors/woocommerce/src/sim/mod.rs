@@ -1,0 +1,215 @@
+//! A stateful WooCommerce shop on loopback for tests and the demo mode: the same paths, field
+//! names, status codes and error bodies (`{code, message, data: {status}}`) as WooCommerce's
+//! REST API v3 and the Shipment Tracking plugin, checking HTTP Basic authentication with
+//! [`WooSim::CONSUMER_KEY`] / [`WooSim::CONSUMER_SECRET`]. Tests drive it through [`WooSim`]
+//! (add products, complete orders, inject faults) and read its state back; `/_sim/` offers the
+//! same over HTTP without authentication.
+//!
+//! Layout: `model.rs` (what the shop holds), `state.rs` (how it changes), `query.rs` (list
+//! filters and pagination), `render.rs` (JSON), `routes.rs` (REST routes), `control.rs`
+//! (`/_sim/`), `faults.rs` (fault injection).
+
+mod control;
+mod faults;
+mod model;
+mod query;
+mod render;
+mod routes;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+
+pub use faults::{WooEndpoint, WooFault};
+pub use model::{SimProduct, SimWooLine, SimWooOrder};
+
+use crate::mapping::{MARKETPLACE_ORDER_META, ORDER_CODE_META};
+use routes::{error_response, lock, no_route, Shared};
+use state::SimState;
+
+/// Handle on a running simulated shop. Clones share the shop.
+#[derive(Clone)]
+pub struct WooSim {
+    shared: Shared,
+    address: SocketAddr,
+}
+
+/// Compile-time check: tests and the demo hand the handle to other tasks.
+const _: fn() = assert_shareable::<WooSim>;
+fn assert_shareable<T: Clone + Send + Sync + 'static>() {}
+
+impl std::fmt::Debug for WooSim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WooSim")
+            .field("address", &self.address)
+            .finish()
+    }
+}
+
+impl WooSim {
+    /// The consumer key the simulator accepts.
+    pub const CONSUMER_KEY: &'static str = "ck_orderbridge_simulator";
+    /// The consumer secret the simulator accepts.
+    pub const CONSUMER_SECRET: &'static str = "cs_orderbridge_simulator";
+
+    /// Starts a shop on `127.0.0.1` with a free port; it serves until the runtime stops.
+    ///
+    /// # Errors
+    ///
+    /// When no loopback port can be bound.
+    pub async fn start() -> std::io::Result<WooSim> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let address = listener.local_addr()?;
+        let shared: Shared = Arc::new(Mutex::new(SimState::default()));
+        let app: Router = routes::router()
+            .merge(control::router())
+            .fallback(|| async { error_response(no_route()) })
+            .with_state(shared.clone());
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, app).await {
+                tracing::error!(%error, "WooCommerce simulator stopped");
+            }
+        });
+        Ok(WooSim { shared, address })
+    }
+
+    /// The site address, `http://127.0.0.1:PORT` (the API is under `/wp-json/wc/v3/`).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    fn with_state<T>(&self, change: impl FnOnce(&mut SimState) -> T) -> T {
+        change(&mut lock(&self.shared))
+    }
+
+    fn new_product(
+        product_type: &str,
+        parent_id: u64,
+        sku: &str,
+        ean: Option<&str>,
+        name: &str,
+        price_cents: i64,
+        stock: Option<i64>,
+    ) -> SimProduct {
+        SimProduct {
+            id: 0,
+            parent_id,
+            product_type: product_type.to_owned(),
+            name: name.to_owned(),
+            sku: sku.to_owned(),
+            global_unique_id: ean.unwrap_or_default().to_owned(),
+            price_cents,
+            stock,
+        }
+    }
+
+    /// Adds a simple product (`stock` `None`: stock not managed); returns its id.
+    pub fn add_product(
+        &self,
+        sku: &str,
+        ean: Option<&str>,
+        name: &str,
+        price_cents: i64,
+        stock: Option<i64>,
+    ) -> u64 {
+        let product = Self::new_product("simple", 0, sku, ean, name, price_cents, stock);
+        self.with_state(|state| state.add_product(product))
+    }
+
+    /// Adds a variable product (orderable only through its variations); returns its id.
+    pub fn add_variable_product(&self, sku: &str, name: &str) -> u64 {
+        let product = Self::new_product("variable", 0, sku, None, name, 0, None);
+        self.with_state(|state| state.add_product(product))
+    }
+
+    /// Adds a variation of variable product `parent_id`; returns the variation's id.
+    pub fn add_variation(
+        &self,
+        parent_id: u64,
+        sku: &str,
+        ean: Option<&str>,
+        name: &str,
+        price_cents: i64,
+        stock: Option<i64>,
+    ) -> u64 {
+        let product = Self::new_product("variation", parent_id, sku, ean, name, price_cents, stock);
+        self.with_state(|state| state.add_product(product))
+    }
+
+    /// Sets the stock of the product(s) with `sku`; `None` turns stock management off.
+    pub fn set_stock(&self, sku: &str, stock: Option<i64>) {
+        self.with_state(|state| state.set_stock(sku, stock));
+    }
+
+    /// All products and variations.
+    pub fn products(&self) -> Vec<SimProduct> {
+        self.with_state(|state| state.products.clone())
+    }
+
+    /// All orders, oldest first.
+    pub fn orders(&self) -> Vec<SimWooOrder> {
+        self.with_state(|state| state.orders.values().cloned().collect())
+    }
+
+    /// Orders whose meta `_orderbridge_order_code` is `code`.
+    pub fn orders_with_code(&self, code: &str) -> Vec<SimWooOrder> {
+        self.orders()
+            .into_iter()
+            .filter(|o| o.meta_str(ORDER_CODE_META) == Some(code))
+            .collect()
+    }
+
+    /// Orders whose meta `_orderbridge_marketplace_order_id` is `marketplace_order_id`.
+    pub fn orders_with_marketplace_order(&self, marketplace_order_id: &str) -> Vec<SimWooOrder> {
+        self.orders()
+            .into_iter()
+            .filter(|o| o.meta_str(MARKETPLACE_ORDER_META) == Some(marketplace_order_id))
+            .collect()
+    }
+
+    /// Completes order `id` (status `completed`, completion date), first adding a Shipment
+    /// Tracking item `(provider, number)` when given. Unknown ids are ignored.
+    pub fn complete_order(&self, id: u64, tracking: Option<(&str, &str)>) {
+        if !self.with_state(|state| state.complete_order(id, tracking)) {
+            tracing::warn!(id, "simulator: no order to complete");
+        }
+    }
+
+    /// Adds a Shipment Tracking item to order `id` later on (bumps `date_modified`).
+    pub fn add_tracking(&self, id: u64, provider: &str, number: &str) {
+        if !self.with_state(|state| state.add_tracking(id, provider, number)) {
+            tracing::warn!(id, "simulator: no order to add tracking to");
+        }
+    }
+
+    /// Cancels order `id` in the shop (as the merchant would).
+    pub fn cancel_order(&self, id: u64) {
+        if !self.with_state(|state| state.set_status(id, "cancelled")) {
+            tracing::warn!(id, "simulator: no order to cancel");
+        }
+    }
+
+    /// How many `POST orders` requests arrived, failed ones included.
+    pub fn create_requests(&self) -> usize {
+        self.with_state(|state| state.create_requests)
+    }
+
+    /// Serves `fault` for the next `times` requests to `endpoint`.
+    pub fn inject_fault(&self, endpoint: WooEndpoint, fault: WooFault, times: u32) {
+        self.with_state(|state| state.faults.push(endpoint, fault, times));
+    }
+
+    /// Whether order responses show the `_wc_shipment_tracking_items` meta (default `true`);
+    /// when hidden, tracking is only visible through the plugin's endpoint.
+    pub fn set_tracking_meta_visible(&self, visible: bool) {
+        self.with_state(|state| state.tracking_meta_visible = visible);
+    }
+
+    /// Whether the Shipment Tracking plugin is installed (default `true`); without it, its
+    /// endpoint answers 404 `rest_no_route`.
+    pub fn set_tracking_plugin_installed(&self, installed: bool) {
+        self.with_state(|state| state.tracking_plugin_installed = installed);
+    }
+}

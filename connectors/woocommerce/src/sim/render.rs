@@ -1,0 +1,205 @@
+//! How the simulator's shop looks on the wire: orders, products, Shipment Tracking items and
+//! error bodies rendered with WooCommerce's field names and formats (naive dates, decimal text
+//! prices, `meta_data` as `{id, key, value}`).
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Map, Value};
+
+use super::model::{SimError, SimProduct, SimWooOrder};
+use super::state::SimState;
+use crate::tracking::TRACKING_META_KEY;
+
+/// `{code, message, data: {status}}`.
+pub(crate) fn error_body(error: &SimError) -> Value {
+    json!({"code": error.code, "message": error.message, "data": {"status": error.status}})
+}
+
+fn naive(time: DateTime<Utc>) -> String {
+    time.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+fn naive_or_null(time: Option<DateTime<Utc>>) -> Value {
+    time.map_or(Value::Null, |t| Value::String(naive(t)))
+}
+
+fn cents_text(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+fn decimal_cents(text: &str) -> i64 {
+    orderbridge_core::domain::Money::parse_decimal(text, orderbridge_core::domain::Currency::EUR)
+        .map(|m| m.cents())
+        .unwrap_or(0)
+}
+
+/// A stored address with every field WooCommerce returns.
+fn address_json(stored: &Value, with_email: bool) -> Value {
+    let mut address = Map::new();
+    let mut keys = vec![
+        "first_name",
+        "last_name",
+        "company",
+        "address_1",
+        "address_2",
+        "city",
+        "state",
+        "postcode",
+        "country",
+        "phone",
+    ];
+    if with_email {
+        keys.push("email");
+    }
+    for key in keys {
+        let value = stored.get(key).and_then(Value::as_str).unwrap_or_default();
+        address.insert(key.to_owned(), json!(value));
+    }
+    Value::Object(address)
+}
+
+/// An order as `GET orders/{id}` returns it.
+pub(crate) fn order_json(order: &SimWooOrder, state: &SimState) -> Value {
+    let line_items: Vec<Value> = order
+        .line_items
+        .iter()
+        .enumerate()
+        .map(|(idx, line)| {
+            let shown = if line.variation_id != 0 {
+                line.variation_id
+            } else {
+                line.product_id
+            };
+            let name = state
+                .product(shown)
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+            json!({
+                "id": order.id * 100 + idx as u64 + 1,
+                "name": name,
+                "product_id": line.product_id,
+                "variation_id": line.variation_id,
+                "quantity": line.quantity,
+                "tax_class": "",
+                "subtotal": line.total,
+                "subtotal_tax": "0.00",
+                "total": line.total,
+                "total_tax": "0.00",
+                "taxes": [],
+                "meta_data": [],
+                "sku": line.sku,
+            })
+        })
+        .collect();
+    let total: i64 = order
+        .line_items
+        .iter()
+        .map(|l| decimal_cents(&l.total))
+        .sum();
+    let meta_data: Vec<Value> = order
+        .meta
+        .iter()
+        .enumerate()
+        .filter(|(_, (key, _))| state.tracking_meta_visible || key != TRACKING_META_KEY)
+        .map(|(idx, (key, value))| {
+            json!({"id": order.id * 1000 + idx as u64 + 1, "key": key, "value": value})
+        })
+        .collect();
+    json!({
+        "id": order.id,
+        "parent_id": 0,
+        "number": order.id.to_string(),
+        "order_key": format!("wc_order_sim{}", order.id),
+        "created_via": "rest-api",
+        "status": order.status,
+        "currency": order.currency,
+        "date_created": naive(order.created_at),
+        "date_created_gmt": naive(order.created_at),
+        "date_modified": naive(order.modified_at),
+        "date_modified_gmt": naive(order.modified_at),
+        "discount_total": "0.00",
+        "shipping_total": "0.00",
+        "total": cents_text(total),
+        "total_tax": "0.00",
+        "prices_include_tax": false,
+        "customer_id": 0,
+        "billing": address_json(&order.billing, true),
+        "shipping": address_json(&order.shipping, false),
+        "payment_method": "",
+        "payment_method_title": "",
+        "transaction_id": "",
+        "customer_note": order.customer_note,
+        "date_completed": naive_or_null(order.completed_at),
+        "date_completed_gmt": naive_or_null(order.completed_at),
+        "date_paid": naive_or_null(order.paid_at),
+        "date_paid_gmt": naive_or_null(order.paid_at),
+        "meta_data": meta_data,
+        "line_items": line_items,
+        "tax_lines": [],
+        "shipping_lines": [],
+        "fee_lines": [],
+        "coupon_lines": [],
+        "refunds": [],
+    })
+}
+
+/// A product or variation as `GET products` returns it.
+pub(crate) fn product_json(product: &SimProduct, all: &[SimProduct]) -> Value {
+    let variations: Vec<u64> = all
+        .iter()
+        .filter(|v| v.parent_id == product.id && v.product_type == "variation")
+        .map(|v| v.id)
+        .collect();
+    let in_stock = product.stock.is_none_or(|stock| stock > 0);
+    json!({
+        "id": product.id,
+        "name": product.name,
+        "slug": product.name.to_lowercase().replace(' ', "-"),
+        "type": product.product_type,
+        "status": "publish",
+        "sku": product.sku,
+        "global_unique_id": product.global_unique_id,
+        "price": cents_text(product.price_cents),
+        "regular_price": cents_text(product.price_cents),
+        "sale_price": "",
+        "manage_stock": product.stock.is_some(),
+        "stock_quantity": product.stock,
+        "stock_status": if in_stock { "instock" } else { "outofstock" },
+        "parent_id": product.parent_id,
+        "variations": variations,
+    })
+}
+
+/// The Shipment Tracking plugin's items of `order`, as its endpoint returns them.
+pub(crate) fn trackings_json(order: &SimWooOrder, state: &SimState) -> Value {
+    let items = order
+        .meta_value(TRACKING_META_KEY)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let rendered: Vec<Value> = items
+        .iter()
+        .map(|item| {
+            let text = |key: &str| item.get(key).and_then(Value::as_str).unwrap_or_default();
+            let tracking_id = text("tracking_id");
+            let provider = state
+                .provider_names
+                .get(tracking_id)
+                .cloned()
+                .unwrap_or_else(|| text("tracking_provider").to_owned());
+            let shipped = text("date_shipped")
+                .parse::<i64>()
+                .ok()
+                .and_then(|secs| DateTime::<Utc>::from_timestamp(secs, 0))
+                .map(|t| t.format("%Y-%m-%d").to_string())
+                .unwrap_or_default();
+            json!({
+                "tracking_id": tracking_id,
+                "tracking_provider": provider,
+                "tracking_link": "",
+                "tracking_number": text("tracking_number"),
+                "date_shipped": shipped,
+            })
+        })
+        .collect();
+    Value::Array(rendered)
+}

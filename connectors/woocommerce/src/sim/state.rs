@@ -1,0 +1,371 @@
+//! The simulator's shop: products, variations and orders, and the changes WooCommerce makes to
+//! them (creating an order marks it paid and reduces stock, completing stamps the completion
+//! date, every change bumps `date_modified`). Times are kept to the second, as WooCommerce does.
+//! Pure data and logic; HTTP lives in `routes.rs`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, DurationRound, Utc};
+use serde_json::{json, Value};
+
+use super::faults::FaultQueue;
+use super::model::{SimError, SimProduct, SimWooLine, SimWooOrder};
+use crate::tracking::TRACKING_META_KEY;
+
+/// Statuses a simulated order may have (WooCommerce's own).
+pub(crate) const ORDER_STATUSES: [&str; 8] = [
+    "pending",
+    "processing",
+    "on-hold",
+    "completed",
+    "cancelled",
+    "refunded",
+    "failed",
+    "checkout-draft",
+];
+
+/// The whole simulated shop.
+#[derive(Debug)]
+pub(crate) struct SimState {
+    next_post_id: u64,
+    pub(crate) products: Vec<SimProduct>,
+    pub(crate) orders: BTreeMap<u64, SimWooOrder>,
+    stock_reduced: HashSet<u64>,
+    pub(crate) provider_names: HashMap<String, String>,
+    pub(crate) faults: FaultQueue,
+    pub(crate) create_requests: usize,
+    pub(crate) tracking_meta_visible: bool,
+    pub(crate) tracking_plugin_installed: bool,
+}
+
+impl Default for SimState {
+    fn default() -> Self {
+        Self {
+            next_post_id: 100,
+            products: Vec::new(),
+            orders: BTreeMap::new(),
+            stock_reduced: HashSet::new(),
+            provider_names: HashMap::new(),
+            faults: FaultQueue::default(),
+            create_requests: 0,
+            tracking_meta_visible: true,
+            tracking_plugin_installed: true,
+        }
+    }
+}
+
+/// Now, to the whole second (WooCommerce's precision).
+pub(crate) fn now_to_the_second() -> DateTime<Utc> {
+    let now = Utc::now();
+    now.duration_trunc(chrono::Duration::seconds(1))
+        .unwrap_or(now)
+}
+
+fn validate_status(status: &str) -> Result<(), SimError> {
+    if ORDER_STATUSES.contains(&status) {
+        Ok(())
+    } else {
+        Err(SimError::new(
+            400,
+            "rest_invalid_param",
+            "Invalid parameter(s): status",
+        ))
+    }
+}
+
+impl SimState {
+    fn next_id(&mut self) -> u64 {
+        let id = self.next_post_id;
+        self.next_post_id += 1;
+        id
+    }
+
+    /// Adds a product; returns its id.
+    pub(crate) fn add_product(&mut self, mut product: SimProduct) -> u64 {
+        product.id = self.next_id();
+        let id = product.id;
+        self.products.push(product);
+        id
+    }
+
+    pub(crate) fn product(&self, id: u64) -> Option<&SimProduct> {
+        self.products.iter().find(|p| p.id == id)
+    }
+
+    /// Sets the stock of every product with `sku` (`None`: stock not managed).
+    pub(crate) fn set_stock(&mut self, sku: &str, stock: Option<i64>) {
+        for product in self.products.iter_mut().filter(|p| p.sku == sku) {
+            product.stock = stock;
+        }
+    }
+
+    fn change_stock(&mut self, product_id: u64, delta: i64) {
+        if let Some(stock) = self
+            .products
+            .iter_mut()
+            .find(|p| p.id == product_id)
+            .and_then(|p| p.stock.as_mut())
+        {
+            *stock += delta;
+        }
+    }
+
+    fn restock(&mut self, order_id: u64, sign: i64) {
+        let lines: Vec<(u64, i64)> = self
+            .orders
+            .get(&order_id)
+            .map(|order| {
+                order
+                    .line_items
+                    .iter()
+                    .map(|line| {
+                        let product = if line.variation_id != 0 {
+                            line.variation_id
+                        } else {
+                            line.product_id
+                        };
+                        (product, i64::from(line.quantity))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (product_id, quantity) in lines {
+            self.change_stock(product_id, sign * quantity);
+        }
+    }
+
+    /// Creates an order from a `POST orders` body, as WooCommerce would.
+    pub(crate) fn create_order(&mut self, body: &Value) -> Result<u64, SimError> {
+        let object = body
+            .as_object()
+            .ok_or_else(|| SimError::new(400, "rest_invalid_json", "Invalid JSON body passed."))?;
+        let text = |key: &str| object.get(key).and_then(Value::as_str).unwrap_or_default();
+        let requested_status = object
+            .get("status")
+            .and_then(Value::as_str)
+            .unwrap_or("pending");
+        validate_status(requested_status)?;
+        let mut line_items = Vec::new();
+        for line in object
+            .get("line_items")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            line_items.push(self.line_from_json(line)?);
+        }
+        let meta = meta_from_json(object.get("meta_data"));
+        let now = now_to_the_second();
+        let set_paid = object
+            .get("set_paid")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let mut status = requested_status.to_owned();
+        if set_paid && ["pending", "on-hold", "failed", "cancelled"].contains(&requested_status) {
+            status = "processing".to_owned();
+        }
+        let id = self.next_id();
+        let order = SimWooOrder {
+            id,
+            completed_at: (status == "completed").then_some(now),
+            status,
+            currency: Some(text("currency"))
+                .filter(|c| !c.is_empty())
+                .unwrap_or("EUR")
+                .to_owned(),
+            meta,
+            line_items,
+            billing: object.get("billing").cloned().unwrap_or_else(|| json!({})),
+            shipping: object.get("shipping").cloned().unwrap_or_else(|| json!({})),
+            customer_note: text("customer_note").to_owned(),
+            created_at: now,
+            modified_at: now,
+            paid_at: set_paid.then_some(now),
+        };
+        self.orders.insert(id, order);
+        if set_paid {
+            self.restock(id, -1);
+            self.stock_reduced.insert(id);
+        }
+        Ok(id)
+    }
+
+    fn line_from_json(&self, line: &Value) -> Result<SimWooLine, SimError> {
+        let number = |key: &str| line.get(key).and_then(Value::as_u64).unwrap_or(0);
+        let product_id = number("product_id");
+        let variation_id = number("variation_id");
+        let product = self.product(product_id).ok_or_else(|| {
+            SimError::new(
+                400,
+                "woocommerce_rest_invalid_product_id",
+                "Invalid product ID.",
+            )
+        })?;
+        let ordered = if variation_id == 0 {
+            product
+        } else {
+            self.product(variation_id)
+                .filter(|v| v.parent_id == product_id)
+                .ok_or_else(|| {
+                    SimError::new(
+                        400,
+                        "woocommerce_rest_invalid_variation_id",
+                        "Invalid variation ID.",
+                    )
+                })?
+        };
+        let quantity = line
+            .get("quantity")
+            .and_then(Value::as_u64)
+            .and_then(|q| u32::try_from(q).ok())
+            .filter(|q| *q > 0)
+            .ok_or_else(|| {
+                SimError::new(
+                    400,
+                    "woocommerce_rest_invalid_quantity",
+                    "Quantity must be a positive number.",
+                )
+            })?;
+        let total = match line.get("total").and_then(Value::as_str) {
+            Some(total) => {
+                orderbridge_core::domain::Money::parse_decimal(
+                    total,
+                    orderbridge_core::domain::Currency::EUR,
+                )
+                .map_err(|_| {
+                    SimError::new(
+                        400,
+                        "rest_invalid_param",
+                        "Invalid parameter(s): line_items",
+                    )
+                })?;
+                total.to_owned()
+            }
+            None => {
+                let cents = ordered.price_cents * i64::from(quantity);
+                format!("{}.{:02}", cents / 100, cents % 100)
+            }
+        };
+        Ok(SimWooLine {
+            product_id,
+            variation_id,
+            sku: ordered.sku.clone(),
+            quantity,
+            total,
+        })
+    }
+
+    /// Applies a `PUT orders/{id}` body: status and meta data.
+    pub(crate) fn update_order(&mut self, id: u64, body: &Value) -> Result<(), SimError> {
+        let new_status = body.get("status").and_then(Value::as_str);
+        if let Some(status) = new_status {
+            validate_status(status)?;
+        }
+        let meta = meta_from_json(body.get("meta_data"));
+        if !self.orders.contains_key(&id) {
+            return Err(SimError::invalid_order());
+        }
+        if let Some(status) = new_status {
+            self.set_status(id, status);
+        }
+        if let Some(order) = self.orders.get_mut(&id) {
+            for (key, value) in meta {
+                match order.meta.iter_mut().find(|(k, _)| *k == key) {
+                    Some(entry) => entry.1 = value,
+                    None => order.meta.push((key, value)),
+                }
+                order.modified_at = now_to_the_second();
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets an order's status the way WooCommerce does: completion date on completing, stock
+    /// back on cancelling a paid order. Setting the same status again changes nothing.
+    pub(crate) fn set_status(&mut self, id: u64, status: &str) -> bool {
+        let now = now_to_the_second();
+        let Some(order) = self.orders.get_mut(&id) else {
+            return false;
+        };
+        if order.status == status {
+            return true;
+        }
+        order.status = status.to_owned();
+        order.modified_at = now;
+        if status == "completed" && order.completed_at.is_none() {
+            order.completed_at = Some(now);
+        }
+        if status == "cancelled" && self.stock_reduced.remove(&id) {
+            self.restock(id, 1);
+        }
+        true
+    }
+
+    /// Completes an order, adding a tracking item first when given (`(provider, number)`).
+    pub(crate) fn complete_order(&mut self, id: u64, tracking: Option<(&str, &str)>) -> bool {
+        if let Some((provider, number)) = tracking {
+            if !self.add_tracking(id, provider, number) {
+                return false;
+            }
+        }
+        self.set_status(id, "completed")
+    }
+
+    /// Adds a Shipment Tracking item (as the plugin stores it) and bumps `date_modified`.
+    pub(crate) fn add_tracking(&mut self, id: u64, provider: &str, number: &str) -> bool {
+        let now = now_to_the_second();
+        let tracking_id = format!("{:032x}", self.next_id());
+        let Some(order) = self.orders.get_mut(&id) else {
+            return false;
+        };
+        let item = json!({
+            "tracking_provider": slug(provider),
+            "custom_tracking_provider": "",
+            "custom_tracking_link": "",
+            "tracking_number": number,
+            "date_shipped": now.timestamp().to_string(),
+            "tracking_id": tracking_id,
+        });
+        match order.meta.iter_mut().find(|(k, _)| k == TRACKING_META_KEY) {
+            Some((_, Value::Array(items))) => items.push(item),
+            Some((_, other)) => *other = Value::Array(vec![item]),
+            None => order
+                .meta
+                .push((TRACKING_META_KEY.to_owned(), Value::Array(vec![item]))),
+        }
+        order.modified_at = now;
+        self.provider_names.insert(tracking_id, provider.to_owned());
+        true
+    }
+}
+
+/// WordPress's `sanitize_title` for provider names: `PostNL` → `postnl`, `DHL Parcel` →
+/// `dhl-parcel`.
+fn slug(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_owned()
+}
+
+/// Reads a `meta_data` array of `{key, value}` from a request body.
+pub(crate) fn meta_from_json(value: Option<&Value>) -> Vec<(String, Value)> {
+    value
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| {
+            let key = entry.get("key")?.as_str()?.to_owned();
+            Some((key, entry.get("value").cloned().unwrap_or(Value::Null)))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "state_tests.rs"]
+mod tests;

@@ -1,0 +1,172 @@
+//! `orderbridge.toml`: where the state lives, how logs look, and how the scheduler shares
+//! work with other processes on the same database.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::ConfigError;
+
+/// The daemon's own settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DaemonConfig {
+    /// The state database.
+    #[serde(default)]
+    pub database: DatabaseSettings,
+    /// Logging.
+    #[serde(default)]
+    pub logging: LoggingSettings,
+    /// Job scheduling and leases.
+    #[serde(default)]
+    pub scheduler: SchedulerSettings,
+    /// Folder with one `*.toml` per marketplace connection, relative to this file.
+    /// Default `connections`.
+    #[serde(default = "default_connections_dir")]
+    pub connections_dir: PathBuf,
+}
+
+fn default_connections_dir() -> PathBuf {
+    PathBuf::from("connections")
+}
+
+/// `[database]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// SQLite file path (relative to this file) or `sqlite://` URL. Default `orderbridge.db`.
+    #[serde(default = "default_database_url")]
+    pub url: String,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: default_database_url(),
+        }
+    }
+}
+
+fn default_database_url() -> String {
+    "orderbridge.db".into()
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// JSON lines when stdout is not a terminal (journald), readable lines on a terminal.
+    #[default]
+    Auto,
+    /// Always JSON lines.
+    Json,
+    /// Always readable lines.
+    Text,
+}
+
+/// `[logging]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoggingSettings {
+    /// `auto`, `json` or `text`. Default `auto`.
+    #[serde(default)]
+    pub format: LogFormat,
+    /// Filter in `tracing` syntax (`info`, `orderbridge=debug,info`). `RUST_LOG` overrides it.
+    /// Default `info`.
+    #[serde(default = "default_level")]
+    pub level: String,
+}
+
+impl Default for LoggingSettings {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Auto,
+            level: default_level(),
+        }
+    }
+}
+
+fn default_level() -> String {
+    "info".into()
+}
+
+/// `[scheduler]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchedulerSettings {
+    /// Seconds a process holds a job's lease before another process may take the job over;
+    /// renewed while the job runs. Default 120.
+    #[serde(default = "default_lease_secs")]
+    pub lease_secs: u64,
+    /// Seconds running jobs get to finish after SIGTERM before the process exits anyway.
+    /// Default 30.
+    #[serde(default = "default_grace_secs")]
+    pub shutdown_grace_secs: u64,
+    /// Name of this process in leases; default `<hostname>-<pid>`.
+    #[serde(default)]
+    pub instance_id: Option<String>,
+}
+
+impl Default for SchedulerSettings {
+    fn default() -> Self {
+        Self {
+            lease_secs: default_lease_secs(),
+            shutdown_grace_secs: default_grace_secs(),
+            instance_id: None,
+        }
+    }
+}
+
+/// Whether `filter` is a list of `level` or `target=level` directives.
+fn valid_log_filter(filter: &str) -> bool {
+    const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
+    let is_target = |t: &str| {
+        !t.is_empty()
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':' || c == '-')
+    };
+    !filter.trim().is_empty()
+        && filter
+            .split(',')
+            .map(str::trim)
+            .all(|directive| match directive.split_once('=') {
+                Some((target, level)) => {
+                    is_target(target) && LEVELS.contains(&level.to_ascii_lowercase().as_str())
+                }
+                None => {
+                    LEVELS.contains(&directive.to_ascii_lowercase().as_str())
+                        || is_target(directive)
+                }
+            })
+}
+
+fn default_lease_secs() -> u64 {
+    120
+}
+
+fn default_grace_secs() -> u64 {
+    30
+}
+
+impl DaemonConfig {
+    pub(super) fn validate(&self, file: &Path) -> Result<(), ConfigError> {
+        let bad = |key: &str, message: &str| ConfigError::BadValue {
+            file: file.to_owned(),
+            key: key.into(),
+            message: message.into(),
+        };
+        if self.database.url.trim().is_empty() {
+            return Err(bad("database.url", "must not be empty"));
+        }
+        if self.scheduler.lease_secs < 5 {
+            return Err(bad("scheduler.lease_secs", "must be at least 5 seconds"));
+        }
+        if !valid_log_filter(&self.logging.level) {
+            return Err(bad(
+                "logging.level",
+                "is not a valid log filter (e.g. `info`)",
+            ));
+        }
+        Ok(())
+    }
+}

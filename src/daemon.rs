@@ -1,0 +1,215 @@
+//! The daemon: opens the store, builds each enabled connection's engine, runs every job of
+//! every connection on its schedule until shutdown, then gives running jobs the grace time to
+//! finish before returning.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::clock::{to_millis, SharedClock};
+use crate::config::{Config, ConnectionConfig};
+use crate::connectors::{AnyMarketplace, AnyWebshop, BuildError};
+use crate::engine::{Engine, EngineSettings};
+use crate::scheduler::{job_loop, JobKind, JobSchedule, LeaseSettings};
+use crate::shutdown::Shutdown;
+use crate::store::{Store, StoreError};
+
+/// The engine type the daemon runs.
+pub type ConnectionEngine = Engine<AnyMarketplace, AnyWebshop>;
+
+/// Why the daemon cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    /// The store cannot be opened.
+    #[error("state database: {0}")]
+    Store(#[from] StoreError),
+    /// A connection's connectors cannot be built.
+    #[error("connection {connection} ({}): {source}", file.display())]
+    Build {
+        /// Connection name.
+        connection: String,
+        /// Its file.
+        file: PathBuf,
+        /// Why.
+        source: Box<BuildError>,
+    },
+}
+
+/// A started daemon: its store and one engine per enabled connection.
+pub struct Daemon {
+    store: Store,
+    engines: BTreeMap<String, (ConnectionConfig, Arc<ConnectionEngine>)>,
+    leases: LeaseSettings,
+    grace: Duration,
+}
+
+fn credentials_dir() -> Option<PathBuf> {
+    std::env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from)
+}
+
+/// Builds the engine of one connection over an open store.
+///
+/// # Errors
+///
+/// When a secret cannot be read or a connector refuses its settings.
+pub fn build_engine(
+    connection: &ConnectionConfig,
+    store: &Store,
+    clock: SharedClock,
+) -> Result<ConnectionEngine, DaemonError> {
+    let credentials = credentials_dir();
+    let build_error = |source| DaemonError::Build {
+        connection: connection.name.clone(),
+        file: connection.file.clone(),
+        source: Box::new(source),
+    };
+    let marketplace = AnyMarketplace::build(&connection.marketplace, credentials.as_deref())
+        .map_err(build_error)?;
+    let webshop =
+        AnyWebshop::build(&connection.webshop, credentials.as_deref()).map_err(build_error)?;
+    let settings = EngineSettings {
+        connection: connection.name.clone(),
+        marketplace_label: marketplace.label().to_owned(),
+        tracking_wait: connection.tracking_wait(),
+        stock_buffer: connection.stock.buffer,
+        carrier_rules: connection.carrier_rules.clone(),
+        retry_delay: Duration::from_secs(connection.orders.retry_delay_secs),
+        batch_limit: i64::from(connection.orders.batch_limit),
+    };
+    Ok(Engine::new(
+        settings,
+        store.clone(),
+        marketplace,
+        webshop,
+        clock,
+    ))
+}
+
+impl Daemon {
+    /// Opens the store and builds the engines of the enabled connections.
+    ///
+    /// # Errors
+    ///
+    /// When the store cannot be opened or a connection cannot be built.
+    pub async fn start(config: &Config, clock: SharedClock) -> Result<Self, DaemonError> {
+        let store = Store::open(&config.database_location()).await?;
+        let mut engines = BTreeMap::new();
+        for connection in config.connections.iter().filter(|c| c.enabled) {
+            let engine = build_engine(connection, &store, clock.clone())?;
+            store
+                .ensure_connection(
+                    &connection.name,
+                    engine_marketplace_kind(connection),
+                    engine_webshop_kind(connection),
+                    to_millis(clock.now()),
+                )
+                .await?;
+            engines.insert(
+                connection.name.clone(),
+                (connection.clone(), Arc::new(engine)),
+            );
+        }
+        let holder = config
+            .daemon
+            .scheduler
+            .instance_id
+            .clone()
+            .unwrap_or_else(default_instance_id);
+        Ok(Self {
+            store,
+            engines,
+            leases: LeaseSettings {
+                holder,
+                lease: Duration::from_secs(config.daemon.scheduler.lease_secs),
+            },
+            grace: Duration::from_secs(config.daemon.scheduler.shutdown_grace_secs),
+        })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The engine of a connection.
+    pub fn engine(&self, connection: &str) -> Option<Arc<ConnectionEngine>> {
+        self.engines
+            .get(connection)
+            .map(|(_, engine)| engine.clone())
+    }
+
+    /// Names of the running connections.
+    pub fn connection_names(&self) -> Vec<String> {
+        self.engines.keys().cloned().collect()
+    }
+
+    /// Runs every job until `shutdown`, then waits up to the grace time for running jobs.
+    pub async fn run(self, shutdown: Shutdown) {
+        let mut tasks = tokio::task::JoinSet::new();
+        for (name, (connection, engine)) in &self.engines {
+            let schedule = &connection.schedule;
+            let jitter = Duration::from_secs(schedule.jitter_secs);
+            let mut jobs = vec![
+                (JobKind::Import, schedule.import_interval_secs),
+                (JobKind::Track, schedule.track_interval_secs),
+                (JobKind::Ship, schedule.ship_interval_secs),
+                (JobKind::Cancel, schedule.cancel_interval_secs),
+            ];
+            if connection.stock.enabled {
+                jobs.push((JobKind::Stock, schedule.stock_interval_secs));
+            }
+            for (kind, interval_secs) in jobs {
+                tasks.spawn(job_loop(
+                    engine.clone(),
+                    JobSchedule {
+                        kind,
+                        interval: Duration::from_secs(interval_secs),
+                        jitter,
+                    },
+                    self.leases.clone(),
+                    shutdown.clone(),
+                ));
+            }
+            tracing::info!(connection = %name, "connection started");
+        }
+        tracing::info!(instance = %self.leases.holder, n_connections = self.engines.len(), "orderbridge running");
+        let mut waiting = shutdown.clone();
+        waiting.wait().await;
+        tracing::info!(
+            grace_secs = self.grace.as_secs(),
+            "shutting down: finishing jobs in flight"
+        );
+        let drained = tokio::time::timeout(self.grace, async {
+            while tasks.join_next().await.is_some() {}
+        })
+        .await;
+        if drained.is_err() {
+            tracing::warn!("grace time over; abandoning jobs in flight (their intents are recorded and resume at next start)");
+            tasks.abort_all();
+        }
+        self.store.close().await;
+        tracing::info!("orderbridge stopped");
+    }
+}
+
+fn engine_marketplace_kind(connection: &ConnectionConfig) -> &'static str {
+    match connection.marketplace {
+        crate::config::MarketplaceSettings::Bol(_) => "bol",
+    }
+}
+
+fn engine_webshop_kind(connection: &ConnectionConfig) -> &'static str {
+    match connection.webshop {
+        crate::config::WebshopSettings::Woocommerce(_) => "woocommerce",
+    }
+}
+
+fn default_instance_id() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "orderbridge".to_owned());
+    format!("{host}-{}", std::process::id())
+}

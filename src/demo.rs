@@ -1,0 +1,347 @@
+//! `orderbridge demo`: the whole order loop on one machine with no accounts and no network.
+//! Starts the bol.com and WooCommerce simulators on loopback, writes a configuration for them
+//! into a temporary folder (SQLite state included), runs the real daemon on it, plays a
+//! merchant's day (orders arrive, some are completed with a T&T code, some without, a buyer
+//! cancels, the merchant cancels one in the webshop, one order has an unknown SKU that the
+//! merchant then adds and resends) and prints every status change and a closing summary.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use orderbridge_bol::sim::{BolSim, SimLine, SimOrder, SimProduct};
+use orderbridge_woocommerce::sim::WooSim;
+
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::daemon::Daemon;
+use crate::status::OrderStatus;
+use crate::store::{OrderFilter, Store};
+use crate::table;
+
+/// Options of the demo.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DemoArgs {
+    /// Marketplace orders to play with.
+    #[arg(long, default_value_t = 12)]
+    pub orders: u32,
+    /// Seconds the demo may take at most.
+    #[arg(long, default_value_t = 120)]
+    pub timeout_secs: u64,
+    /// Keep the temporary folder (configuration and SQLite database) afterwards.
+    #[arg(long)]
+    pub keep: bool,
+}
+
+/// A valid EAN-13 from a 12-digit prefix.
+fn ean13(prefix: &str) -> String {
+    let sum: u32 = prefix
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(idx, b)| u32::from(b - b'0') * if idx % 2 == 0 { 3 } else { 1 })
+        .sum();
+    format!("{prefix}{}", (10 - sum % 10) % 10)
+}
+
+fn catalogue() -> Vec<SimProduct> {
+    [
+        ("MUG-BLUE", "Mok blauw 300 ml", 899),
+        ("MUG-RED", "Mok rood 300 ml", 899),
+        ("TEA-EARL", "Earl Grey 100 g", 1249),
+        ("TEA-MINT", "Muntthee 50 g", 675),
+        ("POT-CAST", "Gietijzeren theepot", 4995),
+        ("CUP-SET", "Kopjes set van 4", 2450),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(idx, (sku, title, price))| SimProduct {
+        sku: (*sku).to_owned(),
+        ean: ean13(&format!("871234560{idx:03}")),
+        title: (*title).to_owned(),
+        price_cents: *price,
+    })
+    .collect()
+}
+
+fn write_config(dir: &Path, bol: &BolSim, woo: &WooSim) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(dir.join("connections"))?;
+    let main = dir.join("orderbridge.toml");
+    std::fs::write(
+        &main,
+        "# Written by `orderbridge demo`.\n[database]\nurl = \"demo.db\"\n\n[logging]\nlevel = \"warn\"\n\n[scheduler]\nlease_secs = 10\nshutdown_grace_secs = 5\n",
+    )?;
+    let connection = format!(
+        r#"# Written by `orderbridge demo`: bol.com simulator -> WooCommerce simulator.
+[marketplace]
+kind = "bol"
+client_id = "{client_id}"
+client_secret = "{client_secret}"
+api_base_url = "{bol_api}"
+token_url = "{bol_token}"
+timeout_secs = 5
+
+[webshop]
+kind = "woocommerce"
+base_url = "{woo}"
+consumer_key = "{key}"
+consumer_secret = "{secret}"
+timeout_secs = 5
+
+[schedule]
+import_interval_secs = 1
+track_interval_secs = 1
+ship_interval_secs = 1
+cancel_interval_secs = 1
+stock_interval_secs = 2
+jitter_secs = 0
+
+[orders]
+tracking_wait_secs = 6
+retry_delay_secs = 1
+
+[carriers]
+rules = [{{ pattern = "^DEMO", carrier = "PostNL" }}]
+"#,
+        client_id = BolSim::CLIENT_ID,
+        client_secret = BolSim::CLIENT_SECRET,
+        bol_api = bol.api_base_url(),
+        bol_token = bol.token_url(),
+        woo = woo.base_url(),
+        key = WooSim::CONSUMER_KEY,
+        secret = WooSim::CONSUMER_SECRET,
+    );
+    std::fs::write(dir.join("connections").join("demo.toml"), connection)?;
+    Ok(main)
+}
+
+/// The T&T entry (provider, code) the demo merchant completes the n-th webshop order with:
+/// with a carrier, without one (detected from the code), or no T&T at all (waits).
+fn tracking_for(order_idx: usize) -> Option<(&'static str, &'static str)> {
+    match order_idx % 5 {
+        0 => Some(("PostNL", "3SDEMO0000001")),
+        1 => None,
+        2 => Some(("DHL Parcel", "JVGL0600000000000001")),
+        3 => Some(("", "05212345678901")),
+        _ => Some(("", "3SDEMO0000002")),
+    }
+}
+
+/// Runs the demo.
+///
+/// # Errors
+///
+/// When the simulators or the daemon cannot start.
+pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
+    crate::telemetry::init(crate::config::LogFormat::Text, "error");
+    let bol = BolSim::start()
+        .await
+        .context("starting the bol.com simulator")?;
+    let woo = WooSim::start()
+        .await
+        .context("starting the WooCommerce simulator")?;
+    let products = catalogue();
+    for (idx, product) in products.iter().enumerate() {
+        woo.add_product(
+            &product.sku,
+            Some(&product.ean),
+            &product.title,
+            product.price_cents,
+            Some(20 + idx as i64),
+        );
+        bol.add_offer(&product.sku, &product.ean, 5);
+    }
+    let dir = std::env::temp_dir().join(format!("orderbridge-demo-{}", std::process::id()));
+    let config_path = write_config(&dir, &bol, &woo)?;
+    let config = Config::load(&config_path)?;
+    println!("orderbridge demo");
+    println!("  bol.com simulator      {}", bol.api_base_url());
+    println!("  WooCommerce simulator  {}", woo.base_url());
+    println!("  configuration          {}", config_path.display());
+    println!("  state (SQLite)         {}\n", config.database_location());
+
+    let daemon = Daemon::start(&config, Arc::new(SystemClock)).await?;
+    let store = daemon.store().clone();
+    let engine = daemon.engine("demo").context("demo connection missing")?;
+    let (trigger, shutdown) = crate::shutdown::channel();
+    let running = tokio::spawn(daemon.run(shutdown));
+
+    // Orders arrive: most in a first wave, one with a SKU the webshop does not know, one the
+    // buyer cancels at once, the rest in a second wave.
+    let n_orders = args.orders.max(4) as usize;
+    let first_wave = n_orders / 2;
+    for seed in 0..first_wave {
+        bol.add_order(SimOrder::sample(seed as u64, &products));
+    }
+    let unknown_id = bol.add_order(SimOrder::nl(vec![SimLine {
+        ean: ean13("871234569999"),
+        reference: Some("LAMP-NEW".into()),
+        title: "Bureaulamp (nog niet in de webshop)".into(),
+        quantity: 1,
+        unit_price_cents: 3995,
+    }]));
+    println!(
+        "{} orders placed on bol.com (one with SKU LAMP-NEW that the webshop lacks)",
+        first_wave + 1
+    );
+
+    let started = Instant::now();
+    let deadline = Duration::from_secs(args.timeout_secs);
+    let mut seen: BTreeMap<String, OrderStatus> = BTreeMap::new();
+    let mut handled_in_webshop: HashSet<u64> = HashSet::new();
+    let mut second_wave_placed = false;
+    let mut fixed_unknown = false;
+    let mut webshop_cancel_done = false;
+    loop {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        print_changes(&store, &mut seen).await?;
+        if !second_wave_placed && started.elapsed() > Duration::from_secs(4) {
+            for seed in first_wave..n_orders - 1 {
+                bol.add_order(SimOrder::sample(seed as u64, &products));
+            }
+            let cancelled = bol.add_order(SimOrder::sample(n_orders as u64, &products));
+            bol.request_cancellation(&cancelled);
+            println!(
+                "\n{} more orders placed; the buyer of bol order {cancelled} cancels at once\n",
+                n_orders - first_wave
+            );
+            second_wave_placed = true;
+        }
+        // The merchant works through new webshop orders.
+        let mut fresh: Vec<_> = woo
+            .orders()
+            .into_iter()
+            .filter(|o| o.status == "processing" && !handled_in_webshop.contains(&o.id))
+            .collect();
+        fresh.sort_by_key(|o| o.id);
+        for order in fresh {
+            handled_in_webshop.insert(order.id);
+            if !webshop_cancel_done && handled_in_webshop.len() == 3 {
+                woo.cancel_order(order.id);
+                println!("merchant cancels webshop order {} (out of stock)", order.id);
+                webshop_cancel_done = true;
+                continue;
+            }
+            woo.complete_order(order.id, tracking_for(handled_in_webshop.len()));
+        }
+        // The merchant adds the missing product and resends the order in error.
+        if !fixed_unknown {
+            let in_error = store
+                .orders(&OrderFilter {
+                    statuses: vec![OrderStatus::Error],
+                    ..OrderFilter::default()
+                })
+                .await?;
+            if let Some(order) = in_error
+                .iter()
+                .find(|o| o.marketplace_order_id == unknown_id)
+            {
+                if started.elapsed() > Duration::from_secs(8) {
+                    woo.add_product(
+                        "LAMP-NEW",
+                        Some(&ean13("871234569999")),
+                        "Bureaulamp",
+                        3995,
+                        Some(3),
+                    );
+                    println!(
+                        "\nmerchant adds LAMP-NEW to the webshop and resends {}\n",
+                        order.code
+                    );
+                    engine.resend_order(&order.code).await?;
+                    fixed_unknown = true;
+                }
+            }
+        }
+        let all = store.orders(&OrderFilter::default()).await?;
+        let settled = second_wave_placed
+            && all.len() > n_orders
+            && all
+                .iter()
+                .all(|o| matches!(o.status, OrderStatus::Shipped | OrderStatus::Cancelled));
+        if settled || started.elapsed() > deadline {
+            if !settled {
+                println!(
+                    "\ntime is up ({}s); not every order reached a final status",
+                    args.timeout_secs
+                );
+            }
+            break;
+        }
+    }
+    print_changes(&store, &mut seen).await?;
+    trigger.trigger();
+    running.await.context("daemon task")?;
+    let store = Store::open(&config.database_location()).await?;
+    print_summary(&store, &bol).await?;
+    store.close().await;
+    if args.keep {
+        println!(
+            "\nkept {} (try: orderbridge --config {} orders list)",
+            dir.display(),
+            config_path.display()
+        );
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    Ok(())
+}
+
+async fn print_changes(
+    store: &Store,
+    seen: &mut BTreeMap<String, OrderStatus>,
+) -> anyhow::Result<()> {
+    let mut orders = store.orders(&OrderFilter::default()).await?;
+    orders.reverse();
+    for order in orders {
+        let previous = seen.insert(order.code.clone(), order.status);
+        if previous == Some(order.status) {
+            continue;
+        }
+        let from = previous.map_or_else(|| "new".to_owned(), |s| s.to_string());
+        let detail = match order.status {
+            OrderStatus::Error => format!("  ({})", order.error.as_deref().unwrap_or("")),
+            OrderStatus::PendingShipment | OrderStatus::Shipped => format!(
+                "  T&T {} carrier {}",
+                order.tracking_code.as_deref().unwrap_or("none"),
+                order.carrier.as_deref().unwrap_or("none")
+            ),
+            _ => String::new(),
+        };
+        println!(
+            "  {}  bol {:<10} {:>20} -> {}{}",
+            order.code, order.marketplace_order_id, from, order.status, detail
+        );
+    }
+    Ok(())
+}
+
+async fn print_summary(store: &Store, bol: &BolSim) -> anyhow::Result<()> {
+    let orders = store.orders(&OrderFilter::default()).await?;
+    println!("\nsummary: orders");
+    print!(
+        "{}",
+        table::render(&crate::cli::ORDER_HEADERS, &crate::cli::order_rows(&orders))
+    );
+    println!("\nsummary: batches");
+    let rows: Vec<Vec<String>> = store
+        .batches(50)
+        .await?
+        .iter()
+        .map(crate::cli::batch_row)
+        .collect();
+    print!("{}", table::render(&crate::cli::BATCH_HEADERS, &rows));
+    println!("\nsummary: statuses");
+    for (status, count) in store.status_counts(None).await? {
+        println!("  {status:<22} {count}");
+    }
+    println!(
+        "\nbol.com simulator: {} shipments confirmed, {} cancellations confirmed, {} stock updates",
+        bol.shipments().len(),
+        bol.cancellations().len(),
+        bol.stock_updates().len()
+    );
+    Ok(())
+}

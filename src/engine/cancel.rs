@@ -1,0 +1,397 @@
+//! The cancel job: carry cancellations to the other side. A buyer's request or a marketplace
+//! cancellation cancels the webshop order (never creating one that was not there yet) and, for
+//! a buyer's request, is confirmed to the marketplace; a webshop cancellation is sent to the
+//! marketplace. Marketplace writes follow the same intent → call → process path as shipments.
+
+use std::collections::HashMap;
+
+use orderbridge_core::domain::{MarketplaceOrderId, OrderLineId, ProcessId, WebshopOrderId};
+use orderbridge_core::marketplace::{CancelReason, Cancellation, ProcessKind, ProcessState};
+use orderbridge_core::{ConnectorError, Marketplace, Webshop};
+
+use super::{CancelOrigin, Engine, JobError, JobReport};
+use crate::status::{OrderStatus, Step};
+use crate::store::{EventKind, OrderRecord, Transition};
+
+impl<M: Marketplace, W: Webshop> Engine<M, W> {
+    /// One cancel run.
+    ///
+    /// # Errors
+    ///
+    /// On store failure; vendor failures are recorded on the orders.
+    pub async fn run_cancel(&self) -> Result<JobReport, JobError> {
+        let mut report = JobReport::default();
+        let orders = self
+            .store
+            .orders_at_step(
+                &self.settings.connection,
+                "cancel_step",
+                &[Step::Ready, Step::Requested, Step::Pending],
+                &[
+                    OrderStatus::CancellationRequest,
+                    OrderStatus::PendingCancellation,
+                ],
+                self.now_millis(),
+                self.settings.batch_limit,
+            )
+            .await?;
+        let mut pending = Vec::new();
+        for order in orders {
+            let Some(origin) = CancelOrigin::parse(order.cancel_origin.as_deref()) else {
+                continue;
+            };
+            if order.cancel_step == Step::Pending {
+                pending.push(order);
+                continue;
+            }
+            if origin != CancelOrigin::Webshop && !self.cancel_in_webshop(&order).await? {
+                continue;
+            }
+            let progressed = match (origin, order.cancel_step) {
+                (CancelOrigin::Marketplace, _) => {
+                    self.cancellation_done(&order, "cancelled on both sides: cancelled")
+                        .await?
+                }
+                (_, Step::Ready) => self.send_cancellation(&order, origin).await?,
+                (_, Step::Requested) => self.resume_cancellation(&order, origin).await?,
+                _ => false,
+            };
+            if progressed {
+                report.n_progressed += 1;
+            }
+        }
+        report.n_progressed += self.follow_cancellations(&pending).await?;
+        Ok(report)
+    }
+
+    /// Makes sure the webshop order is cancelled, or never created. Returns true once that
+    /// holds; false while it must wait (creation attempt unresolved) or failed for now.
+    async fn cancel_in_webshop(&self, order: &OrderRecord) -> Result<bool, JobError> {
+        match order.create_step {
+            Step::Pending => {
+                return Ok(self
+                    .transition(
+                        order,
+                        Transition::of(order.id)
+                            .expect("create_step", Step::Pending)
+                            .set("create_step", Step::Skipped)
+                            .event(
+                                EventKind::Info,
+                                "cancelled before it reached the webshop; it will not be created",
+                            ),
+                    )
+                    .await?);
+            }
+            // The create job resolves an interrupted attempt first.
+            Step::Requested => return Ok(false),
+            _ => {}
+        }
+        if order.webshop_cancelled {
+            return Ok(true);
+        }
+        let Some(webshop_id) = order.webshop_order_id.as_deref() else {
+            return Ok(true);
+        };
+        let Ok(webshop_id) = WebshopOrderId::parse(webshop_id) else {
+            return Ok(true);
+        };
+        match self.webshop.cancel_order(&webshop_id).await {
+            Ok(()) => Ok(self
+                .transition(
+                    order,
+                    Transition::of(order.id)
+                        .expect("webshop_cancelled", 0)
+                        .set("webshop_cancelled", 1)
+                        .event(
+                            EventKind::Call,
+                            format!("cancelled webshop order {webshop_id}"),
+                        ),
+                )
+                .await?),
+            Err(error) if error.is_retryable() || matches!(error, ConnectorError::Auth { .. }) => {
+                self.defer(order, "cancelling the webshop order", &error)
+                    .await?;
+                Ok(false)
+            }
+            Err(error) => {
+                self.fail_cancellation(
+                    order,
+                    &format!("the webshop refused to cancel order {webshop_id}: {error}"),
+                )
+                .await?;
+                Ok(false)
+            }
+        }
+    }
+
+    /// One cancellation per open line: bol takes one order item per request.
+    fn cancellations_of(
+        &self,
+        order: &OrderRecord,
+        origin: CancelOrigin,
+        lines: &[crate::store::OrderLine],
+    ) -> Result<Vec<Cancellation>, String> {
+        let order_id =
+            MarketplaceOrderId::parse(&order.marketplace_order_id).map_err(|e| e.to_string())?;
+        let reason = match origin {
+            CancelOrigin::BuyerRequest => CancelReason::RequestedByCustomer,
+            CancelOrigin::Marketplace | CancelOrigin::Webshop => CancelReason::Other,
+        };
+        let cancellations: Vec<Cancellation> = lines
+            .iter()
+            .filter(|l| l.quantity - l.quantity_shipped - l.quantity_cancelled > 0)
+            .map(|l| {
+                OrderLineId::parse(&l.line_id)
+                    .map(|line_id| Cancellation {
+                        order_id: order_id.clone(),
+                        lines: vec![line_id],
+                        reason,
+                    })
+                    .map_err(|e| e.to_string())
+            })
+            .collect::<Result<_, _>>()?;
+        if cancellations.is_empty() {
+            return Err("no line has items left to cancel".into());
+        }
+        Ok(cancellations)
+    }
+
+    async fn send_cancellation(
+        &self,
+        order: &OrderRecord,
+        origin: CancelOrigin,
+    ) -> Result<bool, JobError> {
+        let lines = self.store.lines(order.id).await?;
+        let cancellations = match self.cancellations_of(order, origin, &lines) {
+            Ok(c) => c,
+            Err(reason) => return self.fail_cancellation(order, &reason).await,
+        };
+        let intent = Transition::of(order.id)
+            .expect("cancel_step", Step::Ready)
+            .set("cancel_step", Step::Requested)
+            .set("cancel_intent_at", self.now_millis())
+            .set("cancel_attempts", order.cancel_attempts + 1)
+            .event(
+                EventKind::Call,
+                "sending the cancellation to the marketplace",
+            );
+        if !self.transition(order, intent).await? {
+            return Ok(false);
+        }
+        self.cancel_lines(order, &cancellations, false).await
+    }
+
+    /// Cancels each line (after looking for an earlier attempt's process when `look_first`),
+    /// and records the processes once every line has one.
+    async fn cancel_lines(
+        &self,
+        order: &OrderRecord,
+        cancellations: &[Cancellation],
+        look_first: bool,
+    ) -> Result<bool, JobError> {
+        let mut process_ids = Vec::with_capacity(cancellations.len());
+        for cancellation in cancellations {
+            if look_first {
+                let Some(line) = cancellation.lines.first() else {
+                    continue;
+                };
+                match self
+                    .marketplace
+                    .find_processes(line.as_str(), ProcessKind::Cancellation)
+                    .await
+                {
+                    Ok(processes) => {
+                        if let Some(process) = processes.iter().find(|p| {
+                            matches!(p.state, ProcessState::Pending | ProcessState::Succeeded)
+                        }) {
+                            process_ids.push(process.id.to_string());
+                            continue;
+                        }
+                    }
+                    Err(error) => {
+                        self.defer(order, "looking up an earlier cancellation", &error)
+                            .await?;
+                        return Ok(false);
+                    }
+                }
+            }
+            match self.marketplace.cancel(cancellation).await {
+                Ok(process) => process_ids.push(process.id.to_string()),
+                Err(error)
+                    if error.is_retryable() || matches!(error, ConnectorError::Auth { .. }) =>
+                {
+                    // Lines already sent are found by lookup on the next run.
+                    self.defer(order, "sending the cancellation", &error)
+                        .await?;
+                    return Ok(false);
+                }
+                Err(error) => {
+                    return self
+                        .fail_cancellation(
+                            order,
+                            &format!("the marketplace refused the cancellation: {error}"),
+                        )
+                        .await;
+                }
+            }
+        }
+        self.cancellation_accepted(order, &process_ids).await
+    }
+
+    async fn cancellation_accepted(
+        &self,
+        order: &OrderRecord,
+        process_ids: &[String],
+    ) -> Result<bool, JobError> {
+        let joined = process_ids.join(",");
+        Ok(self
+            .transition(
+                order,
+                Transition::of(order.id)
+                    .expect("cancel_step", Step::Requested)
+                    .set("cancel_step", Step::Pending)
+                    .set("cancel_process_id", joined.as_str())
+                    .set("status", OrderStatus::PendingCancellation)
+                    .set("retry_at", Option::<i64>::None)
+                    .event(
+                        EventKind::Status,
+                        format!("marketplace accepted the cancellation (process {joined}): pending_cancellation"),
+                    ),
+            )
+            .await?)
+    }
+
+    async fn resume_cancellation(
+        &self,
+        order: &OrderRecord,
+        origin: CancelOrigin,
+    ) -> Result<bool, JobError> {
+        let lines = self.store.lines(order.id).await?;
+        let cancellations = match self.cancellations_of(order, origin, &lines) {
+            Ok(c) => c,
+            Err(reason) => return self.fail_cancellation(order, &reason).await,
+        };
+        self.cancel_lines(order, &cancellations, true).await
+    }
+
+    async fn follow_cancellations(&self, pending: &[OrderRecord]) -> Result<usize, JobError> {
+        let ids: Vec<ProcessId> = pending
+            .iter()
+            .filter_map(|o| o.cancel_process_id.as_deref())
+            .flat_map(|joined| joined.split(','))
+            .filter_map(|id| ProcessId::parse(id).ok())
+            .collect();
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let processes = match self.marketplace.processes(&ids).await {
+            Ok(processes) => processes,
+            Err(error) => {
+                tracing::warn!(connection = %self.settings.connection, "reading cancellation processes failed, will retry: {error}");
+                return Ok(0);
+            }
+        };
+        let states: HashMap<&str, &ProcessState> = processes
+            .iter()
+            .map(|p| (p.id.as_str(), &p.state))
+            .collect();
+        let mut n_done = 0;
+        for order in pending {
+            let Some(joined) = order.cancel_process_id.as_deref() else {
+                continue;
+            };
+            let of_order: Vec<Option<&&ProcessState>> =
+                joined.split(',').map(|id| states.get(id)).collect();
+            let failure = of_order.iter().find_map(|state| match state {
+                Some(ProcessState::Failed { message }) => Some(message.clone()),
+                _ => None,
+            });
+            let done = if let Some(message) = failure {
+                self.fail_cancellation(
+                    order,
+                    &format!("the marketplace refused the cancellation: {message}"),
+                )
+                .await?
+            } else if of_order
+                .iter()
+                .any(|s| matches!(s, Some(ProcessState::TimedOut)))
+            {
+                self.transition(
+                    order,
+                    Transition::of(order.id)
+                        .expect("cancel_step", Step::Pending)
+                        .set("cancel_step", Step::Requested)
+                        .set("cancel_process_id", Option::<String>::None)
+                        .event(EventKind::Error, "the marketplace timed out processing the cancellation; sending it again"),
+                )
+                .await?
+            } else if of_order
+                .iter()
+                .all(|s| matches!(s, Some(ProcessState::Succeeded)))
+            {
+                self.cancellation_done(order, "marketplace confirmed the cancellation: cancelled")
+                    .await?
+            } else {
+                false
+            };
+            if done {
+                n_done += 1;
+            }
+        }
+        Ok(n_done)
+    }
+
+    async fn cancellation_done(
+        &self,
+        order: &OrderRecord,
+        message: &str,
+    ) -> Result<bool, JobError> {
+        let applied = self
+            .transition(
+                order,
+                Transition::of(order.id)
+                    .expect("cancel_step", order.cancel_step)
+                    .set("cancel_step", Step::Done)
+                    .set("status", OrderStatus::Cancelled)
+                    .set("error", Option::<String>::None)
+                    .event(EventKind::Status, message),
+            )
+            .await?;
+        if applied {
+            for line in self.store.lines(order.id).await? {
+                self.store
+                    .update_line_quantities(
+                        order.id,
+                        &line.line_id,
+                        line.quantity_shipped,
+                        line.quantity - line.quantity_shipped,
+                    )
+                    .await?;
+            }
+        }
+        Ok(applied)
+    }
+
+    async fn fail_cancellation(&self, order: &OrderRecord, reason: &str) -> Result<bool, JobError> {
+        self.transition(
+            order,
+            Transition::of(order.id)
+                .expect("cancel_step", order.cancel_step)
+                .set(
+                    "cancel_step",
+                    if order.cancel_step == Step::Pending {
+                        Step::Ready
+                    } else {
+                        order.cancel_step
+                    },
+                )
+                .set("cancel_process_id", Option::<String>::None)
+                .set("status", OrderStatus::Error)
+                .set("error", reason)
+                .event(EventKind::Error, reason.to_owned())
+                .event(EventKind::Status, "error"),
+        )
+        .await?;
+        Ok(false)
+    }
+}

@@ -1,0 +1,305 @@
+//! Creating imported orders in the webshop exactly once: commit the intent, look for an order
+//! an earlier attempt may have created, only then create, and record the webshop's id.
+
+use chrono::Duration;
+use orderbridge_core::domain::{MarketplaceOrderId, OrderCode};
+use orderbridge_core::webshop::{NewOrder, NewOrderLine};
+use orderbridge_core::{ConnectorError, Marketplace, Webshop};
+
+use super::{Engine, JobError, JobReport};
+use crate::clock::from_millis;
+use crate::status::{OrderStatus, Step};
+use crate::store::{EventKind, OrderRecord, Transition};
+
+/// How far before the recorded intent the webshop is searched for an earlier attempt's order
+/// (clock differences between this machine and the webshop).
+const LOOKUP_MARGIN_MINUTES: i64 = 15;
+
+impl<M: Marketplace, W: Webshop> Engine<M, W> {
+    /// Creates pending orders in the webshop. An order whose creation may have happened
+    /// before (intent recorded, outcome not) is looked up first.
+    ///
+    /// # Errors
+    ///
+    /// On store failure; vendor failures are recorded on the order.
+    pub async fn run_create(&self) -> Result<JobReport, JobError> {
+        let mut report = JobReport::default();
+        let now = self.now_millis();
+        let fresh = self
+            .store
+            .orders_at_step(
+                &self.settings.connection,
+                "create_step",
+                &[Step::Pending],
+                &[OrderStatus::NotShipped],
+                now,
+                self.settings.batch_limit,
+            )
+            .await?;
+        // An interrupted attempt is resolved whatever the order's status now is (a buyer may
+        // have asked to cancel meanwhile): only this job resolves it.
+        let interrupted = self
+            .store
+            .orders_at_step(
+                &self.settings.connection,
+                "create_step",
+                &[Step::Requested],
+                &[
+                    OrderStatus::NotShipped,
+                    OrderStatus::CancellationRequest,
+                    OrderStatus::PendingCancellation,
+                    OrderStatus::Error,
+                ],
+                now,
+                self.settings.batch_limit,
+            )
+            .await?;
+        for order in interrupted.iter().chain(fresh.iter()) {
+            match self.create_one(order).await? {
+                Outcome::Progressed => report.n_progressed += 1,
+                Outcome::Failed => report.n_failed += 1,
+                Outcome::Nothing => {}
+            }
+        }
+        Ok(report)
+    }
+
+    async fn create_one(&self, order: &OrderRecord) -> Result<Outcome, JobError> {
+        let mut order = order.clone();
+        if order.details.is_none() {
+            match self.refetch_details(&order).await? {
+                Some(refreshed) => order = refreshed,
+                None => return Ok(Outcome::Failed),
+            }
+        }
+        let Some(details) = order.details.clone() else {
+            return Ok(Outcome::Failed);
+        };
+        let code = match OrderCode::parse(&order.code) {
+            Ok(code) => code,
+            Err(e) => return self.fail_create(&order, &e.to_string()).await,
+        };
+        if order.create_step == Step::Pending {
+            let now = self.now_millis();
+            let intent = Transition::of(order.id)
+                .expect("create_step", Step::Pending)
+                .expect("status", OrderStatus::NotShipped)
+                .set("create_step", Step::Requested)
+                .set("create_intent_at", order.create_intent_at.unwrap_or(now))
+                .set("create_attempts", order.create_attempts + 1)
+                .event(
+                    EventKind::Call,
+                    format!(
+                        "creating the order in the webshop (attempt {})",
+                        order.create_attempts + 1
+                    ),
+                );
+            if !self.transition(&order, intent).await? {
+                return Ok(Outcome::Nothing);
+            }
+            order.create_intent_at = Some(order.create_intent_at.unwrap_or(now));
+            order.create_step = Step::Requested;
+        } else {
+            // An earlier attempt may have created it: look before creating again.
+            let since = from_millis(order.create_intent_at.unwrap_or(order.created_at))
+                - Duration::minutes(LOOKUP_MARGIN_MINUTES);
+            match self.webshop.find_order(&code, since).await {
+                Ok(Some(webshop_id)) => {
+                    return self
+                        .record_created(
+                            &order,
+                            webshop_id.as_str(),
+                            "found the order an earlier attempt created",
+                        )
+                        .await;
+                }
+                Ok(None) => {
+                    self.transition(
+                        &order,
+                        Transition::of(order.id)
+                            .expect("create_step", Step::Requested)
+                            .set("create_attempts", order.create_attempts + 1)
+                            .event(
+                                EventKind::Call,
+                                format!(
+                                    "no webshop order from an earlier attempt; creating it (attempt {})",
+                                    order.create_attempts + 1
+                                ),
+                            ),
+                    )
+                    .await?;
+                }
+                Err(error) => {
+                    self.defer(&order, "looking up an earlier webshop order", &error)
+                        .await?;
+                    return Ok(Outcome::Failed);
+                }
+            }
+        }
+        if order.status != OrderStatus::NotShipped && order.status != OrderStatus::Error {
+            // Cancellation arrived while the attempt was unresolved, and nothing was created:
+            // never create it now.
+            let applied = self
+                .transition(
+                    &order,
+                    Transition::of(order.id)
+                        .expect("create_step", Step::Requested)
+                        .set("create_step", Step::Skipped)
+                        .event(
+                            EventKind::Info,
+                            "cancelled before it reached the webshop; not created",
+                        ),
+                )
+                .await?;
+            return Ok(if applied {
+                Outcome::Progressed
+            } else {
+                Outcome::Nothing
+            });
+        }
+        let new_order = NewOrder {
+            code,
+            marketplace: self.settings.marketplace_label.clone(),
+            marketplace_order_id: details.id.clone(),
+            placed_at: details.placed_at,
+            shipping: details.shipping.clone(),
+            billing: details.billing.clone(),
+            pickup_point: details.pickup_point.clone(),
+            lines: details
+                .lines
+                .iter()
+                .filter(|l| !l.fulfilled_by_marketplace)
+                .map(|l| NewOrderLine {
+                    sku: l.sku.clone(),
+                    ean: l.ean.clone(),
+                    title: l.title.clone(),
+                    quantity: l.quantity,
+                    unit_price: l.unit_price,
+                    marketplace_line_id: l.line_id.to_string(),
+                })
+                .collect(),
+        };
+        match self.webshop.create_order(&new_order).await {
+            Ok(webshop_id) => {
+                self.record_created(&order, webshop_id.as_str(), "created in the webshop")
+                    .await
+            }
+            Err(error) if error.is_retryable() => {
+                self.defer(&order, "creating the webshop order", &error)
+                    .await?;
+                Ok(Outcome::Failed)
+            }
+            Err(ConnectorError::Auth { message }) => {
+                self.defer(
+                    &order,
+                    "creating the webshop order",
+                    &ConnectorError::Auth {
+                        message: message.clone(),
+                    },
+                )
+                .await?;
+                Err(JobError::Connector {
+                    action: "creating a webshop order",
+                    source: ConnectorError::Auth { message },
+                })
+            }
+            Err(error) => self.fail_create(&order, &error.to_string()).await,
+        }
+    }
+
+    async fn record_created(
+        &self,
+        order: &OrderRecord,
+        webshop_id: &str,
+        how: &str,
+    ) -> Result<Outcome, JobError> {
+        let applied = self
+            .transition(
+                order,
+                Transition::of(order.id)
+                    .expect("create_step", Step::Requested)
+                    .set("create_step", Step::Done)
+                    .set("webshop_order_id", webshop_id)
+                    .set("retry_at", Option::<i64>::None)
+                    .set("error", Option::<String>::None)
+                    .event(
+                        EventKind::Call,
+                        format!("{how}: webshop order {webshop_id}"),
+                    ),
+            )
+            .await?;
+        Ok(if applied {
+            Outcome::Progressed
+        } else {
+            Outcome::Nothing
+        })
+    }
+
+    /// A permanent refusal: nothing was created, so the step goes back to `pending` and the
+    /// order waits in `error` for the merchant (resend after fixing the cause).
+    async fn fail_create(&self, order: &OrderRecord, reason: &str) -> Result<Outcome, JobError> {
+        self.transition(
+            order,
+            Transition::of(order.id)
+                .expect("create_step", order.create_step)
+                .set("create_step", Step::Pending)
+                .set("status", OrderStatus::Error)
+                .set("error", reason)
+                .event(
+                    EventKind::Error,
+                    format!("webshop refused the order: {reason}"),
+                )
+                .event(EventKind::Status, "error"),
+        )
+        .await?;
+        Ok(Outcome::Failed)
+    }
+
+    /// Fetches the marketplace order again (it could not be read at import). Returns the
+    /// refreshed record, or `None` when it still cannot be read (recorded on the order).
+    pub(super) async fn refetch_details(
+        &self,
+        order: &OrderRecord,
+    ) -> Result<Option<OrderRecord>, JobError> {
+        let id = match MarketplaceOrderId::parse(&order.marketplace_order_id) {
+            Ok(id) => id,
+            Err(e) => {
+                self.fail_create(order, &e.to_string()).await?;
+                return Ok(None);
+            }
+        };
+        match self.marketplace.order(&id).await {
+            Ok(details) => {
+                self.store
+                    .replace_details(
+                        order.id,
+                        &details,
+                        self.now_millis(),
+                        "order re-read from the marketplace",
+                    )
+                    .await?;
+                Ok(self.store.order(order.id).await?)
+            }
+            Err(error) if error.is_retryable() => {
+                self.defer(order, "reading the marketplace order", &error)
+                    .await?;
+                Ok(None)
+            }
+            Err(error) => {
+                self.fail_create(
+                    order,
+                    &format!("order cannot be read from the marketplace: {error}"),
+                )
+                .await?;
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// What one attempt did.
+enum Outcome {
+    Progressed,
+    Failed,
+    Nothing,
+}

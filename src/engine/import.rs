@@ -1,0 +1,304 @@
+//! The import job: fetch the marketplace's open orders, record the new ones as a batch (each
+//! exactly once), notice buyers' cancellation requests and orders that left the open list, then
+//! create the pending orders in the webshop.
+
+use std::collections::HashSet;
+
+use orderbridge_core::domain::{MarketplaceOrder, OpenOrder, OrderCode};
+use orderbridge_core::{Marketplace, Webshop};
+
+use super::{CancelOrigin, Engine, JobError, JobReport};
+use crate::clock::to_millis;
+use crate::status::{OrderStatus, Step};
+use crate::store::{EventKind, ImportedOrder, NewLine, OrderFilter, OrderRecord, Transition};
+
+impl<M: Marketplace, W: Webshop> Engine<M, W> {
+    /// One import run: new orders are recorded (a batch per run that finds any), then pending
+    /// orders are created in the webshop.
+    ///
+    /// # Errors
+    ///
+    /// When the open orders cannot be listed or the store fails; orders that fail alone are
+    /// recorded in `error` (or retried) and do not fail the run.
+    pub async fn run_import(&self) -> Result<JobReport, JobError> {
+        let open = self
+            .marketplace
+            .open_orders()
+            .await
+            .map_err(JobError::connector("listing open marketplace orders"))?;
+        let mut report = self.record_new_orders(&open).await?;
+        let known_report = self.follow_known_orders(&open).await?;
+        report.n_progressed += known_report.n_progressed;
+        report.n_failed += known_report.n_failed;
+        let create_report = self.run_create().await?;
+        report.n_progressed += create_report.n_progressed;
+        report.n_failed += create_report.n_failed;
+        Ok(report)
+    }
+
+    async fn record_new_orders(&self, open: &[OpenOrder]) -> Result<JobReport, JobError> {
+        let connection = &self.settings.connection;
+        let mut seen = HashSet::new();
+        let ids: Vec<String> = open
+            .iter()
+            .map(|o| o.id.to_string())
+            .filter(|id| seen.insert(id.clone()))
+            .collect();
+        let known = self.store.known_marketplace_ids(connection, &ids).await?;
+        let mut imported = Vec::new();
+        let mut report = JobReport::default();
+        let mut queued = HashSet::new();
+        for summary in open {
+            let id = summary.id.to_string();
+            if known.contains(&id) || !queued.insert(id.clone()) {
+                continue;
+            }
+            if summary.lines.iter().all(|l| l.fulfilled_by_marketplace) {
+                continue;
+            }
+            match self.marketplace.order(&summary.id).await {
+                Ok(details) => imported.push(self.imported(summary, details)),
+                Err(error) if error.is_retryable() => {
+                    // Still open on the marketplace: the next run picks it up again.
+                    tracing::warn!(
+                        connection = %connection,
+                        marketplace_order_id = %id,
+                        "fetching new order failed, will retry next run: {error}"
+                    );
+                    report.n_failed += 1;
+                }
+                Err(error) => {
+                    imported.push(self.imported_with_error(summary, &error.to_string()));
+                    report.n_failed += 1;
+                }
+            }
+        }
+        let now = self.now_millis();
+        if let Some((batch_id, order_ids)) =
+            self.store.record_import(connection, &imported, now).await?
+        {
+            tracing::info!(
+                connection = %connection,
+                batch_id,
+                n_orders = order_ids.len(),
+                "imported new marketplace orders"
+            );
+            report.n_progressed += order_ids.len();
+        }
+        Ok(report)
+    }
+
+    fn imported(&self, summary: &OpenOrder, details: MarketplaceOrder) -> ImportedOrder {
+        let code = OrderCode::derive(&self.settings.connection, &summary.id);
+        let cancel_requested = details.lines.iter().any(|l| {
+            l.cancellation_requested && l.quantity.get() > l.quantity_shipped + l.quantity_cancelled
+        });
+        let lines = NewLine::from_order(&details);
+        let (status, create_step, cancel_step, origin, note) = if cancel_requested {
+            (
+                OrderStatus::CancellationRequest,
+                Step::Skipped,
+                Step::Ready,
+                Some(CancelOrigin::BuyerRequest.as_str().to_owned()),
+                format!(
+                    "imported from {} with a cancellation request; not created in the webshop",
+                    self.settings.marketplace_label
+                ),
+            )
+        } else {
+            (
+                OrderStatus::NotShipped,
+                Step::Pending,
+                Step::None,
+                None,
+                format!(
+                    "imported from {}: not_shipped",
+                    self.settings.marketplace_label
+                ),
+            )
+        };
+        ImportedOrder {
+            code: code.to_string(),
+            marketplace_order_id: summary.id.to_string(),
+            placed_at: to_millis(details.placed_at),
+            details: Some(details),
+            lines,
+            status,
+            error: None,
+            create_step,
+            cancel_step,
+            cancel_origin: origin,
+            note,
+        }
+    }
+
+    fn imported_with_error(&self, summary: &OpenOrder, error: &str) -> ImportedOrder {
+        let code = OrderCode::derive(&self.settings.connection, &summary.id);
+        let lines = summary
+            .lines
+            .iter()
+            .map(|line| NewLine {
+                line_id: line.line_id.to_string(),
+                sku: None,
+                ean: None,
+                title: String::new(),
+                quantity: i64::from(line.quantity.get()),
+                quantity_shipped: i64::from(line.quantity_shipped),
+                quantity_cancelled: i64::from(line.quantity_cancelled),
+                unit_price_cents: 0,
+                currency: "EUR".into(),
+            })
+            .collect();
+        ImportedOrder {
+            code: code.to_string(),
+            marketplace_order_id: summary.id.to_string(),
+            placed_at: to_millis(summary.placed_at),
+            details: None,
+            lines,
+            status: OrderStatus::Error,
+            error: Some(format!(
+                "order cannot be read from {}: {error}",
+                self.settings.marketplace_label
+            )),
+            create_step: Step::Pending,
+            cancel_step: Step::None,
+            cancel_origin: None,
+            note: format!("imported in error: {error}"),
+        }
+    }
+
+    /// Known orders: a buyer's new cancellation request, or an order that left the open list
+    /// (cancelled by the marketplace, or shipped outside orderbridge).
+    async fn follow_known_orders(&self, open: &[OpenOrder]) -> Result<JobReport, JobError> {
+        let mut report = JobReport::default();
+        let open_by_id: std::collections::HashMap<&str, &OpenOrder> =
+            open.iter().map(|o| (o.id.as_str(), o)).collect();
+        let active = self
+            .store
+            .orders(&OrderFilter {
+                connection: Some(self.settings.connection.clone()),
+                statuses: vec![OrderStatus::NotShipped, OrderStatus::Waiting],
+                ..OrderFilter::default()
+            })
+            .await?;
+        for order in active {
+            if order.cancel_step != Step::None
+                || !matches!(order.ship_step, Step::None | Step::Ready)
+            {
+                continue;
+            }
+            match open_by_id.get(order.marketplace_order_id.as_str()) {
+                Some(summary) => {
+                    let requested = summary.lines.iter().any(|l| {
+                        l.cancellation_requested
+                            && l.quantity.get() > l.quantity_shipped + l.quantity_cancelled
+                    });
+                    if requested
+                        && self
+                            .start_cancellation(&order, CancelOrigin::BuyerRequest)
+                            .await?
+                    {
+                        report.n_progressed += 1;
+                    }
+                }
+                None => {
+                    if self.reconcile_closed(&order).await? {
+                        report.n_progressed += 1;
+                    }
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Moves an order into cancellation from `origin`. Returns whether it applied.
+    pub(super) async fn start_cancellation(
+        &self,
+        order: &OrderRecord,
+        origin: CancelOrigin,
+    ) -> Result<bool, JobError> {
+        let (status, message) = match origin {
+            CancelOrigin::BuyerRequest => (
+                OrderStatus::CancellationRequest,
+                "the buyer asked to cancel: cancellation_request",
+            ),
+            CancelOrigin::Marketplace => (
+                OrderStatus::CancellationRequest,
+                "cancelled by the marketplace: cancelling the webshop order",
+            ),
+            CancelOrigin::Webshop => (
+                OrderStatus::PendingCancellation,
+                "cancelled in the webshop: pending_cancellation",
+            ),
+        };
+        let mut transition = Transition::of(order.id)
+            .expect("status", order.status)
+            .expect("cancel_step", Step::None)
+            .set("cancel_step", Step::Ready)
+            .set("cancel_origin", origin.as_str())
+            .set("status", status)
+            .set("retry_at", Option::<i64>::None)
+            .event(EventKind::Status, message);
+        if origin == CancelOrigin::Webshop {
+            transition = transition.set("webshop_cancelled", 1);
+        }
+        Ok(self.transition(order, transition).await?)
+    }
+
+    /// An order that left the open list: read it and record what happened to it.
+    async fn reconcile_closed(&self, order: &OrderRecord) -> Result<bool, JobError> {
+        let id = match orderbridge_core::domain::MarketplaceOrderId::parse(
+            &order.marketplace_order_id,
+        ) {
+            Ok(id) => id,
+            Err(_) => return Ok(false),
+        };
+        let details = match self.marketplace.order(&id).await {
+            Ok(details) => details,
+            Err(error) => {
+                self.defer(order, "reading an order that left the open list", &error)
+                    .await?;
+                return Ok(false);
+            }
+        };
+        self.store
+            .replace_details(
+                order.id,
+                &details,
+                self.now_millis(),
+                "order left the open list; re-read from the marketplace",
+            )
+            .await?;
+        let all_cancelled = details
+            .lines
+            .iter()
+            .all(|l| l.quantity_cancelled >= l.quantity.get());
+        let all_done = details
+            .lines
+            .iter()
+            .all(|l| l.quantity_shipped + l.quantity_cancelled >= l.quantity.get());
+        if all_cancelled {
+            return self
+                .start_cancellation(order, CancelOrigin::Marketplace)
+                .await;
+        }
+        if all_done {
+            let applied = self
+                .transition(
+                    order,
+                    Transition::of(order.id)
+                        .expect("status", order.status)
+                        .expect("ship_step", order.ship_step)
+                        .set("ship_step", Step::Done)
+                        .set("status", OrderStatus::Shipped)
+                        .event(
+                            EventKind::Status,
+                            "shipped outside orderbridge (seen on the marketplace): shipped",
+                        ),
+                )
+                .await?;
+            return Ok(applied);
+        }
+        Ok(false)
+    }
+}

@@ -1,0 +1,253 @@
+//! The order engine of one connection: the import, track, ship, cancel and stock jobs, and
+//! the merchant's actions on one order (synchronize, resend, handle manually).
+//!
+//! Every external effect follows the same shape: commit the intent (a step moves to
+//! `requested`), make the call with no transaction open, record the outcome with a guarded
+//! [`Transition`]. A step found in `requested` at the start of a run means an earlier attempt
+//! may have acted (crash, timeout), so the engine first looks for its effect (the webshop order
+//! by our code, the marketplace process by order line) before acting again.
+
+mod cancel;
+mod create;
+mod import;
+mod manage;
+mod ship;
+mod stock;
+mod track;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use orderbridge_core::carrier::CarrierRules;
+use orderbridge_core::{ConnectorError, Marketplace, Webshop};
+
+use crate::clock::{to_millis, SharedClock};
+use crate::status::{OrderStatus, Step};
+use crate::store::{EventKind, OrderRecord, Store, StoreError, Transition};
+
+pub use manage::ManageError;
+
+/// Settings of one connection's engine.
+#[derive(Debug, Clone)]
+pub struct EngineSettings {
+    /// Connection name (from the connection file name).
+    pub connection: String,
+    /// Marketplace name as written into webshop orders (`bol.com`).
+    pub marketplace_label: String,
+    /// How long to wait for a T&T code after completion before shipping without one.
+    pub tracking_wait: Duration,
+    /// Items held back from the stock sent to the marketplace.
+    pub stock_buffer: u32,
+    /// Carrier mapping rules of the connection.
+    pub carrier_rules: Arc<CarrierRules>,
+    /// Delay before an order is retried after a temporary failure.
+    pub retry_delay: Duration,
+    /// Orders handled per step per run (the rest follow in the next run).
+    pub batch_limit: i64,
+}
+
+/// Why a job run failed as a whole (per-order failures are recorded on the order instead).
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// A vendor call the whole run depends on failed.
+    #[error("{action}: {source}")]
+    Connector {
+        /// What the job was doing.
+        action: &'static str,
+        /// The connector's error.
+        source: ConnectorError,
+    },
+    /// The state store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl JobError {
+    fn connector(action: &'static str) -> impl FnOnce(ConnectorError) -> JobError {
+        move |source| JobError::Connector { action, source }
+    }
+}
+
+/// What a job run did, for logs and tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobReport {
+    /// Orders whose state moved forward.
+    pub n_progressed: usize,
+    /// Orders that failed (temporarily or for good) in this run.
+    pub n_failed: usize,
+}
+
+/// The engine of one connection.
+pub struct Engine<M, W> {
+    settings: EngineSettings,
+    store: Store,
+    marketplace: M,
+    webshop: W,
+    clock: SharedClock,
+}
+
+impl<M: Marketplace, W: Webshop> Engine<M, W> {
+    /// An engine over a store and a connection's connectors.
+    pub fn new(
+        settings: EngineSettings,
+        store: Store,
+        marketplace: M,
+        webshop: W,
+        clock: SharedClock,
+    ) -> Self {
+        Self {
+            settings,
+            store,
+            marketplace,
+            webshop,
+            clock,
+        }
+    }
+
+    /// The connection's name.
+    pub fn connection(&self) -> &str {
+        &self.settings.connection
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    fn now_millis(&self) -> i64 {
+        to_millis(self.now())
+    }
+
+    fn retry_at(&self) -> i64 {
+        self.now_millis() + i64::try_from(self.settings.retry_delay.as_millis()).unwrap_or(60_000)
+    }
+
+    /// Applies a transition to `order`, logging its events with the order's identity.
+    /// Returns whether it applied.
+    async fn transition(
+        &self,
+        order: &OrderRecord,
+        transition: Transition,
+    ) -> Result<bool, StoreError> {
+        let applied = self.store.apply(&transition, self.now_millis()).await?;
+        if applied {
+            for (kind, message) in &transition.events {
+                match kind {
+                    EventKind::Error => tracing::warn!(
+                        connection = %order.connection,
+                        order_code = %order.code,
+                        marketplace_order_id = %order.marketplace_order_id,
+                        "{message}"
+                    ),
+                    _ => tracing::info!(
+                        connection = %order.connection,
+                        order_code = %order.code,
+                        marketplace_order_id = %order.marketplace_order_id,
+                        "{message}"
+                    ),
+                }
+            }
+        } else {
+            tracing::debug!(
+                connection = %order.connection,
+                order_code = %order.code,
+                "order moved on meanwhile; change not applied"
+            );
+        }
+        Ok(applied)
+    }
+
+    /// Records a temporary failure: the order keeps its step and is retried after the retry
+    /// delay.
+    async fn defer(
+        &self,
+        order: &OrderRecord,
+        what: &str,
+        error: &ConnectorError,
+    ) -> Result<(), StoreError> {
+        self.transition(
+            order,
+            Transition::of(order.id)
+                .set("retry_at", self.retry_at())
+                .event(
+                    EventKind::Error,
+                    format!("{what} failed, will retry: {error}"),
+                ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Runs every job once, in loop order; used by the demo, `orders sync` and tests.
+    ///
+    /// # Errors
+    ///
+    /// The first job error; later jobs still run.
+    pub async fn run_all_once(&self) -> Result<(), JobError> {
+        let results = [
+            self.run_import().await.map(|_| ()),
+            self.run_track().await.map(|_| ()),
+            self.run_ship().await.map(|_| ()),
+            self.run_cancel().await.map(|_| ()),
+        ];
+        results.into_iter().collect()
+    }
+}
+
+/// The status an order should show given its steps (used after a resend or a sync).
+pub fn derived_status(order: &OrderRecord) -> OrderStatus {
+    match order.cancel_step {
+        Step::Done => return OrderStatus::Cancelled,
+        Step::Ready | Step::Requested | Step::Pending => {
+            return if order.cancel_origin.as_deref() == Some(CancelOrigin::Webshop.as_str()) {
+                OrderStatus::PendingCancellation
+            } else {
+                OrderStatus::CancellationRequest
+            };
+        }
+        Step::None | Step::Skipped => {}
+    }
+    match order.ship_step {
+        Step::Done => OrderStatus::Shipped,
+        Step::Pending | Step::Requested => OrderStatus::PendingShipment,
+        Step::Ready => OrderStatus::NotShipped,
+        Step::None | Step::Skipped if order.completed_at.is_some() => OrderStatus::Waiting,
+        Step::None | Step::Skipped => OrderStatus::NotShipped,
+    }
+}
+
+/// Who started a cancellation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelOrigin {
+    /// The buyer asked; the webshop order is cancelled and the request confirmed.
+    BuyerRequest,
+    /// The marketplace cancelled; only the webshop order is cancelled.
+    Marketplace,
+    /// The merchant cancelled in the webshop; the marketplace is told.
+    Webshop,
+}
+
+impl CancelOrigin {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BuyerRequest => "buyer_request",
+            Self::Marketplace => "marketplace",
+            Self::Webshop => "webshop",
+        }
+    }
+
+    fn parse(s: Option<&str>) -> Option<Self> {
+        match s? {
+            "buyer_request" => Some(Self::BuyerRequest),
+            "marketplace" => Some(Self::Marketplace),
+            "webshop" => Some(Self::Webshop),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,365 @@
+//! The ship job: push shipments to the marketplace exactly once (intent committed first; an
+//! interrupted attempt looks for the marketplace's process before shipping again), then follow
+//! the marketplace's processes until they succeed (`shipped`) or fail (`error`).
+
+use std::collections::HashMap;
+
+use orderbridge_core::domain::{
+    Carrier, MarketplaceOrderId, OrderLineId, ProcessId, Quantity, TrackingCode,
+};
+use orderbridge_core::marketplace::{LineQuantity, Process, ProcessKind, ProcessState, Shipment};
+use orderbridge_core::{Marketplace, Webshop};
+
+use super::{Engine, JobError, JobReport};
+use crate::status::{OrderStatus, Step};
+use crate::store::{EventKind, OrderLine, OrderRecord, Transition};
+
+impl<M: Marketplace, W: Webshop> Engine<M, W> {
+    /// One ship run.
+    ///
+    /// # Errors
+    ///
+    /// On store failure; vendor failures are recorded on the orders.
+    pub async fn run_ship(&self) -> Result<JobReport, JobError> {
+        let mut report = JobReport::default();
+        let now = self.now_millis();
+        let orders = self
+            .store
+            .orders_at_step(
+                &self.settings.connection,
+                "ship_step",
+                &[Step::Ready, Step::Requested, Step::Pending],
+                &[
+                    OrderStatus::NotShipped,
+                    OrderStatus::Waiting,
+                    OrderStatus::PendingShipment,
+                ],
+                now,
+                self.settings.batch_limit,
+            )
+            .await?;
+        let mut pending = Vec::new();
+        for order in orders {
+            if order.cancel_step != Step::None {
+                continue;
+            }
+            let progressed = match order.ship_step {
+                Step::Ready => self.ship_one(&order).await?,
+                Step::Requested => self.resume_shipment(&order).await?,
+                Step::Pending => {
+                    pending.push(order);
+                    continue;
+                }
+                _ => false,
+            };
+            if progressed {
+                report.n_progressed += 1;
+            }
+        }
+        report.n_progressed += self.follow_processes(&pending).await?;
+        Ok(report)
+    }
+
+    fn shipment_of(&self, order: &OrderRecord, lines: &[OrderLine]) -> Result<Shipment, String> {
+        let order_id =
+            MarketplaceOrderId::parse(&order.marketplace_order_id).map_err(|e| e.to_string())?;
+        let mut to_ship = Vec::new();
+        for line in lines {
+            let open = line.quantity - line.quantity_shipped - line.quantity_cancelled;
+            if open <= 0 {
+                continue;
+            }
+            let quantity = u32::try_from(open)
+                .map_err(|e| e.to_string())
+                .and_then(|n| Quantity::new(n).map_err(|e| e.to_string()))?;
+            to_ship.push(LineQuantity {
+                line_id: OrderLineId::parse(&line.line_id).map_err(|e| e.to_string())?,
+                quantity,
+            });
+        }
+        if to_ship.is_empty() {
+            return Err("no line has items left to ship".into());
+        }
+        let tracking = order
+            .tracking_code
+            .as_deref()
+            .map(TrackingCode::parse)
+            .transpose()
+            .map_err(|e| e.to_string())?;
+        let carrier = order
+            .carrier
+            .as_deref()
+            .map(Carrier::from_name)
+            .transpose()
+            .map_err(|e| e.to_string())?;
+        Ok(Shipment {
+            order_id,
+            lines: to_ship,
+            reference: order.code.clone(),
+            carrier,
+            tracking,
+        })
+    }
+
+    /// A shipment ready to go: commit the intent, then call.
+    async fn ship_one(&self, order: &OrderRecord) -> Result<bool, JobError> {
+        let lines = self.store.lines(order.id).await?;
+        let shipment = match self.shipment_of(order, &lines) {
+            Ok(shipment) => shipment,
+            Err(reason) => return self.fail_shipment(order, Step::Ready, &reason).await,
+        };
+        let intent = Transition::of(order.id)
+            .expect("ship_step", Step::Ready)
+            .expect("cancel_step", Step::None)
+            .set("ship_step", Step::Requested)
+            .set("ship_intent_at", self.now_millis())
+            .set("ship_attempts", order.ship_attempts + 1)
+            .event(
+                EventKind::Call,
+                format!(
+                    "sending the shipment to the marketplace: T&T {}, carrier {}",
+                    order.tracking_code.as_deref().unwrap_or("none"),
+                    order.carrier.as_deref().unwrap_or("none")
+                ),
+            );
+        if !self.transition(order, intent).await? {
+            return Ok(false);
+        }
+        self.send_shipment(order, &shipment).await
+    }
+
+    async fn send_shipment(
+        &self,
+        order: &OrderRecord,
+        shipment: &Shipment,
+    ) -> Result<bool, JobError> {
+        match self.marketplace.ship(shipment).await {
+            Ok(process) => self.shipment_accepted(order, &process).await,
+            Err(error)
+                if error.is_retryable()
+                    || matches!(error, orderbridge_core::ConnectorError::Auth { .. }) =>
+            {
+                // Outcome unknown: stays `requested`; the next run looks for the process first.
+                self.defer(order, "sending the shipment", &error).await?;
+                Ok(false)
+            }
+            Err(error) => {
+                self.fail_shipment(order, Step::Requested, &error.to_string())
+                    .await
+            }
+        }
+    }
+
+    async fn shipment_accepted(
+        &self,
+        order: &OrderRecord,
+        process: &Process,
+    ) -> Result<bool, JobError> {
+        Ok(self
+            .transition(
+                order,
+                Transition::of(order.id)
+                    .expect("ship_step", Step::Requested)
+                    .set("ship_step", Step::Pending)
+                    .set("ship_process_id", process.id.as_str())
+                    .set("status", OrderStatus::PendingShipment)
+                    .set("retry_at", Option::<i64>::None)
+                    .event(
+                        EventKind::Status,
+                        format!(
+                            "marketplace accepted the shipment (process {}): pending_shipment",
+                            process.id
+                        ),
+                    ),
+            )
+            .await?)
+    }
+
+    /// An attempt whose outcome was not recorded: adopt the marketplace's process for it if
+    /// there is one, else ship again.
+    async fn resume_shipment(&self, order: &OrderRecord) -> Result<bool, JobError> {
+        let lines = self.store.lines(order.id).await?;
+        let shipment = match self.shipment_of(order, &lines) {
+            Ok(shipment) => shipment,
+            Err(reason) => return self.fail_shipment(order, Step::Requested, &reason).await,
+        };
+        let Some(first_line) = shipment.lines.first() else {
+            return Ok(false);
+        };
+        match self
+            .marketplace
+            .find_processes(first_line.line_id.as_str(), ProcessKind::Shipment)
+            .await
+        {
+            Ok(processes) => {
+                if let Some(process) = processes
+                    .iter()
+                    .find(|p| matches!(p.state, ProcessState::Pending | ProcessState::Succeeded))
+                {
+                    self.store
+                        .add_event(
+                            order.id,
+                            self.now_millis(),
+                            EventKind::Info,
+                            &format!(
+                                "found the shipment an earlier attempt sent (process {})",
+                                process.id
+                            ),
+                        )
+                        .await?;
+                    return self.shipment_accepted(order, process).await;
+                }
+                let applied = self
+                    .transition(
+                        order,
+                        Transition::of(order.id)
+                            .expect("ship_step", Step::Requested)
+                            .set("ship_attempts", order.ship_attempts + 1)
+                            .event(
+                                EventKind::Call,
+                                format!(
+                                    "no shipment from an earlier attempt on the marketplace; sending it again (attempt {})",
+                                    order.ship_attempts + 1
+                                ),
+                            ),
+                    )
+                    .await?;
+                if !applied {
+                    return Ok(false);
+                }
+                self.send_shipment(order, &shipment).await
+            }
+            Err(error) => {
+                self.defer(order, "looking up an earlier shipment", &error)
+                    .await?;
+                Ok(false)
+            }
+        }
+    }
+
+    async fn follow_processes(&self, pending: &[OrderRecord]) -> Result<usize, JobError> {
+        let by_process: HashMap<String, &OrderRecord> = pending
+            .iter()
+            .filter_map(|o| o.ship_process_id.clone().map(|p| (p, o)))
+            .collect();
+        let ids: Vec<ProcessId> = by_process
+            .keys()
+            .filter_map(|id| ProcessId::parse(id).ok())
+            .collect();
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let processes = match self.marketplace.processes(&ids).await {
+            Ok(processes) => processes,
+            Err(error) => {
+                tracing::warn!(connection = %self.settings.connection, "reading shipment processes failed, will retry: {error}");
+                return Ok(0);
+            }
+        };
+        let mut n_done = 0;
+        for process in processes {
+            let Some(order) = by_process.get(process.id.as_str()) else {
+                continue;
+            };
+            let done = match &process.state {
+                ProcessState::Pending => false,
+                ProcessState::Succeeded => self.shipment_confirmed(order, "marketplace confirmed the shipment: shipped").await?,
+                ProcessState::Failed { message } => self.shipment_failed(order, message).await?,
+                ProcessState::TimedOut => {
+                    self.transition(
+                        order,
+                        Transition::of(order.id)
+                            .expect("ship_step", Step::Pending)
+                            .set("ship_step", Step::Ready)
+                            .set("ship_process_id", Option::<String>::None)
+                            .event(EventKind::Error, "the marketplace timed out processing the shipment; sending it again"),
+                    )
+                    .await?
+                }
+            };
+            if done {
+                n_done += 1;
+            }
+        }
+        Ok(n_done)
+    }
+
+    async fn shipment_confirmed(
+        &self,
+        order: &OrderRecord,
+        message: &str,
+    ) -> Result<bool, JobError> {
+        let applied = self
+            .transition(
+                order,
+                Transition::of(order.id)
+                    .expect("ship_step", order.ship_step)
+                    .set("ship_step", Step::Done)
+                    .set("status", OrderStatus::Shipped)
+                    .set("error", Option::<String>::None)
+                    .event(EventKind::Status, message),
+            )
+            .await?;
+        if applied {
+            for line in self.store.lines(order.id).await? {
+                self.store
+                    .update_line_quantities(
+                        order.id,
+                        &line.line_id,
+                        line.quantity - line.quantity_cancelled,
+                        line.quantity_cancelled,
+                    )
+                    .await?;
+            }
+        }
+        Ok(applied)
+    }
+
+    /// The marketplace refused the shipment. If the order is shipped anyway (an earlier
+    /// shipment got there first), it is shipped; otherwise it waits in `error`.
+    async fn shipment_failed(&self, order: &OrderRecord, message: &str) -> Result<bool, JobError> {
+        if let Ok(id) = MarketplaceOrderId::parse(&order.marketplace_order_id) {
+            if let Ok(details) = self.marketplace.order(&id).await {
+                let all_shipped = details
+                    .lines
+                    .iter()
+                    .all(|l| l.quantity_shipped + l.quantity_cancelled >= l.quantity.get());
+                if all_shipped {
+                    return self
+                        .shipment_confirmed(
+                            order,
+                            "marketplace refused a shipment but the order is shipped: shipped",
+                        )
+                        .await;
+                }
+            }
+        }
+        self.fail_shipment(
+            order,
+            Step::Pending,
+            &format!("the marketplace refused the shipment: {message}"),
+        )
+        .await
+    }
+
+    async fn fail_shipment(
+        &self,
+        order: &OrderRecord,
+        from: Step,
+        reason: &str,
+    ) -> Result<bool, JobError> {
+        self.transition(
+            order,
+            Transition::of(order.id)
+                .expect("ship_step", from)
+                .set("ship_step", Step::Ready)
+                .set("ship_process_id", Option::<String>::None)
+                .set("status", OrderStatus::Error)
+                .set("error", reason)
+                .event(EventKind::Error, reason.to_owned())
+                .event(EventKind::Status, "error"),
+        )
+        .await?;
+        Ok(false)
+    }
+}

@@ -1,0 +1,227 @@
+//! The track job: read the webshop orders changed since the watermark; completed orders with
+//! a T&T code become ready to ship, completed ones without wait for a code until the T&T wait
+//! ends, and orders cancelled in the webshop start a marketplace cancellation.
+
+use chrono::Duration;
+use orderbridge_core::domain::TrackingCode;
+use orderbridge_core::webshop::{WebshopOrder, WebshopStatus};
+use orderbridge_core::{Marketplace, Webshop};
+
+use super::{CancelOrigin, Engine, JobError, JobReport};
+use crate::clock::{from_millis, to_millis};
+use crate::status::{OrderStatus, Step};
+use crate::store::{EventKind, OrderRecord, Transition};
+
+/// How far the watermark is moved back on each run, so a change stamped late (webshop clocks
+/// have second precision, and a save may land just behind the newest change seen) is not missed.
+const WATERMARK_OVERLAP_SECS: i64 = 120;
+/// Where the very first run starts looking.
+const FIRST_RUN_LOOKBACK_DAYS: i64 = 14;
+
+impl<M: Marketplace, W: Webshop> Engine<M, W> {
+    /// One track run.
+    ///
+    /// # Errors
+    ///
+    /// When the changed orders cannot be listed or the store fails.
+    pub async fn run_track(&self) -> Result<JobReport, JobError> {
+        let connection = &self.settings.connection;
+        let now = self.now();
+        let since = match self.store.webshop_watermark(connection).await? {
+            Some(watermark) => from_millis(watermark) - Duration::seconds(WATERMARK_OVERLAP_SECS),
+            None => now - Duration::days(FIRST_RUN_LOOKBACK_DAYS),
+        };
+        let changed = self
+            .webshop
+            .changed_orders(since)
+            .await
+            .map_err(JobError::connector("listing changed webshop orders"))?;
+        let mut report = JobReport::default();
+        let codes: Vec<String> = changed
+            .iter()
+            .filter_map(|o| o.code.as_ref().map(ToString::to_string))
+            .collect();
+        let ours = self.store.orders_by_codes(connection, &codes).await?;
+        // A change to an order whose creation is not yet recorded (the create reply was lost)
+        // must be seen again: the watermark stays before it.
+        let mut hold_back: Option<i64> = None;
+        for webshop_order in &changed {
+            let Some(code) = &webshop_order.code else {
+                continue;
+            };
+            let Some(order) = ours.iter().find(|o| o.code == code.as_str()) else {
+                continue;
+            };
+            if order.webshop_order_id.is_none() {
+                if let Some(modified) = webshop_order.modified_at {
+                    let before = to_millis(modified) - 1;
+                    hold_back = Some(hold_back.map_or(before, |h| h.min(before)));
+                }
+                continue;
+            }
+            if self.apply_webshop_state(order, webshop_order).await? {
+                report.n_progressed += 1;
+            }
+        }
+        if let Some(newest) = changed.iter().filter_map(|o| o.modified_at).max() {
+            let newest = to_millis(newest);
+            let watermark = hold_back.map_or(newest, |h| h.min(newest));
+            self.store
+                .advance_webshop_watermark(connection, watermark)
+                .await?;
+        }
+        report.n_progressed += self.end_expired_waits().await?;
+        Ok(report)
+    }
+
+    /// Applies what the webshop says about one of our orders. Returns whether it changed.
+    pub(super) async fn apply_webshop_state(
+        &self,
+        order: &OrderRecord,
+        webshop_order: &WebshopOrder,
+    ) -> Result<bool, JobError> {
+        if order.webshop_order_id.as_deref() != Some(webshop_order.id.as_str()) {
+            // Not (yet) recorded as ours: the create job records it first.
+            return Ok(false);
+        }
+        let shippable = matches!(order.status, OrderStatus::NotShipped | OrderStatus::Waiting)
+            && order.ship_step == Step::None
+            && order.cancel_step == Step::None;
+        match webshop_order.status {
+            WebshopStatus::Completed if shippable => self.completed(order, webshop_order).await,
+            WebshopStatus::Cancelled
+                if matches!(order.status, OrderStatus::NotShipped | OrderStatus::Waiting)
+                    && order.cancel_step == Step::None
+                    && matches!(order.ship_step, Step::None | Step::Ready) =>
+            {
+                self.start_cancellation(order, CancelOrigin::Webshop).await
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn completed(
+        &self,
+        order: &OrderRecord,
+        webshop_order: &WebshopOrder,
+    ) -> Result<bool, JobError> {
+        let entry = webshop_order.tracking.iter().rev().find_map(|entry| {
+            TrackingCode::parse(&entry.code)
+                .ok()
+                .map(|code| (code, entry))
+        });
+        for bad in webshop_order
+            .tracking
+            .iter()
+            .filter(|e| TrackingCode::parse(&e.code).is_err())
+        {
+            self.store
+                .add_event(
+                    order.id,
+                    self.now_millis(),
+                    EventKind::Error,
+                    &format!(
+                        "ignored an unreadable T&T code {:?} in the webshop",
+                        bad.code
+                    ),
+                )
+                .await?;
+        }
+        let completed_at = webshop_order.completed_at.unwrap_or_else(|| self.now());
+        match entry {
+            Some((code, entry)) => {
+                let carrier = self
+                    .settings
+                    .carrier_rules
+                    .resolve(Some(&code), entry.carrier.as_deref());
+                let carrier_text = carrier.as_ref().map(|c| c.name().to_owned());
+                let message = format!(
+                    "completed in the webshop with T&T {code} ({}): ready to ship",
+                    carrier_text.as_deref().unwrap_or("carrier unknown")
+                );
+                let applied = self
+                    .transition(
+                        order,
+                        Transition::of(order.id)
+                            .expect("status", order.status)
+                            .expect("ship_step", Step::None)
+                            .set("ship_step", Step::Ready)
+                            .set("status", OrderStatus::NotShipped)
+                            .set(
+                                "completed_at",
+                                order.completed_at.unwrap_or(to_millis(completed_at)),
+                            )
+                            .set("tracking_code", code.as_str())
+                            .set("carrier", carrier_text)
+                            .event(EventKind::Info, message),
+                    )
+                    .await?;
+                Ok(applied)
+            }
+            None if order.status == OrderStatus::NotShipped => {
+                let wait =
+                    Duration::from_std(self.settings.tracking_wait).unwrap_or(Duration::hours(3));
+                let ship_after = completed_at + wait;
+                let applied = self
+                    .transition(
+                        order,
+                        Transition::of(order.id)
+                            .expect("status", OrderStatus::NotShipped)
+                            .expect("ship_step", Step::None)
+                            .set("status", OrderStatus::Waiting)
+                            .set("completed_at", to_millis(completed_at))
+                            .set("ship_after", to_millis(ship_after))
+                            .event(
+                                EventKind::Status,
+                                format!(
+                                    "completed in the webshop without T&T: waiting for a code until {}",
+                                    ship_after.to_rfc3339()
+                                ),
+                            ),
+                    )
+                    .await?;
+                Ok(applied)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Waiting orders whose T&T wait has ended are shipped without T&T (and with the default
+    /// carrier, if the connection has one).
+    async fn end_expired_waits(&self) -> Result<usize, JobError> {
+        let now = self.now_millis();
+        let waiting = self
+            .store
+            .orders_at_step(
+                &self.settings.connection,
+                "ship_step",
+                &[Step::None],
+                &[OrderStatus::Waiting],
+                now,
+                self.settings.batch_limit,
+            )
+            .await?;
+        let mut n_ended = 0;
+        for order in waiting {
+            if order.ship_after.is_some_and(|at| at > now) || order.cancel_step != Step::None {
+                continue;
+            }
+            let carrier = self.settings.carrier_rules.resolve(None, None);
+            let applied = self
+                .transition(
+                    &order,
+                    Transition::of(order.id)
+                        .expect("status", OrderStatus::Waiting)
+                        .expect("ship_step", Step::None)
+                        .set("ship_step", Step::Ready)
+                        .set("carrier", carrier.as_ref().map(|c| c.name().to_owned()))
+                        .event(EventKind::Info, "T&T wait ended: shipping without T&T"),
+                )
+                .await?;
+            if applied {
+                n_ended += 1;
+            }
+        }
+        Ok(n_ended)
+    }
+}

@@ -1,0 +1,270 @@
+//! Recording an import run: the new orders, their lines and their batch, in one transaction,
+//! so an order is never half-recorded and never recorded twice.
+
+use std::collections::HashSet;
+
+use orderbridge_core::domain::MarketplaceOrder;
+
+use super::events::{append, EventKind};
+use super::{Store, StoreError, StoreResult};
+use crate::status::{OrderStatus, Step};
+
+/// A line of a newly imported order.
+#[derive(Debug, Clone)]
+pub struct NewLine {
+    /// Marketplace line id.
+    pub line_id: String,
+    /// SKU.
+    pub sku: Option<String>,
+    /// EAN.
+    pub ean: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Items ordered.
+    pub quantity: i64,
+    /// Items already shipped.
+    pub quantity_shipped: i64,
+    /// Items already cancelled.
+    pub quantity_cancelled: i64,
+    /// Unit price in cents.
+    pub unit_price_cents: i64,
+    /// Currency code.
+    pub currency: String,
+}
+
+impl NewLine {
+    /// The lines of a marketplace order.
+    pub fn from_order(order: &MarketplaceOrder) -> Vec<NewLine> {
+        order
+            .lines
+            .iter()
+            .map(|line| NewLine {
+                line_id: line.line_id.to_string(),
+                sku: line.sku.as_ref().map(ToString::to_string),
+                ean: line.ean.as_ref().map(ToString::to_string),
+                title: line.title.clone(),
+                quantity: i64::from(line.quantity.get()),
+                quantity_shipped: i64::from(line.quantity_shipped),
+                quantity_cancelled: i64::from(line.quantity_cancelled),
+                unit_price_cents: line.unit_price.cents(),
+                currency: line.unit_price.currency().to_string(),
+            })
+            .collect()
+    }
+}
+
+/// An order found by an import run.
+#[derive(Debug, Clone)]
+pub struct ImportedOrder {
+    /// Our order code.
+    pub code: String,
+    /// The marketplace's order id.
+    pub marketplace_order_id: String,
+    /// When it was placed (ms).
+    pub placed_at: i64,
+    /// The full order, when it could be fetched and read.
+    pub details: Option<MarketplaceOrder>,
+    /// Its lines.
+    pub lines: Vec<NewLine>,
+    /// Initial status.
+    pub status: OrderStatus,
+    /// Why it starts in `error`.
+    pub error: Option<String>,
+    /// Initial webshop creation step.
+    pub create_step: Step,
+    /// Initial cancellation step.
+    pub cancel_step: Step,
+    /// Who cancelled, when it starts cancelled.
+    pub cancel_origin: Option<String>,
+    /// First history entry.
+    pub note: String,
+}
+
+impl Store {
+    /// Which of `ids` are already recorded for the connection.
+    ///
+    /// # Errors
+    ///
+    /// On database failure.
+    pub async fn known_marketplace_ids(
+        &self,
+        connection: &str,
+        ids: &[String],
+    ) -> StoreResult<HashSet<String>> {
+        let mut known = HashSet::new();
+        for chunk in ids.chunks(200) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let sql = format!(
+                "SELECT marketplace_order_id FROM orders
+                 WHERE connection = ? AND marketplace_order_id IN ({marks})"
+            );
+            let mut query = sqlx::query_as::<_, (String,)>(&sql).bind(connection);
+            for id in chunk {
+                query = query.bind(id.clone());
+            }
+            known.extend(
+                query
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map(|(id,)| id),
+            );
+        }
+        Ok(known)
+    }
+
+    /// Records the orders of one import run as a batch. Orders recorded meanwhile (by another
+    /// process) are skipped; when none is left, no batch is made. Returns the batch id and the
+    /// row ids of the orders recorded.
+    ///
+    /// # Errors
+    ///
+    /// On database failure; nothing is recorded then.
+    pub async fn record_import(
+        &self,
+        connection: &str,
+        orders: &[ImportedOrder],
+        now_millis: i64,
+    ) -> StoreResult<Option<(i64, Vec<i64>)>> {
+        if orders.is_empty() {
+            return Ok(None);
+        }
+        let mut tx = self.write().await?;
+        let batch_id: i64 = sqlx::query_scalar(
+            "INSERT INTO batches (connection, created_at, n_orders) VALUES (?, ?, 0) RETURNING id",
+        )
+        .bind(connection)
+        .bind(now_millis)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut order_ids = Vec::with_capacity(orders.len());
+        for order in orders {
+            let details = order
+                .details
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(|e| StoreError::Corrupt {
+                    what: format!("order {} details", order.marketplace_order_id),
+                    reason: e.to_string(),
+                })?;
+            let inserted: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO orders (code, connection, marketplace_order_id, batch_id, status,
+                     error, placed_at, details, create_step, cancel_step, cancel_origin,
+                     created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT DO NOTHING RETURNING id",
+            )
+            .bind(&order.code)
+            .bind(connection)
+            .bind(&order.marketplace_order_id)
+            .bind(batch_id)
+            .bind(order.status.as_str())
+            .bind(&order.error)
+            .bind(order.placed_at)
+            .bind(details)
+            .bind(order.create_step.as_str())
+            .bind(order.cancel_step.as_str())
+            .bind(&order.cancel_origin)
+            .bind(now_millis)
+            .bind(now_millis)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(order_id) = inserted else {
+                continue;
+            };
+            for line in &order.lines {
+                sqlx::query(
+                    "INSERT INTO order_lines (order_id, line_id, sku, ean, title, quantity,
+                         quantity_shipped, quantity_cancelled, unit_price_cents, currency)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(order_id)
+                .bind(&line.line_id)
+                .bind(&line.sku)
+                .bind(&line.ean)
+                .bind(&line.title)
+                .bind(line.quantity)
+                .bind(line.quantity_shipped)
+                .bind(line.quantity_cancelled)
+                .bind(line.unit_price_cents)
+                .bind(&line.currency)
+                .execute(&mut *tx)
+                .await?;
+            }
+            append(
+                &mut tx,
+                order_id,
+                now_millis,
+                EventKind::Status,
+                &order.note,
+            )
+            .await?;
+            order_ids.push(order_id);
+        }
+        if order_ids.is_empty() {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        sqlx::query("UPDATE batches SET n_orders = ? WHERE id = ?")
+            .bind(order_ids.len() as i64)
+            .bind(batch_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some((batch_id, order_ids)))
+    }
+
+    /// Replaces the stored details and lines of an order (after a re-fetch), guarded on its
+    /// status, with a history entry.
+    ///
+    /// # Errors
+    ///
+    /// On database failure.
+    pub async fn replace_details(
+        &self,
+        order_id: i64,
+        details: &MarketplaceOrder,
+        now_millis: i64,
+        note: &str,
+    ) -> StoreResult<()> {
+        let json = serde_json::to_string(details).map_err(|e| StoreError::Corrupt {
+            what: format!("order {order_id} details"),
+            reason: e.to_string(),
+        })?;
+        let mut tx = self.write().await?;
+        sqlx::query("UPDATE orders SET details = ?, updated_at = ? WHERE id = ?")
+            .bind(json)
+            .bind(now_millis)
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+        for line in NewLine::from_order(details) {
+            sqlx::query(
+                "INSERT INTO order_lines (order_id, line_id, sku, ean, title, quantity,
+                     quantity_shipped, quantity_cancelled, unit_price_cents, currency)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (order_id, line_id) DO UPDATE SET sku = excluded.sku,
+                     ean = excluded.ean, title = excluded.title, quantity = excluded.quantity,
+                     quantity_shipped = excluded.quantity_shipped,
+                     quantity_cancelled = excluded.quantity_cancelled,
+                     unit_price_cents = excluded.unit_price_cents, currency = excluded.currency",
+            )
+            .bind(order_id)
+            .bind(&line.line_id)
+            .bind(&line.sku)
+            .bind(&line.ean)
+            .bind(&line.title)
+            .bind(line.quantity)
+            .bind(line.quantity_shipped)
+            .bind(line.quantity_cancelled)
+            .bind(line.unit_price_cents)
+            .bind(&line.currency)
+            .execute(&mut *tx)
+            .await?;
+        }
+        append(&mut tx, order_id, now_millis, EventKind::Info, note).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

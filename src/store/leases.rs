@@ -1,0 +1,260 @@
+//! Job leases: one row per (connection, job) says which process runs the job now, until when,
+//! and when it runs next. A process runs a job only after taking the lease; every later write
+//! about the lease is fenced by the lease's `fence` number, so a process that lost its lease
+//! (paused, too slow) cannot overwrite the newer holder's bookkeeping.
+
+use serde::Serialize;
+
+use super::{Store, StoreResult};
+
+/// A lease held on a job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobLease {
+    /// Connection.
+    pub connection: String,
+    /// Job name.
+    pub job: String,
+    /// This process's id.
+    pub holder: String,
+    /// Increases with every acquisition.
+    pub fence: i64,
+}
+
+/// A job's lease row, for status displays.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeaseState {
+    /// Connection.
+    pub connection: String,
+    /// Job name.
+    pub job: String,
+    /// Who runs it now.
+    pub holder: Option<String>,
+    /// When it runs next (ms).
+    pub next_run_at: i64,
+    /// Last run (ms).
+    pub last_run_at: Option<i64>,
+    /// Last successful run (ms).
+    pub last_ok_at: Option<i64>,
+    /// Last failure.
+    pub last_error: Option<String>,
+}
+
+impl Store {
+    /// Takes the lease of a job when it is due and nobody else holds it. Returns `None` when
+    /// the job is not due or another live process holds it.
+    ///
+    /// # Errors
+    ///
+    /// On database failure.
+    pub async fn acquire_lease(
+        &self,
+        connection: &str,
+        job: &str,
+        holder: &str,
+        now_millis: i64,
+        lease_millis: i64,
+    ) -> StoreResult<Option<JobLease>> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO job_leases (connection, job) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(connection)
+        .bind(job)
+        .execute(&mut *tx)
+        .await?;
+        let fence: Option<i64> = sqlx::query_scalar(
+            "UPDATE job_leases SET holder = ?, lease_until = ?, fence = fence + 1
+             WHERE connection = ? AND job = ? AND next_run_at <= ?
+               AND (holder IS NULL OR lease_until <= ? OR holder = ?)
+             RETURNING fence",
+        )
+        .bind(holder)
+        .bind(now_millis + lease_millis)
+        .bind(connection)
+        .bind(job)
+        .bind(now_millis)
+        .bind(now_millis)
+        .bind(holder)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(fence.map(|fence| JobLease {
+            connection: connection.to_owned(),
+            job: job.to_owned(),
+            holder: holder.to_owned(),
+            fence,
+        }))
+    }
+
+    /// Extends a held lease. Returns false when the lease was lost.
+    ///
+    /// # Errors
+    ///
+    /// On database failure.
+    pub async fn renew_lease(
+        &self,
+        lease: &JobLease,
+        now_millis: i64,
+        lease_millis: i64,
+    ) -> StoreResult<bool> {
+        let result = sqlx::query(
+            "UPDATE job_leases SET lease_until = ?
+             WHERE connection = ? AND job = ? AND holder = ? AND fence = ?",
+        )
+        .bind(now_millis + lease_millis)
+        .bind(&lease.connection)
+        .bind(&lease.job)
+        .bind(&lease.holder)
+        .bind(lease.fence)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Releases a lease after a run and schedules the next run. Fenced: returns false (and
+    /// changes nothing) when the lease was lost meanwhile.
+    ///
+    /// # Errors
+    ///
+    /// On database failure.
+    pub async fn finish_lease(
+        &self,
+        lease: &JobLease,
+        now_millis: i64,
+        next_run_at: i64,
+        error: Option<&str>,
+    ) -> StoreResult<bool> {
+        let result = sqlx::query(
+            "UPDATE job_leases SET holder = NULL, lease_until = 0, next_run_at = ?,
+                 last_run_at = ?,
+                 last_ok_at = CASE WHEN ? IS NULL THEN ? ELSE last_ok_at END,
+                 last_error = ?
+             WHERE connection = ? AND job = ? AND holder = ? AND fence = ?",
+        )
+        .bind(next_run_at)
+        .bind(now_millis)
+        .bind(error)
+        .bind(now_millis)
+        .bind(error)
+        .bind(&lease.connection)
+        .bind(&lease.job)
+        .bind(&lease.holder)
+        .bind(lease.fence)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Makes every job of a connection due now (used after `orders sync` and at start-up of
+    /// the demo).
+    ///
+    /// # Errors
+    ///
+    /// On database failure.
+    pub async fn make_jobs_due(&self, connection: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE job_leases SET next_run_at = 0 WHERE connection = ?")
+            .bind(connection)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Every lease row.
+    ///
+    /// # Errors
+    ///
+    /// On database failure.
+    pub async fn lease_states(&self) -> StoreResult<Vec<LeaseState>> {
+        type Row = (
+            String,
+            String,
+            Option<String>,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT connection, job, holder, next_run_at, last_run_at, last_ok_at, last_error
+             FROM job_leases ORDER BY connection, job",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(connection, job, holder, next_run_at, last_run_at, last_ok_at, last_error)| {
+                    LeaseState {
+                        connection,
+                        job,
+                        holder,
+                        next_run_at,
+                        last_run_at,
+                        last_ok_at,
+                        last_error,
+                    }
+                },
+            )
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_job_runs_on_one_holder_at_a_time_and_a_lost_lease_is_fenced() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.db").to_string_lossy())
+            .await
+            .unwrap();
+        let a = store
+            .acquire_lease("c", "import", "a", 1_000, 500)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(store
+            .acquire_lease("c", "import", "b", 1_100, 500)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(
+            store
+                .acquire_lease("c", "ship", "b", 1_100, 500)
+                .await
+                .unwrap()
+                .is_some(),
+            "other jobs are free"
+        );
+        // a stalls past its lease; b takes over.
+        let b = store
+            .acquire_lease("c", "import", "b", 1_600, 500)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(b.fence > a.fence);
+        assert!(
+            !store.renew_lease(&a, 1_700, 500).await.unwrap(),
+            "a cannot renew a lost lease"
+        );
+        assert!(
+            !store.finish_lease(&a, 1_700, 9_000, None).await.unwrap(),
+            "nor reschedule the job"
+        );
+        assert!(store.finish_lease(&b, 1_700, 5_000, None).await.unwrap());
+        assert!(
+            store
+                .acquire_lease("c", "import", "a", 4_000, 500)
+                .await
+                .unwrap()
+                .is_none(),
+            "not due yet"
+        );
+        assert!(store
+            .acquire_lease("c", "import", "a", 5_000, 500)
+            .await
+            .unwrap()
+            .is_some());
+    }
+}

@@ -1,0 +1,498 @@
+//! Orders and their lines: reading them back, and guarded transitions that change an order
+//! only while it is still in the state the caller read.
+
+use orderbridge_core::domain::MarketplaceOrder;
+use serde::Serialize;
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+use super::events::{append, EventKind};
+use super::{Store, StoreError, StoreResult};
+use crate::status::{OrderStatus, Step};
+
+/// An order as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrderRecord {
+    /// Row id.
+    pub id: i64,
+    /// Our unique order code.
+    pub code: String,
+    /// Connection name.
+    pub connection: String,
+    /// The marketplace's order id.
+    pub marketplace_order_id: String,
+    /// Batch it was imported in.
+    pub batch_id: Option<i64>,
+    /// What the merchant sees.
+    pub status: OrderStatus,
+    /// Why it is in `error`.
+    pub error: Option<String>,
+    /// When the buyer placed it (ms).
+    pub placed_at: i64,
+    /// The marketplace order as last fetched.
+    #[serde(skip)]
+    pub details: Option<MarketplaceOrder>,
+    /// Webshop creation step.
+    pub create_step: Step,
+    /// When creation was first intended (ms).
+    pub create_intent_at: Option<i64>,
+    /// Creation attempts started.
+    pub create_attempts: i64,
+    /// The webshop's order id once created.
+    pub webshop_order_id: Option<String>,
+    /// When the webshop completed it (ms).
+    pub completed_at: Option<i64>,
+    /// T&T code to ship with.
+    pub tracking_code: Option<String>,
+    /// Carrier name to ship with.
+    pub carrier: Option<String>,
+    /// End of the T&T wait (ms).
+    pub ship_after: Option<i64>,
+    /// Shipment step.
+    pub ship_step: Step,
+    /// When the current shipment attempt's intent was committed (ms).
+    pub ship_intent_at: Option<i64>,
+    /// Shipment attempts started.
+    pub ship_attempts: i64,
+    /// The marketplace process applying the shipment.
+    pub ship_process_id: Option<String>,
+    /// Cancellation step.
+    pub cancel_step: Step,
+    /// Who cancelled: `marketplace` or `webshop`.
+    pub cancel_origin: Option<String>,
+    /// When the cancellation intent was committed (ms).
+    pub cancel_intent_at: Option<i64>,
+    /// Cancellation attempts started.
+    pub cancel_attempts: i64,
+    /// The marketplace process applying the cancellation.
+    pub cancel_process_id: Option<String>,
+    /// Whether the webshop order has been cancelled by us.
+    pub webshop_cancelled: bool,
+    /// Earliest next automatic attempt after a temporary failure (ms).
+    pub retry_at: Option<i64>,
+    /// Row creation time (ms).
+    pub created_at: i64,
+    /// Last change (ms).
+    pub updated_at: i64,
+}
+
+/// One line of a stored order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderLine {
+    /// Marketplace line id.
+    pub line_id: String,
+    /// SKU (offer reference).
+    pub sku: Option<String>,
+    /// EAN.
+    pub ean: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Items ordered.
+    pub quantity: i64,
+    /// Items shipped.
+    pub quantity_shipped: i64,
+    /// Items cancelled.
+    pub quantity_cancelled: i64,
+    /// Unit price in cents.
+    pub unit_price_cents: i64,
+    /// Currency.
+    pub currency: String,
+}
+
+fn step(row: &SqliteRow, column: &str) -> StoreResult<Step> {
+    let text: String = row.try_get(column)?;
+    Step::parse(&text).ok_or_else(|| StoreError::Corrupt {
+        what: format!("orders.{column}"),
+        reason: format!("unknown step {text:?}"),
+    })
+}
+
+impl OrderRecord {
+    fn from_row(row: &SqliteRow) -> StoreResult<Self> {
+        let status: String = row.try_get("status")?;
+        let details: Option<String> = row.try_get("details")?;
+        let details = details
+            .map(|json| serde_json::from_str(&json))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt {
+                what: "orders.details".into(),
+                reason: e.to_string(),
+            })?;
+        Ok(Self {
+            id: row.try_get("id")?,
+            code: row.try_get("code")?,
+            connection: row.try_get("connection")?,
+            marketplace_order_id: row.try_get("marketplace_order_id")?,
+            batch_id: row.try_get("batch_id")?,
+            status: status.parse().map_err(|e: crate::status::UnknownStatus| {
+                StoreError::Corrupt {
+                    what: "orders.status".into(),
+                    reason: e.to_string(),
+                }
+            })?,
+            error: row.try_get("error")?,
+            placed_at: row.try_get("placed_at")?,
+            details,
+            create_step: step(row, "create_step")?,
+            create_intent_at: row.try_get("create_intent_at")?,
+            create_attempts: row.try_get("create_attempts")?,
+            webshop_order_id: row.try_get("webshop_order_id")?,
+            completed_at: row.try_get("completed_at")?,
+            tracking_code: row.try_get("tracking_code")?,
+            carrier: row.try_get("carrier")?,
+            ship_after: row.try_get("ship_after")?,
+            ship_step: step(row, "ship_step")?,
+            ship_intent_at: row.try_get("ship_intent_at")?,
+            ship_attempts: row.try_get("ship_attempts")?,
+            ship_process_id: row.try_get("ship_process_id")?,
+            cancel_step: step(row, "cancel_step")?,
+            cancel_origin: row.try_get("cancel_origin")?,
+            cancel_intent_at: row.try_get("cancel_intent_at")?,
+            cancel_attempts: row.try_get("cancel_attempts")?,
+            cancel_process_id: row.try_get("cancel_process_id")?,
+            webshop_cancelled: row.try_get::<i64, _>("webshop_cancelled")? != 0,
+            retry_at: row.try_get("retry_at")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }
+}
+
+/// A value to compare or set in a [`Transition`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Text.
+    Text(String),
+    /// Integer.
+    Int(i64),
+    /// SQL NULL.
+    Null,
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Self::Text(s.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Self::Text(s)
+    }
+}
+impl From<i64> for Value {
+    fn from(n: i64) -> Self {
+        Self::Int(n)
+    }
+}
+impl From<OrderStatus> for Value {
+    fn from(s: OrderStatus) -> Self {
+        Self::Text(s.as_str().to_owned())
+    }
+}
+impl From<Step> for Value {
+    fn from(s: Step) -> Self {
+        Self::Text(s.as_str().to_owned())
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Self::Null, Into::into)
+    }
+}
+
+/// A guarded change of one order: the `set` columns are written, and the `events` appended to
+/// its history, only if every `expect` column still holds its value. Column names come from
+/// the engine's code, never from input.
+#[derive(Debug, Clone, Default)]
+pub struct Transition {
+    /// The order's row id.
+    pub order_id: i64,
+    /// Columns that must still hold these values.
+    pub expect: Vec<(&'static str, Value)>,
+    /// Columns to write.
+    pub set: Vec<(&'static str, Value)>,
+    /// History entries to add.
+    pub events: Vec<(EventKind, String)>,
+}
+
+impl Transition {
+    /// A transition of `order_id`.
+    pub fn of(order_id: i64) -> Self {
+        Self {
+            order_id,
+            ..Self::default()
+        }
+    }
+
+    /// Requires `column` to still be `value`.
+    pub fn expect(mut self, column: &'static str, value: impl Into<Value>) -> Self {
+        self.expect.push((column, value.into()));
+        self
+    }
+
+    /// Writes `value` into `column`.
+    pub fn set(mut self, column: &'static str, value: impl Into<Value>) -> Self {
+        self.set.push((column, value.into()));
+        self
+    }
+
+    /// Adds a history entry.
+    pub fn event(mut self, kind: EventKind, message: impl Into<String>) -> Self {
+        self.events.push((kind, message.into()));
+        self
+    }
+}
+
+fn bind_value<'q>(
+    query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    value: &Value,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+    match value {
+        Value::Text(s) => query.bind(s.clone()),
+        Value::Int(n) => query.bind(*n),
+        Value::Null => query.bind(Option::<i64>::None),
+    }
+}
+
+/// Which orders to list.
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter {
+    /// Only this connection.
+    pub connection: Option<String>,
+    /// Only these statuses.
+    pub statuses: Vec<OrderStatus>,
+    /// Only this batch.
+    pub batch_id: Option<i64>,
+    /// At most this many (newest first).
+    pub limit: Option<i64>,
+}
+
+impl Store {
+    /// Applies a guarded transition. Returns whether it applied (false: the order moved on).
+    ///
+    /// # Errors
+    ///
+    /// On database failure.
+    pub async fn apply(&self, transition: &Transition, now_millis: i64) -> StoreResult<bool> {
+        let mut sql = String::from("UPDATE orders SET updated_at = ?");
+        for (column, _) in &transition.set {
+            sql.push_str(&format!(", {column} = ?"));
+        }
+        sql.push_str(" WHERE id = ?");
+        for (column, _) in &transition.expect {
+            sql.push_str(&format!(" AND {column} IS ?"));
+        }
+        let mut tx = self.write().await?;
+        let mut query = sqlx::query(&sql).bind(now_millis);
+        for (_, value) in &transition.set {
+            query = bind_value(query, value);
+        }
+        query = query.bind(transition.order_id);
+        for (_, value) in &transition.expect {
+            query = bind_value(query, value);
+        }
+        let applied = query.execute(&mut *tx).await?.rows_affected() == 1;
+        if applied {
+            for (kind, message) in &transition.events {
+                append(&mut tx, transition.order_id, now_millis, *kind, message).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(applied)
+    }
+
+    /// One order by row id.
+    ///
+    /// # Errors
+    ///
+    /// On database failure or an unreadable row.
+    pub async fn order(&self, order_id: i64) -> StoreResult<Option<OrderRecord>> {
+        let row = sqlx::query("SELECT * FROM orders WHERE id = ?")
+            .bind(order_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(OrderRecord::from_row).transpose()
+    }
+
+    /// One order by its code.
+    ///
+    /// # Errors
+    ///
+    /// On database failure or an unreadable row.
+    pub async fn order_by_code(&self, code: &str) -> StoreResult<Option<OrderRecord>> {
+        let row = sqlx::query("SELECT * FROM orders WHERE code = ?")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(OrderRecord::from_row).transpose()
+    }
+
+    /// Orders matching a filter, newest first.
+    ///
+    /// # Errors
+    ///
+    /// On database failure or an unreadable row.
+    pub async fn orders(&self, filter: &OrderFilter) -> StoreResult<Vec<OrderRecord>> {
+        let mut sql = String::from("SELECT * FROM orders WHERE 1 = 1");
+        if filter.connection.is_some() {
+            sql.push_str(" AND connection = ?");
+        }
+        if !filter.statuses.is_empty() {
+            let marks = vec!["?"; filter.statuses.len()].join(", ");
+            sql.push_str(&format!(" AND status IN ({marks})"));
+        }
+        if filter.batch_id.is_some() {
+            sql.push_str(" AND batch_id = ?");
+        }
+        sql.push_str(" ORDER BY id DESC");
+        if filter.limit.is_some() {
+            sql.push_str(" LIMIT ?");
+        }
+        let mut query = sqlx::query(&sql);
+        if let Some(connection) = &filter.connection {
+            query = query.bind(connection.clone());
+        }
+        for status in &filter.statuses {
+            query = query.bind(status.as_str());
+        }
+        if let Some(batch) = filter.batch_id {
+            query = query.bind(batch);
+        }
+        if let Some(limit) = filter.limit {
+            query = query.bind(limit);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(OrderRecord::from_row).collect()
+    }
+
+    /// Orders of a connection whose `step_column` is one of `steps`, whose status is one of
+    /// `statuses`, and that are not waiting out a retry delay at `now_millis`; oldest first.
+    ///
+    /// # Errors
+    ///
+    /// On database failure or an unreadable row.
+    pub async fn orders_at_step(
+        &self,
+        connection: &str,
+        step_column: &'static str,
+        steps: &[Step],
+        statuses: &[OrderStatus],
+        now_millis: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<OrderRecord>> {
+        let step_marks = vec!["?"; steps.len()].join(", ");
+        let status_marks = vec!["?"; statuses.len()].join(", ");
+        let sql = format!(
+            "SELECT * FROM orders WHERE connection = ? AND {step_column} IN ({step_marks})
+             AND status IN ({status_marks}) AND (retry_at IS NULL OR retry_at <= ?)
+             ORDER BY id LIMIT ?"
+        );
+        let mut query = sqlx::query(&sql).bind(connection);
+        for s in steps {
+            query = query.bind(s.as_str());
+        }
+        for s in statuses {
+            query = query.bind(s.as_str());
+        }
+        let rows = query
+            .bind(now_millis)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(OrderRecord::from_row).collect()
+    }
+
+    /// Orders of a connection by their codes (unknown codes are left out).
+    ///
+    /// # Errors
+    ///
+    /// On database failure or an unreadable row.
+    pub async fn orders_by_codes(
+        &self,
+        connection: &str,
+        codes: &[String],
+    ) -> StoreResult<Vec<OrderRecord>> {
+        let mut found = Vec::with_capacity(codes.len());
+        for chunk in codes.chunks(200) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let sql = format!("SELECT * FROM orders WHERE connection = ? AND code IN ({marks})");
+            let mut query = sqlx::query(&sql).bind(connection);
+            for code in chunk {
+                query = query.bind(code.clone());
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                found.push(OrderRecord::from_row(&row)?);
+            }
+        }
+        Ok(found)
+    }
+
+    /// The lines of an order.
+    ///
+    /// # Errors
+    ///
+    /// On database failure.
+    pub async fn lines(&self, order_id: i64) -> StoreResult<Vec<OrderLine>> {
+        let rows = sqlx::query("SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_id")
+            .bind(order_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(OrderLine {
+                    line_id: row.try_get("line_id")?,
+                    sku: row.try_get("sku")?,
+                    ean: row.try_get("ean")?,
+                    title: row.try_get("title")?,
+                    quantity: row.try_get("quantity")?,
+                    quantity_shipped: row.try_get("quantity_shipped")?,
+                    quantity_cancelled: row.try_get("quantity_cancelled")?,
+                    unit_price_cents: row.try_get("unit_price_cents")?,
+                    currency: row.try_get("currency")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records the shipped and cancelled quantities the marketplace reports for a line.
+    ///
+    /// # Errors
+    ///
+    /// On database failure.
+    pub async fn update_line_quantities(
+        &self,
+        order_id: i64,
+        line_id: &str,
+        shipped: i64,
+        cancelled: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE order_lines SET quantity_shipped = ?, quantity_cancelled = ?
+             WHERE order_id = ? AND line_id = ?",
+        )
+        .bind(shipped)
+        .bind(cancelled)
+        .bind(order_id)
+        .bind(line_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Counts orders per status for a connection (or all).
+    ///
+    /// # Errors
+    ///
+    /// On database failure.
+    pub async fn status_counts(&self, connection: Option<&str>) -> StoreResult<Vec<(String, i64)>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT status, COUNT(*) FROM orders WHERE (? IS NULL OR connection = ?)
+             GROUP BY status ORDER BY status",
+        )
+        .bind(connection)
+        .bind(connection)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
+    }
+}

@@ -1,0 +1,212 @@
+//! Test harness: both simulators on loopback, a temporary SQLite state, a connection written as
+//! a real connection file and loaded through the real configuration code, and the engine built
+//! the way the daemon builds it — with a manual clock the test moves.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::Utc;
+use orderbridge::clock::ManualClock;
+use orderbridge::config::Config;
+use orderbridge::daemon::{build_engine, ConnectionEngine};
+use orderbridge::store::{OrderFilter, OrderRecord, Store};
+use orderbridge_bol::sim::{BolSim, SimLine, SimOrder, SimProduct};
+use orderbridge_woocommerce::sim::WooSim;
+
+/// A valid EAN-13 from a 12-digit prefix.
+pub fn ean13(prefix: &str) -> String {
+    let sum: u32 = prefix
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(idx, b)| u32::from(b - b'0') * if idx % 2 == 0 { 3 } else { 1 })
+        .sum();
+    format!("{prefix}{}", (10 - sum % 10) % 10)
+}
+
+/// The catalogue every test shop sells.
+pub fn catalogue() -> Vec<SimProduct> {
+    (0..5)
+        .map(|idx| SimProduct {
+            sku: format!("SKU-{idx}"),
+            ean: ean13(&format!("871000000{idx:03}")),
+            title: format!("Product {idx}"),
+            price_cents: 1000 + 199 * idx as i64,
+        })
+        .collect()
+}
+
+/// One line of a catalogue product.
+pub fn line(product: &SimProduct, quantity: u32) -> SimLine {
+    SimLine {
+        ean: product.ean.clone(),
+        reference: Some(product.sku.clone()),
+        title: product.title.clone(),
+        quantity,
+        unit_price_cents: product.price_cents,
+    }
+}
+
+/// Connection file text for the simulators, with extra TOML appended.
+pub fn connection_toml(bol: &BolSim, woo: &WooSim, extra: &str) -> String {
+    format!(
+        r#"[marketplace]
+kind = "bol"
+client_id = "{}"
+client_secret = "{}"
+api_base_url = "{}"
+token_url = "{}"
+timeout_secs = 5
+
+[marketplace.retry]
+max_attempts = 3
+initial_backoff_ms = 50
+max_backoff_ms = 200
+
+[webshop]
+kind = "woocommerce"
+base_url = "{}"
+consumer_key = "{}"
+consumer_secret = "{}"
+timeout_secs = 5
+
+[webshop.retry]
+max_attempts = 3
+initial_backoff_ms = 50
+max_backoff_ms = 200
+
+{extra}
+"#,
+        BolSim::CLIENT_ID,
+        BolSim::CLIENT_SECRET,
+        bol.api_base_url(),
+        bol.token_url(),
+        woo.base_url(),
+        WooSim::CONSUMER_KEY,
+        WooSim::CONSUMER_SECRET,
+    )
+}
+
+/// Writes `orderbridge.toml` and `connections/<name>.toml` into `dir`.
+pub fn write_config(dir: &Path, name: &str, daemon_extra: &str, connection: &str) -> PathBuf {
+    std::fs::create_dir_all(dir.join("connections")).unwrap();
+    let main = dir.join("orderbridge.toml");
+    std::fs::write(
+        &main,
+        format!("[database]\nurl = \"state.db\"\n\n{daemon_extra}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("connections").join(format!("{name}.toml")),
+        connection,
+    )
+    .unwrap();
+    main
+}
+
+/// Simulators, state and an engine with a manual clock.
+pub struct Harness {
+    pub bol: BolSim,
+    pub woo: WooSim,
+    pub dir: tempfile::TempDir,
+    pub clock: ManualClock,
+    pub store: Store,
+    pub engine: ConnectionEngine,
+    pub products: Vec<SimProduct>,
+}
+
+impl Harness {
+    /// A harness whose connection has `extra` TOML (e.g. `[orders]` settings).
+    pub async fn start(extra: &str) -> Harness {
+        let bol = BolSim::start().await.unwrap();
+        let woo = WooSim::start().await.unwrap();
+        let products = catalogue();
+        for product in &products {
+            woo.add_product(
+                &product.sku,
+                Some(&product.ean),
+                &product.title,
+                product.price_cents,
+                Some(10),
+            );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(dir.path(), "shop", "", &connection_toml(&bol, &woo, extra));
+        let config = Config::load(&path).unwrap();
+        let store = Store::open(&config.database_location()).await.unwrap();
+        let clock = ManualClock::new(Utc::now());
+        store
+            .ensure_connection("shop", "bol", "woocommerce", 0)
+            .await
+            .unwrap();
+        let engine = build_engine(&config.connections[0], &store, Arc::new(clock.clone())).unwrap();
+        Harness {
+            bol,
+            woo,
+            dir,
+            clock,
+            store,
+            engine,
+            products,
+        }
+    }
+
+    /// Runs import, track, ship and cancel once, in that order.
+    pub async fn cycle(&self) {
+        self.engine.run_import().await.unwrap();
+        self.engine.run_track().await.unwrap();
+        self.engine.run_ship().await.unwrap();
+        self.engine.run_cancel().await.unwrap();
+    }
+
+    /// Runs `n` cycles.
+    pub async fn cycles(&self, n: usize) {
+        for _ in 0..n {
+            self.cycle().await;
+        }
+    }
+
+    /// The stored order of a bol order id.
+    pub async fn order(&self, marketplace_order_id: &str) -> OrderRecord {
+        self.store
+            .orders(&OrderFilter::default())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|o| o.marketplace_order_id == marketplace_order_id)
+            .unwrap_or_else(|| panic!("order {marketplace_order_id} not recorded"))
+    }
+
+    /// The webshop order id of a bol order (exactly one must exist).
+    pub fn webshop_id(&self, marketplace_order_id: &str) -> u64 {
+        let found = self.woo.orders_with_marketplace_order(marketplace_order_id);
+        assert_eq!(
+            found.len(),
+            1,
+            "bol order {marketplace_order_id} is in the webshop {} times",
+            found.len()
+        );
+        found[0].id
+    }
+
+    /// Places a simple one-line NL order.
+    pub fn place(&self, product_idx: usize, quantity: u32) -> String {
+        self.bol.add_order(SimOrder::nl(vec![line(
+            &self.products[product_idx],
+            quantity,
+        )]))
+    }
+}
+
+/// A line with SKU `SKU-NEW`, which the webshop does not sell.
+pub fn unknown_line() -> SimLine {
+    SimLine {
+        ean: ean13("871999999999"),
+        reference: Some("SKU-NEW".into()),
+        title: "New product".into(),
+        quantity: 1,
+        unit_price_cents: 999,
+    }
+}

@@ -1,0 +1,165 @@
+//! Broken configurations fail with the file and the key named; the shipped example files load.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+
+use orderbridge::config::Config;
+
+const VALID_CONNECTION: &str = r#"
+[marketplace]
+kind = "bol"
+client_id = "id"
+client_secret = "secret"
+
+[webshop]
+kind = "woocommerce"
+base_url = "https://shop.example.nl"
+consumer_key = "ck_1"
+consumer_secret = "cs_1"
+"#;
+
+fn write(dir: &Path, main: &str, connection: &str) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir.join("connections")).unwrap();
+    std::fs::write(dir.join("orderbridge.toml"), main).unwrap();
+    std::fs::write(dir.join("connections/shop.toml"), connection).unwrap();
+    dir.join("orderbridge.toml")
+}
+
+#[test]
+fn a_minimal_configuration_loads_with_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::load(&write(dir.path(), "", VALID_CONNECTION)).unwrap();
+    assert_eq!(config.connections.len(), 1);
+    let connection = &config.connections[0];
+    assert_eq!(connection.name, "shop");
+    assert_eq!(connection.schedule.import_interval_secs, 300);
+    assert_eq!(connection.tracking_wait().as_secs(), 3 * 3600);
+    assert!(config.database_location().ends_with("orderbridge.db"));
+}
+
+#[test]
+fn broken_configurations_name_the_file_and_the_key() {
+    let cases: &[(&str, &str, &str, &[&str])] = &[
+        ("unknown key in main file", "[databse]\nurl = \"x\"\n", VALID_CONNECTION, &["orderbridge.toml", "databse"]),
+        ("bad TOML", "[database\n", VALID_CONNECTION, &["orderbridge.toml"]),
+        (
+            "unknown key in a connection",
+            "",
+            &format!("{VALID_CONNECTION}\n[schedule]\nimpot_interval_secs = 5\n"),
+            &["shop.toml", "impot_interval_secs"],
+        ),
+        (
+            "wrong type",
+            "",
+            &format!("{VALID_CONNECTION}\n[schedule]\nimport_interval_secs = \"often\"\n"),
+            &["shop.toml", "import_interval_secs"],
+        ),
+        (
+            "negative interval",
+            "",
+            &format!("{VALID_CONNECTION}\n[schedule]\nimport_interval_secs = -5\n"),
+            &["shop.toml", "import_interval_secs"],
+        ),
+        (
+            "zero interval",
+            "",
+            &format!("{VALID_CONNECTION}\n[schedule]\nship_interval_secs = 0\n"),
+            &["shop.toml", "schedule.ship_interval_secs"],
+        ),
+        (
+            "bad URL",
+            "",
+            &VALID_CONNECTION.replace("https://shop.example.nl", "not a url"),
+            &["shop.toml", "base_url"],
+        ),
+        (
+            "unknown marketplace",
+            "",
+            &VALID_CONNECTION.replace("kind = \"bol\"", "kind = \"amazone\""),
+            &["shop.toml", "amazone"],
+        ),
+        (
+            "bad carrier rule",
+            "",
+            &format!("{VALID_CONNECTION}\n[carriers]\nrules = [{{ pattern = \"(\", carrier = \"PostNL\" }}]\n"),
+            &["shop.toml", "carriers"],
+        ),
+        ("bad log level", "[logging]\nlevel = \"loud!!\"\n", VALID_CONNECTION, &["orderbridge.toml", "logging.level"]),
+    ];
+    for (what, main, connection, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let error = Config::load(&write(dir.path(), main, connection))
+            .expect_err(what)
+            .to_string();
+        for needle in *expected {
+            assert!(
+                error.contains(needle),
+                "{what}: {error:?} does not name {needle:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let error = Config::load(&dir.path().join("nope.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("nope.toml") && error.contains("not found"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_missing_secret_file_is_named_when_connectors_are_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let connection = VALID_CONNECTION.replace(
+        "client_secret = \"secret\"",
+        "client_secret = { file = \"/nonexistent/bol.secret\" }",
+    );
+    let config = Config::load(&write(dir.path(), "", &connection)).unwrap();
+    let error = match orderbridge::connectors::AnyMarketplace::build(
+        &config.connections[0].marketplace,
+        None,
+    ) {
+        Ok(_) => panic!("built with a missing secret"),
+        Err(e) => e.to_string(),
+    };
+    assert!(error.contains("/nonexistent/bol.secret"), "{error}");
+}
+
+#[test]
+fn environment_overrides_apply_to_connections() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "", VALID_CONNECTION);
+    // Unique to this test: the variable names the connection `shop` of this test only.
+    std::env::set_var(
+        "ORDERBRIDGE__CONNECTIONS__SHOP__SCHEDULE__TRACK_INTERVAL_SECS",
+        "42",
+    );
+    let config = Config::load(&path).unwrap();
+    std::env::remove_var("ORDERBRIDGE__CONNECTIONS__SHOP__SCHEDULE__TRACK_INTERVAL_SECS");
+    assert_eq!(config.connections[0].schedule.track_interval_secs, 42);
+}
+
+#[test]
+fn the_shipped_example_configuration_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(dir.path().join("connections")).unwrap();
+    std::fs::copy(
+        root.join("config/orderbridge.toml"),
+        dir.path().join("orderbridge.toml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root.join("config/connections/bol-woocommerce.example.toml"),
+        dir.path().join("connections/bol-myshop.toml"),
+    )
+    .unwrap();
+    let config = Config::load(&dir.path().join("orderbridge.toml")).unwrap();
+    assert_eq!(config.connections[0].name, "bol-myshop");
+}

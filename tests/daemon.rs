@@ -1,0 +1,95 @@
+//! The daemon as it runs in production, in-process: scheduled jobs with leases on a SQLite
+//! file, against the simulators, until a shutdown signal.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{catalogue, connection_toml, line, write_config};
+use orderbridge::clock::SystemClock;
+use orderbridge::config::Config;
+use orderbridge::daemon::Daemon;
+use orderbridge::status::OrderStatus;
+use orderbridge::store::{OrderFilter, Store};
+use orderbridge_bol::sim::{BolSim, SimOrder};
+use orderbridge_woocommerce::sim::WooSim;
+
+const FAST: &str =
+    "[schedule]\nimport_interval_secs = 1\ntrack_interval_secs = 1\nship_interval_secs = 1\n\
+                    cancel_interval_secs = 1\nstock_interval_secs = 1\njitter_secs = 0\n";
+
+async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done() {
+        assert!(Instant::now() < deadline, "gave up waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scheduled_jobs_carry_orders_through_and_stop_on_shutdown() {
+    let bol = BolSim::start().await.unwrap();
+    let woo = WooSim::start().await.unwrap();
+    let products = catalogue();
+    for product in &products {
+        woo.add_product(
+            &product.sku,
+            Some(&product.ean),
+            &product.title,
+            product.price_cents,
+            Some(7),
+        );
+    }
+    let offer = bol.add_offer(&products[0].sku, &products[0].ean, 1);
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(dir.path(), "shop", "", &connection_toml(&bol, &woo, FAST));
+    let config = Config::load(&path).unwrap();
+    let daemon = Daemon::start(&config, Arc::new(SystemClock)).await.unwrap();
+    let (trigger, shutdown) = orderbridge::shutdown::channel();
+    let running = tokio::spawn(daemon.run(shutdown));
+
+    let ids: Vec<String> = (0..3)
+        .map(|idx| bol.add_order(SimOrder::nl(vec![line(&products[idx], 1)])))
+        .collect();
+    wait_for("orders in the webshop", || woo.orders().len() == 3).await;
+    for order in woo.orders() {
+        woo.complete_order(
+            order.id,
+            Some(("PostNL", &format!("3SDAEM{:07}", order.id))),
+        );
+    }
+    wait_for("shipments", || bol.shipments().len() == 3).await;
+    // 7 in the webshop, minus the one the first order took.
+    wait_for("stock", || bol.offer_stock(&offer) == Some(6)).await;
+
+    trigger.trigger();
+    tokio::time::timeout(Duration::from_secs(30), running)
+        .await
+        .expect("the daemon stops after shutdown")
+        .unwrap();
+
+    let store = Store::open(&config.database_location()).await.unwrap();
+    let orders = store.orders(&OrderFilter::default()).await.unwrap();
+    assert_eq!(orders.len(), 3);
+    // The shipment process may still be confirming when shutdown came; at least the shipment
+    // reached bol for all of them.
+    assert!(orders.iter().all(|o| matches!(
+        o.status,
+        OrderStatus::Shipped | OrderStatus::PendingShipment
+    )));
+    for id in &ids {
+        assert_eq!(woo.orders_with_marketplace_order(id).len(), 1);
+    }
+    let leases = store.lease_states().await.unwrap();
+    let jobs: Vec<&str> = leases.iter().map(|l| l.job.as_str()).collect();
+    for job in ["import", "track", "ship", "cancel", "stock"] {
+        assert!(jobs.contains(&job), "job {job} ran under a lease");
+    }
+    assert!(
+        leases.iter().all(|l| l.holder.is_none()),
+        "leases are released on shutdown"
+    );
+}

@@ -1,0 +1,322 @@
+//! End-to-end tests of the order loop: the real engine, built from a real connection file,
+//! against the bol.com and WooCommerce simulators on a temporary SQLite file. Every assertion
+//! is on the simulators' own state or the merchant-visible status.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use chrono::Duration;
+use common::{line, Harness};
+use orderbridge::status::{BatchStatus, OrderStatus};
+use orderbridge_bol::sim::SimOrder;
+
+#[tokio::test]
+async fn each_order_is_created_once_and_shipped_once_with_the_right_transporter() {
+    let h = Harness::start("").await;
+    let postnl = h.place(0, 1);
+    let dhl = h.bol.add_order(SimOrder::be(vec![
+        line(&h.products[1], 2),
+        line(&h.products[2], 1),
+    ]));
+    let detected = h.place(3, 3);
+    h.cycles(2).await;
+    for id in [&postnl, &dhl, &detected] {
+        assert_eq!(h.order(id).await.status, OrderStatus::NotShipped);
+    }
+    h.woo
+        .complete_order(h.webshop_id(&postnl), Some(("PostNL", "3SABCD1234567")));
+    h.woo.complete_order(
+        h.webshop_id(&dhl),
+        Some(("DHL Parcel", "JVGL06012345678901234567")),
+    );
+    h.woo
+        .complete_order(h.webshop_id(&detected), Some(("", "3SXYZW7654321")));
+    h.cycles(4).await;
+    // Repeated runs change nothing more.
+    h.cycles(2).await;
+
+    let shipments = h.bol.shipments();
+    for (id, transporter, code) in [
+        (&postnl, "TNT", "3SABCD1234567"),
+        (&dhl, "DHLFORYOU", "JVGL06012345678901234567"),
+        (&detected, "TNT", "3SXYZW7654321"),
+    ] {
+        let of_order: Vec<_> = shipments.iter().filter(|s| &s.order_id == id).collect();
+        assert_eq!(
+            of_order.len(),
+            1,
+            "order {id} shipped {} times",
+            of_order.len()
+        );
+        assert_eq!(of_order[0].transporter_code.as_deref(), Some(transporter));
+        assert_eq!(of_order[0].track_and_trace.as_deref(), Some(code));
+        assert_eq!(h.order(id).await.status, OrderStatus::Shipped);
+        h.webshop_id(id);
+    }
+    let dhl_items: u32 = shipments
+        .iter()
+        .filter(|s| s.order_id == dhl)
+        .flat_map(|s| s.items.iter().map(|(_, qty)| *qty))
+        .sum();
+    assert_eq!(
+        dhl_items, 3,
+        "both lines of the BE order are shipped with their quantities"
+    );
+    assert_eq!(
+        h.bol.shipment_requests(),
+        3,
+        "no shipment was even attempted twice"
+    );
+    assert_eq!(
+        h.woo.create_requests(),
+        3,
+        "no order was even attempted twice"
+    );
+}
+
+#[tokio::test]
+async fn a_completed_order_without_tt_waits_then_ships_without_tt() {
+    let h = Harness::start("[orders]\ntracking_wait_secs = 10800\n").await;
+    let id = h.place(0, 1);
+    h.cycles(2).await;
+    h.woo.complete_order(h.webshop_id(&id), None);
+    h.cycles(2).await;
+    assert_eq!(h.order(&id).await.status, OrderStatus::Waiting);
+
+    h.clock.advance(Duration::hours(2));
+    h.cycles(2).await;
+    assert_eq!(
+        h.order(&id).await.status,
+        OrderStatus::Waiting,
+        "still inside the 3 h wait"
+    );
+    assert!(h.bol.shipments().is_empty());
+
+    h.clock.advance(Duration::minutes(61));
+    h.cycles(3).await;
+    let order = h.order(&id).await;
+    assert_eq!(order.status, OrderStatus::Shipped);
+    let shipments = h.bol.shipments();
+    assert_eq!(shipments.len(), 1);
+    assert_eq!(shipments[0].track_and_trace, None);
+}
+
+#[tokio::test]
+async fn a_tt_code_arriving_during_the_wait_ships_with_it() {
+    let h = Harness::start("").await;
+    let id = h.place(1, 1);
+    h.cycles(2).await;
+    let webshop_id = h.webshop_id(&id);
+    h.woo.complete_order(webshop_id, None);
+    h.cycles(1).await;
+    assert_eq!(h.order(&id).await.status, OrderStatus::Waiting);
+    h.clock.advance(Duration::minutes(30));
+    h.woo
+        .add_tracking(webshop_id, "DHL Parcel", "JVGL06012345678901234567");
+    h.cycles(3).await;
+    let shipments = h.bol.shipments();
+    assert_eq!(shipments.len(), 1);
+    assert_eq!(
+        shipments[0].track_and_trace.as_deref(),
+        Some("JVGL06012345678901234567")
+    );
+    assert_eq!(shipments[0].transporter_code.as_deref(), Some("DHLFORYOU"));
+}
+
+#[tokio::test]
+async fn an_order_the_buyer_cancels_before_import_never_reaches_the_webshop() {
+    let h = Harness::start("").await;
+    let id = h.place(0, 2);
+    h.bol.request_cancellation(&id);
+    h.cycles(3).await;
+    assert!(h.woo.orders_with_marketplace_order(&id).is_empty());
+    assert_eq!(h.order(&id).await.status, OrderStatus::Cancelled);
+    let cancellations = h.bol.cancellations();
+    assert_eq!(cancellations.len(), 1);
+    assert_eq!(cancellations[0].reason_code, "REQUESTED_BY_CUSTOMER");
+}
+
+#[tokio::test]
+async fn a_buyer_cancellation_after_creation_cancels_the_webshop_order_and_is_confirmed() {
+    let h = Harness::start("").await;
+    let id = h.place(2, 1);
+    h.cycles(1).await;
+    let webshop_id = h.webshop_id(&id);
+    h.bol.request_cancellation(&id);
+    h.cycles(3).await;
+    let webshop_order = h
+        .woo
+        .orders()
+        .into_iter()
+        .find(|o| o.id == webshop_id)
+        .unwrap();
+    assert_eq!(webshop_order.status, "cancelled");
+    assert_eq!(h.order(&id).await.status, OrderStatus::Cancelled);
+    assert_eq!(h.bol.cancellations().len(), 1);
+    assert!(h.bol.shipments().is_empty());
+}
+
+#[tokio::test]
+async fn an_order_cancelled_by_bol_cancels_the_webshop_order() {
+    let h = Harness::start("").await;
+    let id = h.place(2, 1);
+    h.cycles(1).await;
+    let webshop_id = h.webshop_id(&id);
+    h.bol.cancel_by_bol(&id);
+    h.cycles(2).await;
+    let webshop_order = h
+        .woo
+        .orders()
+        .into_iter()
+        .find(|o| o.id == webshop_id)
+        .unwrap();
+    assert_eq!(webshop_order.status, "cancelled");
+    assert_eq!(h.order(&id).await.status, OrderStatus::Cancelled);
+    assert!(
+        h.bol.cancellations().is_empty(),
+        "bol cancelled it; nothing to confirm"
+    );
+}
+
+#[tokio::test]
+async fn a_webshop_cancellation_cancels_on_the_marketplace() {
+    let h = Harness::start("").await;
+    let keep = h.place(0, 1);
+    let cancel = h.place(1, 2);
+    h.cycles(1).await;
+    h.woo.cancel_order(h.webshop_id(&cancel));
+    h.cycles(1).await;
+    assert!(matches!(
+        h.order(&cancel).await.status,
+        OrderStatus::PendingCancellation | OrderStatus::Cancelled
+    ));
+    h.cycles(2).await;
+    assert_eq!(h.order(&cancel).await.status, OrderStatus::Cancelled);
+    let cancellations = h.bol.cancellations();
+    assert_eq!(cancellations.len(), 1);
+    assert_eq!(cancellations[0].order_id, cancel);
+    assert_eq!(h.order(&keep).await.status, OrderStatus::NotShipped);
+    let view = h.bol.order(&cancel).unwrap();
+    assert_eq!(view.items[0].quantity_cancelled, 2);
+}
+
+#[tokio::test]
+async fn stock_is_pushed_only_when_it_changed_minus_the_buffer() {
+    let h = Harness::start("[stock]\nbuffer = 2\n").await;
+    h.bol.set_process_pending_reads(0);
+    let offer_0 = h.bol.add_offer(&h.products[0].sku, &h.products[0].ean, 3);
+    let offer_1 = h.bol.add_offer(&h.products[1].sku, &h.products[1].ean, 8);
+    // Each run also reads the processes of the previous run's pushes, which applies them.
+    h.engine.run_stock().await.unwrap();
+    h.engine.run_stock().await.unwrap();
+    // Webshop stock is 10 for both; minus the buffer 8: only offer 0 differs from bol.
+    let updates = h.bol.stock_updates();
+    assert_eq!(updates, vec![(offer_0.clone(), 8)]);
+    h.engine.run_stock().await.unwrap();
+    assert_eq!(
+        h.bol.stock_updates().len(),
+        1,
+        "unchanged stock is not pushed again"
+    );
+
+    h.woo.set_stock(&h.products[1].sku, Some(1));
+    h.engine.run_stock().await.unwrap();
+    h.engine.run_stock().await.unwrap();
+    assert_eq!(
+        h.bol.stock_updates().last(),
+        Some(&(offer_1.clone(), 0)),
+        "never below zero"
+    );
+    assert_eq!(h.bol.stock_updates().len(), 2);
+    assert_eq!(h.bol.offer_stock(&offer_1), Some(0));
+}
+
+#[tokio::test]
+async fn an_unknown_sku_errors_alone_and_a_resend_completes_its_batch() {
+    let h = Harness::start("").await;
+    let good_1 = h.place(0, 1);
+    let unknown = h.bol.add_order(SimOrder::nl(vec![common::unknown_line()]));
+    let good_2 = h.place(1, 1);
+    h.cycles(1).await;
+
+    let failed = h.order(&unknown).await;
+    assert_eq!(failed.status, OrderStatus::Error);
+    let reason = failed.error.clone().unwrap();
+    assert!(
+        reason.contains("SKU-NEW"),
+        "the error names the SKU: {reason}"
+    );
+    for id in [&good_1, &good_2] {
+        assert_eq!(h.order(id).await.status, OrderStatus::NotShipped);
+        h.webshop_id(id);
+    }
+    let batch_id = failed.batch_id.unwrap();
+    assert_eq!(
+        h.store.batch(batch_id).await.unwrap().unwrap().status,
+        BatchStatus::Failed
+    );
+
+    // Repeated runs do not retry an order in error on their own.
+    h.cycles(1).await;
+    assert!(h.woo.orders_with_marketplace_order(&unknown).is_empty());
+
+    h.woo
+        .add_product("SKU-NEW", None, "New product", 999, Some(4));
+    let resent = h.engine.resend_order(&failed.code).await.unwrap();
+    assert_eq!(resent.status, OrderStatus::NotShipped);
+    h.webshop_id(&unknown);
+    assert_eq!(
+        h.store.batch(batch_id).await.unwrap().unwrap().status,
+        BatchStatus::Completed
+    );
+    let history = h.store.history(failed.id).await.unwrap();
+    assert!(history.iter().any(|e| e.message.contains("resent")));
+}
+
+#[tokio::test]
+async fn a_lost_create_reply_does_not_create_the_order_twice() {
+    use orderbridge_woocommerce::sim::{WooEndpoint, WooFault};
+    let h = Harness::start("").await;
+    h.woo
+        .inject_fault(WooEndpoint::CreateOrder, WooFault::LostReply, 1);
+    let id = h.place(0, 1);
+    h.engine.run_import().await.unwrap();
+    let order = h.order(&id).await;
+    assert_eq!(order.status, OrderStatus::NotShipped);
+    assert_eq!(order.webshop_order_id, None, "the reply was lost");
+    h.clock.advance(Duration::minutes(5));
+    h.cycles(2).await;
+    assert_eq!(
+        h.woo.create_requests(),
+        1,
+        "found by its code instead of created again"
+    );
+    let order = h.order(&id).await;
+    assert_eq!(order.webshop_order_id, Some(h.webshop_id(&id).to_string()));
+}
+
+#[tokio::test]
+async fn manual_orders_are_left_alone_and_sync_reads_both_sides() {
+    let h = Harness::start("").await;
+    let manual = h.place(0, 1);
+    let synced = h.place(1, 1);
+    h.cycles(1).await;
+    let manual_code = h.order(&manual).await.code;
+    h.engine.handle_manually(&manual_code).await.unwrap();
+    h.woo
+        .complete_order(h.webshop_id(&manual), Some(("PostNL", "3SABCD1234567")));
+    h.woo
+        .complete_order(h.webshop_id(&synced), Some(("PostNL", "3SABCD7654321")));
+    let synced_code = h.order(&synced).await.code;
+    let after_sync = h.engine.sync_order(&synced_code).await.unwrap();
+    assert_eq!(
+        after_sync.status,
+        OrderStatus::PendingShipment,
+        "sync pushed it right away"
+    );
+    h.cycles(3).await;
+    assert_eq!(h.order(&manual).await.status, OrderStatus::Manual);
+    assert!(h.bol.shipments().iter().all(|s| s.order_id != manual));
+    assert_eq!(h.order(&synced).await.status, OrderStatus::Shipped);
+}
