@@ -37,13 +37,9 @@ pub struct DemoArgs {
 
 /// A valid EAN-13 from a 12-digit prefix.
 fn ean13(prefix: &str) -> String {
-    let sum: u32 = prefix
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(idx, b)| u32::from(b - b'0') * if idx % 2 == 0 { 3 } else { 1 })
-        .sum();
-    format!("{prefix}{}", (10 - sum % 10) % 10)
+    orderbridge_core::domain::Ean::with_check_digit(prefix)
+        .map(|ean| ean.as_str().to_owned())
+        .unwrap_or_default()
 }
 
 fn catalogue() -> Vec<SimProduct> {

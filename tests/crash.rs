@@ -12,8 +12,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{catalogue, connection_toml, write_config};
-use orderbridge_bol::sim::{BolSim, SimOrder};
+use common::{connection_toml, simulators, write_config, FAST_SCHEDULE};
+use orderbridge_bol::sim::SimOrder;
 use orderbridge_woocommerce::sim::WooSim;
 use rand::Rng;
 
@@ -52,29 +52,17 @@ fn complete_new_webshop_orders(woo: &WooSim, n_completed: &mut usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkilled_daemon_creates_and_ships_every_order_exactly_once() {
-    let bol = BolSim::start().await.unwrap();
-    let woo = WooSim::start().await.unwrap();
-    let products = catalogue();
-    for product in &products {
-        woo.add_product(
-            &product.sku,
-            Some(&product.ean),
-            &product.title,
-            product.price_cents,
-            None,
-        );
-    }
+    let (bol, woo, products) = simulators(None).await;
     let dir = tempfile::tempdir().unwrap();
-    let extra =
-        "[schedule]\nimport_interval_secs = 1\ntrack_interval_secs = 1\nship_interval_secs = 1\n\
-                 cancel_interval_secs = 1\nstock_interval_secs = 1\njitter_secs = 0\n\n\
-                 [orders]\nretry_delay_secs = 1\nbatch_limit = 500\n\n[stock]\nenabled = false\n";
+    let extra = format!(
+        "{FAST_SCHEDULE}\n[orders]\nretry_delay_secs = 1\nbatch_limit = 500\n\n[stock]\nenabled = false\n"
+    );
     // A fixed instance id: the restarted process may take over its own leases at once.
     let config = write_config(
         dir.path(),
         "crash",
         "[logging]\nformat = \"json\"\nlevel = \"info\"\n\n[scheduler]\ninstance_id = \"crash-test\"\nlease_secs = 10\nshutdown_grace_secs = 10\n",
-        &connection_toml(&bol, &woo, extra),
+        &connection_toml(&bol, &woo, &extra),
     );
     let log = dir.path().join("daemon.log");
 

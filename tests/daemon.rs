@@ -8,18 +8,13 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{catalogue, connection_toml, line, write_config};
+use common::{connection_toml, line, simulators, write_config, FAST_SCHEDULE};
 use orderbridge::clock::SystemClock;
 use orderbridge::config::Config;
 use orderbridge::daemon::Daemon;
 use orderbridge::status::OrderStatus;
 use orderbridge::store::{OrderFilter, Store};
-use orderbridge_bol::sim::{BolSim, SimOrder};
-use orderbridge_woocommerce::sim::WooSim;
-
-const FAST: &str =
-    "[schedule]\nimport_interval_secs = 1\ntrack_interval_secs = 1\nship_interval_secs = 1\n\
-                    cancel_interval_secs = 1\nstock_interval_secs = 1\njitter_secs = 0\n";
+use orderbridge_bol::sim::SimOrder;
 
 async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -31,21 +26,15 @@ async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scheduled_jobs_carry_orders_through_and_stop_on_shutdown() {
-    let bol = BolSim::start().await.unwrap();
-    let woo = WooSim::start().await.unwrap();
-    let products = catalogue();
-    for product in &products {
-        woo.add_product(
-            &product.sku,
-            Some(&product.ean),
-            &product.title,
-            product.price_cents,
-            Some(7),
-        );
-    }
+    let (bol, woo, products) = simulators(Some(7)).await;
     let offer = bol.add_offer(&products[0].sku, &products[0].ean, 1);
     let dir = tempfile::tempdir().unwrap();
-    let path = write_config(dir.path(), "shop", "", &connection_toml(&bol, &woo, FAST));
+    let path = write_config(
+        dir.path(),
+        "shop",
+        "",
+        &connection_toml(&bol, &woo, FAST_SCHEDULE),
+    );
     let config = Config::load(&path).unwrap();
     let daemon = Daemon::start(&config, Arc::new(SystemClock)).await.unwrap();
     let (trigger, shutdown) = orderbridge::shutdown::channel();

@@ -346,30 +346,15 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         order: &OrderRecord,
         message: &str,
     ) -> Result<bool, JobError> {
-        let applied = self
-            .transition(
-                order,
-                Transition::of(order.id)
-                    .expect("cancel_step", order.cancel_step)
-                    .set("cancel_step", Step::Done)
-                    .set("status", OrderStatus::Cancelled)
-                    .set("error", Option::<String>::None)
-                    .event(EventKind::Status, message),
-            )
-            .await?;
-        if applied {
-            for line in self.store.lines(order.id).await? {
-                self.store
-                    .update_line_quantities(
-                        order.id,
-                        &line.line_id,
-                        line.quantity_shipped,
-                        line.quantity - line.quantity_shipped,
-                    )
-                    .await?;
-            }
-        }
-        Ok(applied)
+        self.complete_step(
+            order,
+            "cancel_step",
+            order.cancel_step,
+            OrderStatus::Cancelled,
+            message,
+            |line| (line.quantity_shipped, line.quantity - line.quantity_shipped),
+        )
+        .await
     }
 
     async fn fail_cancellation(&self, order: &OrderRecord, reason: &str) -> Result<bool, JobError> {

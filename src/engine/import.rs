@@ -10,7 +10,7 @@ use orderbridge_core::{Marketplace, Webshop};
 use super::{CancelOrigin, Engine, JobError, JobReport};
 use crate::clock::to_millis;
 use crate::status::{OrderStatus, Step};
-use crate::store::{EventKind, ImportedOrder, NewLine, OrderFilter, OrderRecord, Transition};
+use crate::store::{EventKind, ImportedOrder, OrderFilter, OrderLine, OrderRecord, Transition};
 
 impl<M: Marketplace, W: Webshop> Engine<M, W> {
     /// One import run: new orders are recorded (a batch per run that finds any), then pending
@@ -93,7 +93,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let cancel_requested = details.lines.iter().any(|l| {
             l.cancellation_requested && l.quantity.get() > l.quantity_shipped + l.quantity_cancelled
         });
-        let lines = NewLine::from_order(&details);
+        let lines = OrderLine::from_order(&details);
         let (status, create_step, cancel_step, origin, note) = if cancel_requested {
             (
                 OrderStatus::CancellationRequest,
@@ -137,7 +137,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let lines = summary
             .lines
             .iter()
-            .map(|line| NewLine {
+            .map(|line| OrderLine {
                 line_id: line.line_id.to_string(),
                 sku: None,
                 ean: None,

@@ -24,7 +24,7 @@ use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
 use crate::clock::{to_millis, SharedClock};
 use crate::status::{OrderStatus, Step};
-use crate::store::{EventKind, OrderRecord, Store, StoreError, Transition};
+use crate::store::{EventKind, OrderLine, OrderRecord, Store, StoreError, Transition};
 
 pub use manage::ManageError;
 
@@ -181,6 +181,39 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         )
         .await?;
         Ok(())
+    }
+
+    /// Finishes a step: `step_column` goes from `current` to `done`, the order to `status`,
+    /// and each line's shipped and cancelled quantities become what `settle` says.
+    async fn complete_step(
+        &self,
+        order: &OrderRecord,
+        step_column: &'static str,
+        current: Step,
+        status: OrderStatus,
+        message: &str,
+        settle: impl Fn(&OrderLine) -> (i64, i64),
+    ) -> Result<bool, JobError> {
+        let applied = self
+            .transition(
+                order,
+                Transition::of(order.id)
+                    .expect(step_column, current)
+                    .set(step_column, Step::Done)
+                    .set("status", status)
+                    .set("error", Option::<String>::None)
+                    .event(EventKind::Status, message),
+            )
+            .await?;
+        if applied {
+            for line in self.store.lines(order.id).await? {
+                let (shipped, cancelled) = settle(&line);
+                self.store
+                    .update_line_quantities(order.id, &line.line_id, shipped, cancelled)
+                    .await?;
+            }
+        }
+        Ok(applied)
     }
 
     /// Runs every job once, in loop order; used by the demo, `orders sync` and tests.

@@ -289,30 +289,20 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         order: &OrderRecord,
         message: &str,
     ) -> Result<bool, JobError> {
-        let applied = self
-            .transition(
-                order,
-                Transition::of(order.id)
-                    .expect("ship_step", order.ship_step)
-                    .set("ship_step", Step::Done)
-                    .set("status", OrderStatus::Shipped)
-                    .set("error", Option::<String>::None)
-                    .event(EventKind::Status, message),
-            )
-            .await?;
-        if applied {
-            for line in self.store.lines(order.id).await? {
-                self.store
-                    .update_line_quantities(
-                        order.id,
-                        &line.line_id,
-                        line.quantity - line.quantity_cancelled,
-                        line.quantity_cancelled,
-                    )
-                    .await?;
-            }
-        }
-        Ok(applied)
+        self.complete_step(
+            order,
+            "ship_step",
+            order.ship_step,
+            OrderStatus::Shipped,
+            message,
+            |line| {
+                (
+                    line.quantity - line.quantity_cancelled,
+                    line.quantity_cancelled,
+                )
+            },
+        )
+        .await
     }
 
     /// The marketplace refused the shipment. If the order is shipped anyway (an earlier

@@ -5,40 +5,20 @@ use std::collections::HashSet;
 
 use orderbridge_core::domain::MarketplaceOrder;
 
+use sqlx::{Sqlite, Transaction};
+
 use super::events::{append, EventKind};
+use super::orders::OrderLine;
 use super::{Store, StoreError, StoreResult};
 use crate::status::{OrderStatus, Step};
 
-/// A line of a newly imported order.
-#[derive(Debug, Clone)]
-pub struct NewLine {
-    /// Marketplace line id.
-    pub line_id: String,
-    /// SKU.
-    pub sku: Option<String>,
-    /// EAN.
-    pub ean: Option<String>,
-    /// Title.
-    pub title: String,
-    /// Items ordered.
-    pub quantity: i64,
-    /// Items already shipped.
-    pub quantity_shipped: i64,
-    /// Items already cancelled.
-    pub quantity_cancelled: i64,
-    /// Unit price in cents.
-    pub unit_price_cents: i64,
-    /// Currency code.
-    pub currency: String,
-}
-
-impl NewLine {
+impl OrderLine {
     /// The lines of a marketplace order.
-    pub fn from_order(order: &MarketplaceOrder) -> Vec<NewLine> {
+    pub fn from_order(order: &MarketplaceOrder) -> Vec<OrderLine> {
         order
             .lines
             .iter()
-            .map(|line| NewLine {
+            .map(|line| OrderLine {
                 line_id: line.line_id.to_string(),
                 sku: line.sku.as_ref().map(ToString::to_string),
                 ean: line.ean.as_ref().map(ToString::to_string),
@@ -53,6 +33,37 @@ impl NewLine {
     }
 }
 
+/// Writes a line; an existing line (same order and line id) is overwritten.
+async fn upsert_line(
+    tx: &mut Transaction<'static, Sqlite>,
+    order_id: i64,
+    line: &OrderLine,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO order_lines (order_id, line_id, sku, ean, title, quantity,
+             quantity_shipped, quantity_cancelled, unit_price_cents, currency)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (order_id, line_id) DO UPDATE SET sku = excluded.sku,
+             ean = excluded.ean, title = excluded.title, quantity = excluded.quantity,
+             quantity_shipped = excluded.quantity_shipped,
+             quantity_cancelled = excluded.quantity_cancelled,
+             unit_price_cents = excluded.unit_price_cents, currency = excluded.currency",
+    )
+    .bind(order_id)
+    .bind(&line.line_id)
+    .bind(&line.sku)
+    .bind(&line.ean)
+    .bind(&line.title)
+    .bind(line.quantity)
+    .bind(line.quantity_shipped)
+    .bind(line.quantity_cancelled)
+    .bind(line.unit_price_cents)
+    .bind(&line.currency)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// An order found by an import run.
 #[derive(Debug, Clone)]
 pub struct ImportedOrder {
@@ -65,7 +76,7 @@ pub struct ImportedOrder {
     /// The full order, when it could be fetched and read.
     pub details: Option<MarketplaceOrder>,
     /// Its lines.
-    pub lines: Vec<NewLine>,
+    pub lines: Vec<OrderLine>,
     /// Initial status.
     pub status: OrderStatus,
     /// Why it starts in `error`.
@@ -174,23 +185,7 @@ impl Store {
                 continue;
             };
             for line in &order.lines {
-                sqlx::query(
-                    "INSERT INTO order_lines (order_id, line_id, sku, ean, title, quantity,
-                         quantity_shipped, quantity_cancelled, unit_price_cents, currency)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(order_id)
-                .bind(&line.line_id)
-                .bind(&line.sku)
-                .bind(&line.ean)
-                .bind(&line.title)
-                .bind(line.quantity)
-                .bind(line.quantity_shipped)
-                .bind(line.quantity_cancelled)
-                .bind(line.unit_price_cents)
-                .bind(&line.currency)
-                .execute(&mut *tx)
-                .await?;
+                upsert_line(&mut tx, order_id, line).await?;
             }
             append(
                 &mut tx,
@@ -239,29 +234,8 @@ impl Store {
             .bind(order_id)
             .execute(&mut *tx)
             .await?;
-        for line in NewLine::from_order(details) {
-            sqlx::query(
-                "INSERT INTO order_lines (order_id, line_id, sku, ean, title, quantity,
-                     quantity_shipped, quantity_cancelled, unit_price_cents, currency)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                 ON CONFLICT (order_id, line_id) DO UPDATE SET sku = excluded.sku,
-                     ean = excluded.ean, title = excluded.title, quantity = excluded.quantity,
-                     quantity_shipped = excluded.quantity_shipped,
-                     quantity_cancelled = excluded.quantity_cancelled,
-                     unit_price_cents = excluded.unit_price_cents, currency = excluded.currency",
-            )
-            .bind(order_id)
-            .bind(&line.line_id)
-            .bind(&line.sku)
-            .bind(&line.ean)
-            .bind(&line.title)
-            .bind(line.quantity)
-            .bind(line.quantity_shipped)
-            .bind(line.quantity_cancelled)
-            .bind(line.unit_price_cents)
-            .bind(&line.currency)
-            .execute(&mut *tx)
-            .await?;
+        for line in OrderLine::from_order(details) {
+            upsert_line(&mut tx, order_id, &line).await?;
         }
         append(&mut tx, order_id, now_millis, EventKind::Info, note).await?;
         tx.commit().await?;

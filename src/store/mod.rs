@@ -22,7 +22,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 pub use batches::{BatchSummary, OrderCounts};
 pub use events::{EventKind, OrderEvent};
-pub use import::{ImportedOrder, NewLine};
+pub use import::ImportedOrder;
 pub use leases::{JobLease, LeaseState};
 pub use orders::{OrderFilter, OrderLine, OrderRecord, Transition, Value};
 pub use stock::PushedStock;

@@ -17,13 +17,9 @@ use orderbridge_woocommerce::sim::WooSim;
 
 /// A valid EAN-13 from a 12-digit prefix.
 pub fn ean13(prefix: &str) -> String {
-    let sum: u32 = prefix
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(idx, b)| u32::from(b - b'0') * if idx % 2 == 0 { 3 } else { 1 })
-        .sum();
-    format!("{prefix}{}", (10 - sum % 10) % 10)
+    orderbridge_core::domain::Ean::with_check_digit(prefix)
+        .map(|ean| ean.as_str().to_owned())
+        .unwrap_or_default()
 }
 
 /// The catalogue every test shop sells.
@@ -36,6 +32,27 @@ pub fn catalogue() -> Vec<SimProduct> {
             price_cents: 1000 + 199 * idx as i64,
         })
         .collect()
+}
+
+/// Every job each second, no jitter: for tests that run the real scheduler.
+pub const FAST_SCHEDULE: &str = "[schedule]\nimport_interval_secs = 1\ntrack_interval_secs = 1\n\
+    ship_interval_secs = 1\ncancel_interval_secs = 1\nstock_interval_secs = 1\njitter_secs = 0\n";
+
+/// Both simulators, the webshop selling the catalogue with `stock` items of each product.
+pub async fn simulators(stock: Option<i64>) -> (BolSim, WooSim, Vec<SimProduct>) {
+    let bol = BolSim::start().await.unwrap();
+    let woo = WooSim::start().await.unwrap();
+    let products = catalogue();
+    for product in &products {
+        woo.add_product(
+            &product.sku,
+            Some(&product.ean),
+            &product.title,
+            product.price_cents,
+            stock,
+        );
+    }
+    (bol, woo, products)
 }
 
 /// One line of a catalogue product.
@@ -120,18 +137,7 @@ pub struct Harness {
 impl Harness {
     /// A harness whose connection has `extra` TOML (e.g. `[orders]` settings).
     pub async fn start(extra: &str) -> Harness {
-        let bol = BolSim::start().await.unwrap();
-        let woo = WooSim::start().await.unwrap();
-        let products = catalogue();
-        for product in &products {
-            woo.add_product(
-                &product.sku,
-                Some(&product.ean),
-                &product.title,
-                product.price_cents,
-                Some(10),
-            );
-        }
+        let (bol, woo, products) = simulators(Some(10)).await;
         let dir = tempfile::tempdir().unwrap();
         let path = write_config(dir.path(), "shop", "", &connection_toml(&bol, &woo, extra));
         let config = Config::load(&path).unwrap();

@@ -66,15 +66,8 @@ impl Ean {
                 format!("{raw:?} is not 8, 12, 13 or 14 digits"),
             ));
         }
-        let values: Vec<u32> = digits.bytes().map(|b| u32::from(b - b'0')).collect();
-        let (body, check) = values.split_at(values.len() - 1);
-        let sum: u32 = body
-            .iter()
-            .rev()
-            .enumerate()
-            .map(|(idx, d)| if idx % 2 == 0 { d * 3 } else { *d })
-            .sum();
-        if (10 - sum % 10) % 10 != check[0] {
+        let (body, check) = digits.split_at(digits.len() - 1);
+        if check_digit(body).to_string() != check {
             return Err(DomainError::new(
                 "EAN",
                 format!("{raw:?} has a wrong check digit"),
@@ -83,10 +76,36 @@ impl Ean {
         Ok(Self(digits.to_owned()))
     }
 
+    /// Completes a body of 7, 11, 12 or 13 digits with its GS1 check digit.
+    ///
+    /// # Errors
+    ///
+    /// When the body is not 7, 11, 12 or 13 digits.
+    pub fn with_check_digit(body: &str) -> Result<Self, DomainError> {
+        if !matches!(body.len(), 7 | 11 | 12 | 13) || !body.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(DomainError::new(
+                "EAN",
+                format!("{body:?} is not 7, 11, 12 or 13 digits"),
+            ));
+        }
+        Ok(Self(format!("{body}{}", check_digit(body))))
+    }
+
     /// The EAN as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The GS1 check digit of a body of ASCII digits: weights 3 and 1 from the right.
+fn check_digit(body: &str) -> u32 {
+    let sum: u32 = body
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(idx, b)| u32::from(b - b'0') * if idx % 2 == 0 { 3 } else { 1 })
+        .sum();
+    (10 - sum % 10) % 10
 }
 
 impl TryFrom<String> for Ean {
@@ -118,6 +137,11 @@ mod tests {
         assert!(Ean::parse("8712345678907").is_err());
         assert!(Ean::parse("96385074").is_ok());
         assert!(Ean::parse("abc").is_err());
+        assert_eq!(
+            Ean::with_check_digit("871234567890").unwrap().as_str(),
+            "8712345678906"
+        );
+        assert!(Ean::with_check_digit("87123").is_err());
     }
 
     #[test]
