@@ -73,7 +73,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     .transition(
                         order,
                         Transition::of(order.id)
-                            .expect("create_step", Step::Pending)
+                            .when("create_step", Step::Pending)
                             .set("create_step", Step::Skipped)
                             .event(
                                 EventKind::Info,
@@ -100,7 +100,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 .transition(
                     order,
                     Transition::of(order.id)
-                        .expect("webshop_cancelled", 0)
+                        .when("webshop_cancelled", 0)
                         .set("webshop_cancelled", 1)
                         .event(
                             EventKind::Call,
@@ -167,7 +167,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             Err(reason) => return self.fail_cancellation(order, &reason).await,
         };
         let intent = Transition::of(order.id)
-            .expect("cancel_step", Step::Ready)
+            .when("cancel_step", Step::Ready)
             .set("cancel_step", Step::Requested)
             .set("cancel_intent_at", self.now_millis())
             .set("cancel_attempts", order.cancel_attempts + 1)
@@ -248,7 +248,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .transition(
                 order,
                 Transition::of(order.id)
-                    .expect("cancel_step", Step::Requested)
+                    .when("cancel_step", Step::Requested)
                     .set("cancel_step", Step::Pending)
                     .set("cancel_process_id", joined.as_str())
                     .set("status", OrderStatus::PendingCancellation)
@@ -319,7 +319,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 self.transition(
                     order,
                     Transition::of(order.id)
-                        .expect("cancel_step", Step::Pending)
+                        .when("cancel_step", Step::Pending)
                         .set("cancel_step", Step::Requested)
                         .set("cancel_process_id", Option::<String>::None)
                         .event(EventKind::Error, "the marketplace timed out processing the cancellation; sending it again"),
@@ -361,7 +361,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         self.transition(
             order,
             Transition::of(order.id)
-                .expect("cancel_step", order.cancel_step)
+                .when("cancel_step", order.cancel_step)
                 .set(
                     "cancel_step",
                     if order.cancel_step == Step::Pending {

@@ -82,8 +82,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         if order.create_step == Step::Pending {
             let now = self.now_millis();
             let intent = Transition::of(order.id)
-                .expect("create_step", Step::Pending)
-                .expect("status", OrderStatus::NotShipped)
+                .when("create_step", Step::Pending)
+                .when("status", OrderStatus::NotShipped)
                 .set("create_step", Step::Requested)
                 .set("create_intent_at", order.create_intent_at.unwrap_or(now))
                 .set("create_attempts", order.create_attempts + 1)
@@ -117,7 +117,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     self.transition(
                         &order,
                         Transition::of(order.id)
-                            .expect("create_step", Step::Requested)
+                            .when("create_step", Step::Requested)
                             .set("create_attempts", order.create_attempts + 1)
                             .event(
                                 EventKind::Call,
@@ -143,7 +143,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 .transition(
                     &order,
                     Transition::of(order.id)
-                        .expect("create_step", Step::Requested)
+                        .when("create_step", Step::Requested)
                         .set("create_step", Step::Skipped)
                         .event(
                             EventKind::Info,
@@ -217,7 +217,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .transition(
                 order,
                 Transition::of(order.id)
-                    .expect("create_step", Step::Requested)
+                    .when("create_step", Step::Requested)
                     .set("create_step", Step::Done)
                     .set("webshop_order_id", webshop_id)
                     .set("retry_at", Option::<i64>::None)
@@ -241,7 +241,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         self.transition(
             order,
             Transition::of(order.id)
-                .expect("create_step", order.create_step)
+                .when("create_step", order.create_step)
                 .set("create_step", Step::Pending)
                 .set("status", OrderStatus::Error)
                 .set("error", reason)

@@ -232,8 +232,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             ),
         };
         let mut transition = Transition::of(order.id)
-            .expect("status", order.status)
-            .expect("cancel_step", Step::None)
+            .when("status", order.status)
+            .when("cancel_step", Step::None)
             .set("cancel_step", Step::Ready)
             .set("cancel_origin", origin.as_str())
             .set("status", status)
@@ -287,8 +287,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 .transition(
                     order,
                     Transition::of(order.id)
-                        .expect("status", order.status)
-                        .expect("ship_step", order.ship_step)
+                        .when("status", order.status)
+                        .when("ship_step", order.ship_step)
                         .set("ship_step", Step::Done)
                         .set("status", OrderStatus::Shipped)
                         .event(

@@ -138,7 +138,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .transition(
                 &order,
                 Transition::of(order.id)
-                    .expect("status", OrderStatus::Error)
+                    .when("status", OrderStatus::Error)
                     .set("status", status)
                     .set("error", Option::<String>::None)
                     .set("retry_at", Option::<i64>::None)
@@ -172,7 +172,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         self.transition(
             &order,
             Transition::of(order.id)
-                .expect("status", order.status)
+                .when("status", order.status)
                 .set("status", OrderStatus::Manual)
                 .event(EventKind::Status, "handed over to the merchant: manual"),
         )

@@ -198,7 +198,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .transition(
                 order,
                 Transition::of(order.id)
-                    .expect(step_column, current)
+                    .when(step_column, current)
                     .set(step_column, Step::Done)
                     .set("status", status)
                     .set("error", Option::<String>::None)

@@ -109,8 +109,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             Err(reason) => return self.fail_shipment(order, Step::Ready, &reason).await,
         };
         let intent = Transition::of(order.id)
-            .expect("ship_step", Step::Ready)
-            .expect("cancel_step", Step::None)
+            .when("ship_step", Step::Ready)
+            .when("cancel_step", Step::None)
             .set("ship_step", Step::Requested)
             .set("ship_intent_at", self.now_millis())
             .set("ship_attempts", order.ship_attempts + 1)
@@ -159,7 +159,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .transition(
                 order,
                 Transition::of(order.id)
-                    .expect("ship_step", Step::Requested)
+                    .when("ship_step", Step::Requested)
                     .set("ship_step", Step::Pending)
                     .set("ship_process_id", process.id.as_str())
                     .set("status", OrderStatus::PendingShipment)
@@ -213,7 +213,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     .transition(
                         order,
                         Transition::of(order.id)
-                            .expect("ship_step", Step::Requested)
+                            .when("ship_step", Step::Requested)
                             .set("ship_attempts", order.ship_attempts + 1)
                             .event(
                                 EventKind::Call,
@@ -269,7 +269,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     self.transition(
                         order,
                         Transition::of(order.id)
-                            .expect("ship_step", Step::Pending)
+                            .when("ship_step", Step::Pending)
                             .set("ship_step", Step::Ready)
                             .set("ship_process_id", Option::<String>::None)
                             .event(EventKind::Error, "the marketplace timed out processing the shipment; sending it again"),
@@ -341,7 +341,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         self.transition(
             order,
             Transition::of(order.id)
-                .expect("ship_step", from)
+                .when("ship_step", from)
                 .set("ship_step", Step::Ready)
                 .set("ship_process_id", Option::<String>::None)
                 .set("status", OrderStatus::Error)

@@ -143,8 +143,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     .transition(
                         order,
                         Transition::of(order.id)
-                            .expect("status", order.status)
-                            .expect("ship_step", Step::None)
+                            .when("status", order.status)
+                            .when("ship_step", Step::None)
                             .set("ship_step", Step::Ready)
                             .set("status", OrderStatus::NotShipped)
                             .set(
@@ -166,8 +166,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     .transition(
                         order,
                         Transition::of(order.id)
-                            .expect("status", OrderStatus::NotShipped)
-                            .expect("ship_step", Step::None)
+                            .when("status", OrderStatus::NotShipped)
+                            .when("ship_step", Step::None)
                             .set("status", OrderStatus::Waiting)
                             .set("completed_at", to_millis(completed_at))
                             .set("ship_after", to_millis(ship_after))
@@ -211,8 +211,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 .transition(
                     &order,
                     Transition::of(order.id)
-                        .expect("status", OrderStatus::Waiting)
-                        .expect("ship_step", Step::None)
+                        .when("status", OrderStatus::Waiting)
+                        .when("ship_step", Step::None)
                         .set("ship_step", Step::Ready)
                         .set("carrier", carrier.as_ref().map(|c| c.name().to_owned()))
                         .event(EventKind::Info, "T&T wait ended: shipping without T&T"),

@@ -12,6 +12,7 @@ mod import;
 mod leases;
 mod orders;
 mod stock;
+mod transition;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -24,8 +25,9 @@ pub use batches::{BatchSummary, OrderCounts};
 pub use events::{EventKind, OrderEvent};
 pub use import::ImportedOrder;
 pub use leases::{JobLease, LeaseState};
-pub use orders::{OrderFilter, OrderLine, OrderRecord, Transition, Value};
+pub use orders::{OrderFilter, OrderLine, OrderRecord};
 pub use stock::PushedStock;
+pub use transition::{Transition, Value};
 
 /// A failure of the state store.
 #[derive(Debug, thiserror::Error)]

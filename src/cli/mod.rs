@@ -1,0 +1,173 @@
+//! The command line: `run`, `demo`, `check-config`, and the merchant's `orders …` and
+//! `batches …` commands. Parsing is clap's; each command is a function over the library.
+
+use std::path::PathBuf;
+
+use anyhow::{anyhow, Context};
+use clap::{Parser, Subcommand};
+
+mod batches;
+mod orders;
+
+pub use batches::{batch_row, BATCH_HEADERS};
+pub use orders::{describe_order, order_rows, ORDER_HEADERS};
+
+use crate::clock::{SharedClock, SystemClock};
+use crate::config::Config;
+use crate::daemon::Daemon;
+use crate::store::Store;
+
+/// orderbridge: marketplace orders into your webshop, shipments back.
+#[derive(Debug, Parser)]
+#[command(name = "orderbridge", version, about)]
+pub struct Cli {
+    /// Path of orderbridge.toml.
+    #[arg(
+        long,
+        short,
+        env = "ORDERBRIDGE_CONFIG",
+        default_value = "/etc/orderbridge/orderbridge.toml",
+        global = true
+    )]
+    pub config: PathBuf,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the daemon until SIGTERM.
+    Run,
+    /// Run the whole loop against built-in simulators, with no accounts and no network.
+    Demo(crate::demo::DemoArgs),
+    /// Check orderbridge.toml and every connection file, then exit.
+    CheckConfig,
+    /// Look at and act on orders.
+    #[command(subcommand)]
+    Orders(OrdersCommand),
+    /// Look at import batches.
+    #[command(subcommand)]
+    Batches(BatchesCommand),
+}
+
+/// `orders …`.
+#[derive(Debug, Subcommand)]
+pub enum OrdersCommand {
+    /// List orders, newest first.
+    List {
+        /// Only orders with this status (repeatable).
+        #[arg(long)]
+        status: Vec<String>,
+        /// Only this connection.
+        #[arg(long)]
+        connection: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Show one order with its lines and history.
+    Show {
+        /// The order code (OB…).
+        code: String,
+    },
+    /// Fetch the newest state of an order from the marketplace and the webshop now.
+    Sync {
+        /// The order code.
+        code: String,
+    },
+    /// Send an order in error through the loop again.
+    Resend {
+        /// The order code.
+        code: String,
+    },
+    /// Hand an order over to be handled by hand; the daemon stops touching it.
+    Manual {
+        /// The order code.
+        code: String,
+    },
+}
+
+/// `batches …`.
+#[derive(Debug, Subcommand)]
+pub enum BatchesCommand {
+    /// List batches, newest first.
+    List {
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Show one batch and its orders.
+    Show {
+        /// Batch id.
+        id: i64,
+    },
+}
+
+pub(super) fn load(path: &std::path::Path) -> anyhow::Result<Config> {
+    Config::load(path).map_err(|e| anyhow!("invalid configuration: {e}"))
+}
+
+pub(super) async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    Store::open(&config.database_location())
+        .await
+        .with_context(|| format!("opening the state database {}", config.database_location()))
+}
+
+/// Runs a parsed command.
+///
+/// # Errors
+///
+/// Whatever the command fails on, with context for the operator.
+pub async fn execute(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Run => {
+            let config = load(&cli.config)?;
+            crate::telemetry::init(config.daemon.logging.format, &config.daemon.logging.level);
+            // Listen for SIGTERM before anything else, so a stop during start-up is orderly too.
+            let (trigger, shutdown) = crate::shutdown::channel();
+            tokio::spawn(async move {
+                crate::shutdown::os_signal().await;
+                trigger.trigger();
+            });
+            let clock: SharedClock = std::sync::Arc::new(SystemClock);
+            let daemon = Daemon::start(&config, clock).await?;
+            daemon.run(shutdown).await;
+            Ok(())
+        }
+        Command::Demo(args) => crate::demo::run(args).await,
+        Command::CheckConfig => {
+            let config = load(&cli.config)?;
+            let credentials = std::env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
+            for connection in &config.connections {
+                crate::connectors::AnyMarketplace::build(
+                    &connection.marketplace,
+                    credentials.as_deref(),
+                )
+                .map_err(|e| anyhow!("{}: {e}", connection.file.display()))?;
+                crate::connectors::AnyWebshop::build(&connection.webshop, credentials.as_deref())
+                    .map_err(|e| anyhow!("{}: {e}", connection.file.display()))?;
+            }
+            println!(
+                "configuration OK: {} ({} connection{}: {})",
+                cli.config.display(),
+                config.connections.len(),
+                if config.connections.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                config
+                    .connections
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            Ok(())
+        }
+        Command::Orders(command) => orders::orders(&cli.config, command).await,
+        Command::Batches(command) => batches::batches(&cli.config, command).await,
+    }
+}

@@ -1,0 +1,138 @@
+//! Guarded transitions: the one way the engine changes an order. A [`Transition`] names the
+//! column values it expects and the ones it writes; it applies, with its history entries, only
+//! if the order is still as expected, so two jobs or two processes cannot both act on a step.
+
+use super::events::{append, EventKind};
+use super::{Store, StoreResult};
+use crate::status::{OrderStatus, Step};
+
+/// A value to compare or set in a [`Transition`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Text.
+    Text(String),
+    /// Integer.
+    Int(i64),
+    /// SQL NULL.
+    Null,
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Self::Text(s.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Self::Text(s)
+    }
+}
+impl From<i64> for Value {
+    fn from(n: i64) -> Self {
+        Self::Int(n)
+    }
+}
+impl From<OrderStatus> for Value {
+    fn from(s: OrderStatus) -> Self {
+        Self::Text(s.as_str().to_owned())
+    }
+}
+impl From<Step> for Value {
+    fn from(s: Step) -> Self {
+        Self::Text(s.as_str().to_owned())
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Self::Null, Into::into)
+    }
+}
+
+/// A guarded change of one order: the `set` columns are written, and the `events` appended to
+/// its history, only if every `when` column still holds its value. Column names come from
+/// the engine's code, never from input.
+#[derive(Debug, Clone, Default)]
+pub struct Transition {
+    /// The order's row id.
+    pub order_id: i64,
+    /// Columns that must still hold these values.
+    pub when: Vec<(&'static str, Value)>,
+    /// Columns to write.
+    pub set: Vec<(&'static str, Value)>,
+    /// History entries to add.
+    pub events: Vec<(EventKind, String)>,
+}
+
+impl Transition {
+    /// A transition of `order_id`.
+    pub fn of(order_id: i64) -> Self {
+        Self {
+            order_id,
+            ..Self::default()
+        }
+    }
+
+    /// Applies only when `column` still holds `value`.
+    pub fn when(mut self, column: &'static str, value: impl Into<Value>) -> Self {
+        self.when.push((column, value.into()));
+        self
+    }
+
+    /// Writes `value` into `column`.
+    pub fn set(mut self, column: &'static str, value: impl Into<Value>) -> Self {
+        self.set.push((column, value.into()));
+        self
+    }
+
+    /// Adds a history entry.
+    pub fn event(mut self, kind: EventKind, message: impl Into<String>) -> Self {
+        self.events.push((kind, message.into()));
+        self
+    }
+}
+
+fn bind_value<'q>(
+    query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    value: &Value,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+    match value {
+        Value::Text(s) => query.bind(s.clone()),
+        Value::Int(n) => query.bind(*n),
+        Value::Null => query.bind(Option::<i64>::None),
+    }
+}
+
+impl Store {
+    /// Applies a guarded transition. Returns whether it applied (false: the order moved on).
+    ///
+    /// # Errors
+    ///
+    /// On database failure.
+    pub async fn apply(&self, transition: &Transition, now_millis: i64) -> StoreResult<bool> {
+        let mut sql = String::from("UPDATE orders SET updated_at = ?");
+        for (column, _) in &transition.set {
+            sql.push_str(&format!(", {column} = ?"));
+        }
+        sql.push_str(" WHERE id = ?");
+        for (column, _) in &transition.when {
+            sql.push_str(&format!(" AND {column} IS ?"));
+        }
+        let mut tx = self.write().await?;
+        let mut query = sqlx::query(&sql).bind(now_millis);
+        for (_, value) in &transition.set {
+            query = bind_value(query, value);
+        }
+        query = query.bind(transition.order_id);
+        for (_, value) in &transition.when {
+            query = bind_value(query, value);
+        }
+        let applied = query.execute(&mut *tx).await?.rows_affected() == 1;
+        if applied {
+            for (kind, message) in &transition.events {
+                append(&mut tx, transition.order_id, now_millis, *kind, message).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(applied)
+    }
+}
