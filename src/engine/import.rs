@@ -62,6 +62,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     // Still open on the marketplace: the next run picks it up again.
                     tracing::warn!(
                         connection = %connection,
+                        order_code = %OrderCode::derive(connection, &summary.id),
                         marketplace_order_id = %id,
                         "fetching new order failed, will retry next run: {error}"
                     );

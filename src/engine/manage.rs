@@ -101,14 +101,12 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         if let Some(webshop_id) = order.webshop_order_id.as_deref() {
             if let Ok(webshop_id) = WebshopOrderId::parse(webshop_id) {
                 let webshop_order = self.webshop.order(&webshop_id).await?;
-                self.store
-                    .add_event(
-                        order.id,
-                        self.now_millis(),
-                        EventKind::Info,
-                        "synchronized from the webshop on request",
-                    )
-                    .await?;
+                self.note(
+                    &order,
+                    EventKind::Info,
+                    "synchronized from the webshop on request",
+                )
+                .await?;
                 self.apply_webshop_state(&order, &webshop_order).await?;
             }
         }

@@ -162,6 +162,18 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         Ok(applied)
     }
 
+    /// Adds a history entry to an order (and logs it with the order's identity).
+    async fn note(
+        &self,
+        order: &OrderRecord,
+        kind: EventKind,
+        message: impl Into<String>,
+    ) -> Result<(), StoreError> {
+        self.transition(order, Transition::of(order.id).event(kind, message))
+            .await?;
+        Ok(())
+    }
+
     /// Records a temporary failure: the order keeps its step and is retried after the retry
     /// delay.
     async fn defer(

@@ -196,17 +196,15 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     .iter()
                     .find(|p| matches!(p.state, ProcessState::Pending | ProcessState::Succeeded))
                 {
-                    self.store
-                        .add_event(
-                            order.id,
-                            self.now_millis(),
-                            EventKind::Info,
-                            &format!(
-                                "found the shipment an earlier attempt sent (process {})",
-                                process.id
-                            ),
-                        )
-                        .await?;
+                    self.note(
+                        order,
+                        EventKind::Info,
+                        format!(
+                            "found the shipment an earlier attempt sent (process {})",
+                            process.id
+                        ),
+                    )
+                    .await?;
                     return self.shipment_accepted(order, process).await;
                 }
                 let applied = self

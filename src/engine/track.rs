@@ -115,17 +115,15 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .iter()
             .filter(|e| TrackingCode::parse(&e.code).is_err())
         {
-            self.store
-                .add_event(
-                    order.id,
-                    self.now_millis(),
-                    EventKind::Error,
-                    &format!(
-                        "ignored an unreadable T&T code {:?} in the webshop",
-                        bad.code
-                    ),
-                )
-                .await?;
+            self.note(
+                order,
+                EventKind::Error,
+                format!(
+                    "ignored an unreadable T&T code {:?} in the webshop",
+                    bad.code
+                ),
+            )
+            .await?;
         }
         let completed_at = webshop_order.completed_at.unwrap_or_else(|| self.now());
         match entry {
