@@ -10,12 +10,14 @@ pub mod carrier;
 pub mod domain;
 mod error;
 pub mod marketplace;
+pub mod rate_budget;
 pub mod retry;
 pub mod secret;
 pub mod webshop;
 
 pub use error::{ConnectorError, ConnectorResult};
 pub use marketplace::Marketplace;
+pub use rate_budget::{RateBudget, RateLimit};
 pub use retry::RetryPolicy;
 pub use secret::{Secret, SecretSource};
 pub use webshop::Webshop;
