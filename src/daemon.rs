@@ -34,6 +34,9 @@ pub enum DaemonError {
         /// Why.
         source: Box<BuildError>,
     },
+    /// The admin listener cannot start.
+    #[error("admin listener: {0}")]
+    Admin(String),
 }
 
 /// A started daemon: its store and one engine per enabled connection.
@@ -42,6 +45,7 @@ pub struct Daemon {
     engines: BTreeMap<String, (ConnectionConfig, Arc<ConnectionEngine>)>,
     leases: LeaseSettings,
     grace: Duration,
+    admin: Option<(tokio::net::TcpListener, axum::Router)>,
 }
 
 fn credentials_dir() -> Option<PathBuf> {
@@ -110,6 +114,7 @@ impl Daemon {
                 (connection.clone(), Arc::new(engine)),
             );
         }
+        let admin = start_admin(config, &store).await?;
         let holder = config
             .daemon
             .scheduler
@@ -124,6 +129,7 @@ impl Daemon {
                 lease: Duration::from_secs(config.daemon.scheduler.lease_secs),
             },
             grace: Duration::from_secs(config.daemon.scheduler.shutdown_grace_secs),
+            admin,
         })
     }
 
@@ -144,9 +150,19 @@ impl Daemon {
         self.engines.keys().cloned().collect()
     }
 
+    /// The admin listener's address, when it runs.
+    pub fn admin_addr(&self) -> Option<std::net::SocketAddr> {
+        self.admin
+            .as_ref()
+            .and_then(|(listener, _)| listener.local_addr().ok())
+    }
+
     /// Runs every job until `shutdown`, then waits up to the grace time for running jobs.
-    pub async fn run(self, shutdown: Shutdown) {
+    pub async fn run(mut self, shutdown: Shutdown) {
         let mut tasks = tokio::task::JoinSet::new();
+        if let Some((listener, router)) = self.admin.take() {
+            tasks.spawn(crate::admin::serve(listener, router, shutdown.clone()));
+        }
         for (name, (connection, engine)) in &self.engines {
             let schedule = &connection.schedule;
             let jitter = Duration::from_secs(schedule.jitter_secs);
@@ -191,6 +207,26 @@ impl Daemon {
         self.store.close().await;
         tracing::info!("orderbridge stopped");
     }
+}
+
+/// Installs the metrics recorder and binds the admin listener when one is configured.
+async fn start_admin(
+    config: &Config,
+    store: &Store,
+) -> Result<Option<(tokio::net::TcpListener, axum::Router)>, DaemonError> {
+    crate::metrics::handle();
+    let admin = &config.daemon.admin;
+    let (Some(listen), Some(token)) = (admin.listen, admin.token.as_ref()) else {
+        return Ok(None);
+    };
+    let token = token
+        .resolve(credentials_dir().as_deref())
+        .map_err(|e| DaemonError::Admin(format!("token: {e}")))?;
+    let listener = crate::admin::bind(listen)
+        .await
+        .map_err(|e| DaemonError::Admin(format!("cannot listen on {listen}: {e}")))?;
+    tracing::info!(%listen, "admin listener on /healthz, /metrics, /status");
+    Ok(Some((listener, crate::admin::router(store.clone(), token))))
 }
 
 fn engine_marketplace_kind(connection: &ConnectionConfig) -> &'static str {

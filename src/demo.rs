@@ -330,7 +330,7 @@ async fn print_summary(store: &Store, bol: &BolSim) -> anyhow::Result<()> {
         .collect();
     print!("{}", table::render(&crate::cli::BATCH_HEADERS, &rows));
     println!("\nsummary: statuses");
-    for (status, count) in store.status_counts(None).await? {
+    for (_, status, count) in store.status_counts().await? {
         println!("  {status:<22} {count}");
     }
     println!(

@@ -4,6 +4,7 @@
 //! store, the order engine and its jobs, the scheduler, the CLI commands and the demo — so
 //! tests can start the real daemon in-process. See `ARCHITECTURE.md` for the map.
 
+pub mod admin;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -11,6 +12,7 @@ pub mod connectors;
 pub mod daemon;
 pub mod demo;
 pub mod engine;
+pub mod metrics;
 pub mod scheduler;
 pub mod shutdown;
 pub mod status;

@@ -12,7 +12,7 @@ use rand::Rng;
 
 use crate::engine::{Engine, JobError, JobReport};
 use crate::shutdown::Shutdown;
-use crate::store::Store;
+use crate::store::{JobLease, RunOutcome, Store};
 use orderbridge_core::{Marketplace, Webshop};
 
 /// The jobs of a connection.
@@ -54,6 +54,29 @@ pub struct JobSchedule {
     pub jitter: Duration,
 }
 
+impl JobSchedule {
+    /// The longest a failing job waits between runs: it backs off, but never stops.
+    pub const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
+
+    /// The wait before the next run after `failures` failed runs in a row (0: the last run
+    /// succeeded): the interval, doubled per failure up to [`JobSchedule::MAX_BACKOFF`] (or the
+    /// interval, if that is longer), at least what the vendor asked for, plus jitter.
+    pub fn next_delay(&self, failures: i64, vendor_wait: Option<Duration>) -> Duration {
+        let doublings = u32::try_from(failures.clamp(0, 16)).unwrap_or(16);
+        let backed_off = self
+            .interval
+            .saturating_mul(1u32 << doublings)
+            .min(Self::MAX_BACKOFF.max(self.interval));
+        let base = vendor_wait.map_or(backed_off, |wait| wait.max(backed_off));
+        let jitter = if self.jitter.is_zero() {
+            Duration::ZERO
+        } else {
+            Duration::from_millis(rand::rng().random_range(0..=millis(self.jitter).unsigned_abs()))
+        };
+        base + jitter
+    }
+}
+
 /// Lease settings shared by a process's job loops.
 #[derive(Debug, Clone)]
 pub struct LeaseSettings {
@@ -78,6 +101,58 @@ async fn run_job<M: Marketplace, W: Webshop>(
 
 fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Records a finished run in its lease row and metrics, and schedules the next one (backing
+/// off after failures).
+async fn finish_run(
+    store: &Store,
+    lease: &JobLease,
+    schedule: &JobSchedule,
+    result: Result<JobReport, JobError>,
+    started: std::time::Instant,
+) {
+    let (connection, job) = (lease.connection.as_str(), lease.job.as_str());
+    let finished = Utc::now().timestamp_millis();
+    let (failures, delay, message) = match &result {
+        Ok(report) => {
+            tracing::debug!(
+                connection,
+                job,
+                n_progressed = report.n_progressed,
+                n_failed = report.n_failed,
+                elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                "job run finished"
+            );
+            (0, schedule.next_delay(0, None), None)
+        }
+        Err(error) => {
+            let failures = store.job_failures(connection, job).await.unwrap_or(0) + 1;
+            let delay = schedule.next_delay(failures, error.retry_after());
+            tracing::warn!(
+                connection,
+                job,
+                kind = error.kind(),
+                failures,
+                next_run_in_secs = delay.as_secs(),
+                "job run failed: {error}"
+            );
+            (failures, delay, Some(error.to_string()))
+        }
+    };
+    let outcome = match (&result, &message) {
+        (Err(error), Some(message)) => RunOutcome::Failed {
+            kind: error.kind(),
+            message,
+        },
+        _ => RunOutcome::Ok,
+    };
+    let kind = result.as_ref().err().map_or("ok", JobError::kind);
+    crate::metrics::job_run(connection, job, kind, failures);
+    let next = finished + millis(delay);
+    if let Err(error) = store.finish_lease(lease, finished, next, outcome).await {
+        tracing::warn!(connection, job, "releasing lease failed: {error}");
+    }
 }
 
 /// Runs one job of one connection until shutdown.
@@ -122,36 +197,8 @@ pub async fn job_loop<M: Marketplace, W: Webshop>(
                         }
                     }
                 };
-                let jitter_ms = if schedule.jitter.is_zero() {
-                    0
-                } else {
-                    rand::rng().random_range(0..=millis(schedule.jitter))
-                };
-                let finished = Utc::now().timestamp_millis();
-                let next = finished + millis(schedule.interval) + jitter_ms;
-                let error = match &outcome {
-                    Some(Ok(report)) => {
-                        tracing::debug!(
-                            connection = %connection, job,
-                            n_progressed = report.n_progressed, n_failed = report.n_failed,
-                            elapsed_ms = started.elapsed().as_millis() as u64,
-                            "job run finished"
-                        );
-                        None
-                    }
-                    Some(Err(error)) => {
-                        tracing::warn!(connection = %connection, job, "job run failed: {error}");
-                        Some(error.to_string())
-                    }
-                    None => Some("lease lost during the run".to_owned()),
-                };
-                if outcome.is_some() {
-                    if let Err(error) = store
-                        .finish_lease(&lease, finished, next, error.as_deref())
-                        .await
-                    {
-                        tracing::warn!(connection = %connection, job, "releasing lease failed: {error}");
-                    }
+                if let Some(result) = outcome {
+                    finish_run(&store, &lease, &schedule, result, started).await;
                 }
             }
             Ok(None) => {}
@@ -165,4 +212,32 @@ pub async fn job_loop<M: Marketplace, W: Webshop>(
         }
     }
     tracing::debug!(connection = %connection, job, "job loop stopped");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failing_jobs_back_off_but_never_stop() {
+        let schedule = JobSchedule {
+            kind: JobKind::Import,
+            interval: Duration::from_secs(300),
+            jitter: Duration::ZERO,
+        };
+        assert_eq!(schedule.next_delay(0, None), Duration::from_secs(300));
+        assert_eq!(schedule.next_delay(1, None), Duration::from_secs(600));
+        assert_eq!(schedule.next_delay(2, None), Duration::from_secs(900));
+        assert_eq!(schedule.next_delay(40, None), JobSchedule::MAX_BACKOFF);
+        assert_eq!(
+            schedule.next_delay(1, Some(Duration::from_secs(3600))),
+            Duration::from_secs(3600),
+            "a vendor's longer Retry-After wins"
+        );
+        let fast = JobSchedule {
+            interval: Duration::from_secs(1),
+            ..schedule
+        };
+        assert_eq!(fast.next_delay(3, None), Duration::from_secs(8));
+    }
 }

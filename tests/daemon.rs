@@ -82,3 +82,113 @@ async fn scheduled_jobs_carry_orders_through_and_stop_on_shutdown() {
         "leases are released on shutdown"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_credentials_back_off_and_show_while_other_connections_keep_working() {
+    let (bol, woo, products) = simulators(Some(5)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let admin = "[admin]\nlisten = \"127.0.0.1:0\"\ntoken = \"admin-token-for-tests\"\n";
+    let path = write_config(
+        dir.path(),
+        "good",
+        admin,
+        &connection_toml(&bol, &woo, FAST_SCHEDULE),
+    );
+    let refused = connection_toml(&bol, &woo, FAST_SCHEDULE).replace(
+        &format!(
+            "client_secret = \"{}\"",
+            orderbridge_bol::sim::BolSim::CLIENT_SECRET
+        ),
+        "client_secret = \"revoked-secret\"",
+    );
+    std::fs::write(dir.path().join("connections/refused.toml"), refused).unwrap();
+    let config = Config::load(&path).unwrap();
+    let daemon = Daemon::start(&config, Arc::new(SystemClock)).await.unwrap();
+    let admin_addr = daemon.admin_addr().expect("admin listener runs");
+    let store = daemon.store().clone();
+    let (trigger, shutdown) = orderbridge::shutdown::channel();
+    let running = tokio::spawn(daemon.run(shutdown));
+
+    let id = bol.add_order(SimOrder::nl(vec![line(&products[0], 1)]));
+    wait_for("the good connection imports", || {
+        woo.orders_with_marketplace_order(&id).len() == 1
+    })
+    .await;
+    let mut refused_import = None;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while refused_import.is_none() && Instant::now() < deadline {
+        refused_import = store
+            .lease_states()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|l| l.connection == "refused" && l.job == "import" && l.failures >= 1);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let refused_import = refused_import.expect("the refused connection's import failed");
+    assert_eq!(refused_import.last_error_kind.as_deref(), Some("auth"));
+    assert!(
+        !refused_import
+            .last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("revoked-secret"),
+        "the secret is not in the error"
+    );
+    assert!(
+        refused_import.next_run_at - refused_import.last_run_at.unwrap() >= 2_000,
+        "a failing job backs off beyond its 1 s interval"
+    );
+
+    let http = reqwest::Client::new();
+    let base = format!("http://{admin_addr}");
+    let health = http.get(format!("{base}/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    let anonymous = http.get(format!("{base}/metrics")).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401, "admin requests need the token");
+    let wrong = http
+        .get(format!("{base}/status"))
+        .bearer_auth("guess")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let metrics = http
+        .get(format!("{base}/metrics"))
+        .bearer_auth("admin-token-for-tests")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("orderbridge_connection_auth_error")
+                && l.contains("connection=\"refused\"")
+                && l.ends_with(" 1")),
+        "auth error visible in metrics:\n{metrics}"
+    );
+    assert!(metrics.contains("orderbridge_orders{"), "{metrics}");
+    let status: serde_json::Value = http
+        .get(format!("{base}/status"))
+        .bearer_auth("admin-token-for-tests")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(status["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|j| j["connection"] == "refused" && j["last_error_kind"] == "auth"));
+
+    trigger.trigger();
+    tokio::time::timeout(Duration::from_secs(30), running)
+        .await
+        .unwrap()
+        .unwrap();
+}

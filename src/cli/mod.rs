@@ -44,6 +44,8 @@ pub enum Command {
     Demo(crate::demo::DemoArgs),
     /// Check orderbridge.toml and every connection file, then exit.
     CheckConfig,
+    /// Show each connection's jobs: last run, failures in a row and why, next run.
+    Status,
     /// Look at and act on orders.
     #[command(subcommand)]
     Orders(OrdersCommand),
@@ -167,7 +169,49 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Status => {
+            let config = load(&cli.config)?;
+            let store = open_store(&config).await?;
+            print!("{}", job_table(&store.lease_states().await?));
+            Ok(())
+        }
         Command::Orders(command) => orders::orders(&cli.config, command).await,
         Command::Batches(command) => batches::batches(&cli.config, command).await,
     }
+}
+
+/// The jobs of every connection as a table.
+pub fn job_table(jobs: &[crate::store::LeaseState]) -> String {
+    let rows: Vec<Vec<String>> = jobs
+        .iter()
+        .map(|job| {
+            vec![
+                job.connection.clone(),
+                job.job.clone(),
+                job.last_run_at
+                    .map_or_else(|| "-".into(), crate::table::time),
+                job.last_ok_at
+                    .map_or_else(|| "-".into(), crate::table::time),
+                job.failures.to_string(),
+                job.last_error_kind.clone().unwrap_or_else(|| "-".into()),
+                crate::table::time(job.next_run_at),
+                job.holder.clone().unwrap_or_else(|| "-".into()),
+                job.last_error.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    crate::table::render(
+        &[
+            "CONNECTION",
+            "JOB",
+            "LAST RUN",
+            "LAST OK",
+            "FAILURES",
+            "KIND",
+            "NEXT RUN",
+            "RUNNING ON",
+            "LAST ERROR",
+        ],
+        &rows,
+    )
 }

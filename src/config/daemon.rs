@@ -20,6 +20,9 @@ pub struct DaemonConfig {
     /// Job scheduling and leases.
     #[serde(default)]
     pub scheduler: SchedulerSettings,
+    /// The admin listener (metrics, status, health).
+    #[serde(default)]
+    pub admin: AdminSettings,
     /// Folder with one `*.toml` per marketplace connection, relative to this file.
     /// Default `connections`.
     #[serde(default = "default_connections_dir")]
@@ -90,6 +93,21 @@ fn default_level() -> String {
     "info".into()
 }
 
+/// `[admin]`: an HTTP listener for Prometheus metrics (`/metrics`), the connections' job
+/// state (`/status`) and a liveness probe (`/healthz`). Off unless `listen` is set; every
+/// endpoint but `/healthz` needs `Authorization: Bearer <token>`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminSettings {
+    /// Address to listen on, e.g. `127.0.0.1:9187`. Default: no listener.
+    #[serde(default)]
+    pub listen: Option<std::net::SocketAddr>,
+    /// The bearer token admin requests must carry (inline, `{ file = ... }` or
+    /// `{ credential = ... }`). Required when `listen` is set.
+    #[serde(default)]
+    pub token: Option<orderbridge_core::SecretSource>,
+}
+
 /// `[scheduler]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -157,6 +175,12 @@ impl DaemonConfig {
         };
         if self.database.url.trim().is_empty() {
             return Err(bad("database.url", "must not be empty"));
+        }
+        if self.admin.listen.is_some() && self.admin.token.is_none() {
+            return Err(bad(
+                "admin.token",
+                "is required when admin.listen is set: admin requests must be authenticated",
+            ));
         }
         if self.scheduler.lease_secs < 5 {
             return Err(bad("scheduler.lease_secs", "must be at least 5 seconds"));

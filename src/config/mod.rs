@@ -12,7 +12,9 @@ pub use connection::{
     CarrierSettings, ConnectionConfig, MarketplaceSettings, OrderSettings, ScheduleSettings,
     StockSettings, WebshopSettings,
 };
-pub use daemon::{DaemonConfig, DatabaseSettings, LogFormat, LoggingSettings, SchedulerSettings};
+pub use daemon::{
+    AdminSettings, DaemonConfig, DatabaseSettings, LogFormat, LoggingSettings, SchedulerSettings,
+};
 
 /// A configuration problem, naming the file (and key, where there is one).
 #[derive(Debug, thiserror::Error)]

@@ -64,6 +64,33 @@ pub enum JobError {
 }
 
 impl JobError {
+    /// A short kind for status displays and metrics: `auth`, `rate_limited`, `transient`,
+    /// `rejected`, `not_found`, `invalid_payload` or `store`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Connector { source, .. } => match source {
+                ConnectorError::Auth { .. } => "auth",
+                ConnectorError::RateLimited { .. } => "rate_limited",
+                ConnectorError::Transient { .. } => "transient",
+                ConnectorError::Rejected { .. } => "rejected",
+                ConnectorError::NotFound { .. } => "not_found",
+                ConnectorError::InvalidPayload { .. } => "invalid_payload",
+            },
+            Self::Store(_) => "store",
+        }
+    }
+
+    /// The wait a vendor asked for, when it sent one with a 429.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Connector {
+                source: ConnectorError::RateLimited { retry_after },
+                ..
+            } => *retry_after,
+            _ => None,
+        }
+    }
+
     fn connector(action: &'static str) -> impl FnOnce(ConnectorError) -> JobError {
         move |source| JobError::Connector { action, source }
     }

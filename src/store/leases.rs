@@ -4,6 +4,7 @@
 //! (paused, too slow) cannot overwrite the newer holder's bookkeeping.
 
 use serde::Serialize;
+use sqlx::Row;
 
 use super::{Store, StoreResult};
 
@@ -37,6 +38,24 @@ pub struct LeaseState {
     pub last_ok_at: Option<i64>,
     /// Last failure.
     pub last_error: Option<String>,
+    /// Kind of the last failure (`auth`, `rate_limited`, `transient`, ...).
+    pub last_error_kind: Option<String>,
+    /// Failed runs in a row (0 after a successful run).
+    pub failures: i64,
+}
+
+/// How a job run ended, as recorded in its lease row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunOutcome<'a> {
+    /// The run succeeded.
+    Ok,
+    /// The run failed.
+    Failed {
+        /// Kind of failure (`auth`, `transient`, ...).
+        kind: &'a str,
+        /// What happened.
+        message: &'a str,
+    },
 }
 
 impl Store {
@@ -111,8 +130,8 @@ impl Store {
         Ok(result.rows_affected() == 1)
     }
 
-    /// Releases a lease after a run and schedules the next run. Fenced: returns false (and
-    /// changes nothing) when the lease was lost meanwhile.
+    /// Releases a lease after a run, records its outcome and schedules the next run. Fenced:
+    /// returns false (and changes nothing) when the lease was lost meanwhile.
     ///
     /// # Errors
     ///
@@ -122,20 +141,27 @@ impl Store {
         lease: &JobLease,
         now_millis: i64,
         next_run_at: i64,
-        error: Option<&str>,
+        outcome: RunOutcome<'_>,
     ) -> StoreResult<bool> {
+        let (kind, message) = match outcome {
+            RunOutcome::Ok => (None, None),
+            RunOutcome::Failed { kind, message } => (Some(kind), Some(message)),
+        };
         let result = sqlx::query(
             "UPDATE job_leases SET holder = NULL, lease_until = 0, next_run_at = ?,
                  last_run_at = ?,
                  last_ok_at = CASE WHEN ? IS NULL THEN ? ELSE last_ok_at END,
-                 last_error = ?
+                 last_error = ?, last_error_kind = ?,
+                 failures = CASE WHEN ? IS NULL THEN 0 ELSE failures + 1 END
              WHERE connection = ? AND job = ? AND holder = ? AND fence = ?",
         )
         .bind(next_run_at)
         .bind(now_millis)
-        .bind(error)
+        .bind(kind)
         .bind(now_millis)
-        .bind(error)
+        .bind(message)
+        .bind(kind)
+        .bind(kind)
         .bind(&lease.connection)
         .bind(&lease.job)
         .bind(&lease.holder)
@@ -143,6 +169,21 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected() == 1)
+    }
+
+    /// Failed runs in a row of a job (0 when it last succeeded or never ran).
+    ///
+    /// # Errors
+    ///
+    /// On database failure.
+    pub async fn job_failures(&self, connection: &str, job: &str) -> StoreResult<i64> {
+        let failures: Option<i64> =
+            sqlx::query_scalar("SELECT failures FROM job_leases WHERE connection = ? AND job = ?")
+                .bind(connection)
+                .bind(job)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(failures.unwrap_or(0))
     }
 
     /// Makes every job of a connection due now (used after `orders sync` and at start-up of
@@ -165,37 +206,28 @@ impl Store {
     ///
     /// On database failure.
     pub async fn lease_states(&self) -> StoreResult<Vec<LeaseState>> {
-        type Row = (
-            String,
-            String,
-            Option<String>,
-            i64,
-            Option<i64>,
-            Option<i64>,
-            Option<String>,
-        );
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT connection, job, holder, next_run_at, last_run_at, last_ok_at, last_error
+        let rows = sqlx::query(
+            "SELECT connection, job, holder, next_run_at, last_run_at, last_ok_at, last_error,
+                    last_error_kind, failures
              FROM job_leases ORDER BY connection, job",
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(connection, job, holder, next_run_at, last_run_at, last_ok_at, last_error)| {
-                    LeaseState {
-                        connection,
-                        job,
-                        holder,
-                        next_run_at,
-                        last_run_at,
-                        last_ok_at,
-                        last_error,
-                    }
-                },
-            )
-            .collect())
+        rows.iter()
+            .map(|row| {
+                Ok(LeaseState {
+                    connection: row.try_get("connection")?,
+                    job: row.try_get("job")?,
+                    holder: row.try_get("holder")?,
+                    next_run_at: row.try_get("next_run_at")?,
+                    last_run_at: row.try_get("last_run_at")?,
+                    last_ok_at: row.try_get("last_ok_at")?,
+                    last_error: row.try_get("last_error")?,
+                    last_error_kind: row.try_get("last_error_kind")?,
+                    failures: row.try_get("failures")?,
+                })
+            })
+            .collect()
     }
 }
 
@@ -239,10 +271,18 @@ mod tests {
             "a cannot renew a lost lease"
         );
         assert!(
-            !store.finish_lease(&a, 1_700, 9_000, None).await.unwrap(),
+            !store
+                .finish_lease(&a, 1_700, 9_000, RunOutcome::Ok)
+                .await
+                .unwrap(),
             "nor reschedule the job"
         );
-        assert!(store.finish_lease(&b, 1_700, 5_000, None).await.unwrap());
+        let failed = RunOutcome::Failed {
+            kind: "auth",
+            message: "refused",
+        };
+        assert!(store.finish_lease(&b, 1_700, 5_000, failed).await.unwrap());
+        assert_eq!(store.job_failures("c", "import").await.unwrap(), 1);
         assert!(
             store
                 .acquire_lease("c", "import", "a", 4_000, 500)

@@ -24,7 +24,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 pub use batches::{BatchSummary, OrderCounts};
 pub use events::{EventKind, OrderEvent};
 pub use import::ImportedOrder;
-pub use leases::{JobLease, LeaseState};
+pub use leases::{JobLease, LeaseState, RunOutcome};
 pub use orders::{OrderFilter, OrderLine, OrderRecord};
 pub use stock::PushedStock;
 pub use transition::{Transition, Value};

@@ -349,18 +349,16 @@ impl Store {
         Ok(())
     }
 
-    /// Counts orders per status for a connection (or all).
+    /// Counts orders per connection and status.
     ///
     /// # Errors
     ///
     /// On database failure.
-    pub async fn status_counts(&self, connection: Option<&str>) -> StoreResult<Vec<(String, i64)>> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT status, COUNT(*) FROM orders WHERE (? IS NULL OR connection = ?)
-             GROUP BY status ORDER BY status",
+    pub async fn status_counts(&self) -> StoreResult<Vec<(String, String, i64)>> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT connection, status, COUNT(*) FROM orders
+             GROUP BY connection, status ORDER BY connection, status",
         )
-        .bind(connection)
-        .bind(connection)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows)
