@@ -9,7 +9,7 @@ use orderbridge_core::domain::{MarketplaceOrderId, OrderLineId, ProcessId, Websh
 use orderbridge_core::marketplace::{CancelReason, Cancellation, ProcessKind, ProcessState};
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
-use super::{CancelOrigin, Engine, JobError, JobReport};
+use super::{CancelOrigin, Engine, Failpoint, JobError, JobReport};
 use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, OrderRecord, Transition};
 
@@ -178,6 +178,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         if !self.transition(order, intent).await? {
             return Ok(false);
         }
+        self.failpoint(Failpoint::CancelAfterIntent)?;
         self.cancel_lines(order, &cancellations, false).await
     }
 
@@ -215,7 +216,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     }
                 }
             }
-            match self.marketplace.cancel(cancellation).await {
+            let cancelled = self.marketplace.cancel(cancellation).await;
+            self.failpoint(Failpoint::CancelAfterCall)?;
+            match cancelled {
                 Ok(process) => process_ids.push(process.id.to_string()),
                 Err(error)
                     if error.is_retryable() || matches!(error, ConnectorError::Auth { .. }) =>

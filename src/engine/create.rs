@@ -6,7 +6,7 @@ use orderbridge_core::domain::{MarketplaceOrderId, OrderCode};
 use orderbridge_core::webshop::{NewOrder, NewOrderLine};
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
-use super::{Engine, JobError, JobReport};
+use super::{Engine, Failpoint, JobError, JobReport};
 use crate::clock::from_millis;
 use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, OrderRecord, Transition};
@@ -99,6 +99,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             }
             order.create_intent_at = Some(order.create_intent_at.unwrap_or(now));
             order.create_step = Step::Requested;
+            self.failpoint(Failpoint::CreateAfterIntent)?;
         } else {
             // An earlier attempt may have created it: look before creating again.
             let since = from_millis(order.create_intent_at.unwrap_or(order.created_at))
@@ -179,7 +180,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 })
                 .collect(),
         };
-        match self.webshop.create_order(&new_order).await {
+        let created = self.webshop.create_order(&new_order).await;
+        self.failpoint(Failpoint::CreateAfterCall)?;
+        match created {
             Ok(webshop_id) => {
                 self.record_created(&order, webshop_id.as_str(), "created in the webshop")
                     .await

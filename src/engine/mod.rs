@@ -61,6 +61,59 @@ pub enum JobError {
     /// The state store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A test's failpoint stopped the run where a crash would (never in production).
+    #[error("stopped at failpoint {0:?}")]
+    Failpoint(Failpoint),
+}
+
+/// The points between committing an intent, making the call and recording its outcome, where
+/// a crash leaves the most doubt. Tests arm one to stop a run exactly there, as a SIGKILL
+/// would, and check that the next run neither repeats nor drops the effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failpoint {
+    /// Webshop creation: intent committed, order not yet sent.
+    CreateAfterIntent,
+    /// Webshop creation: sent (maybe created), outcome not recorded.
+    CreateAfterCall,
+    /// Shipment: intent committed, not yet sent.
+    ShipAfterIntent,
+    /// Shipment: sent (maybe accepted), outcome not recorded.
+    ShipAfterCall,
+    /// Marketplace cancellation: intent committed, not yet sent.
+    CancelAfterIntent,
+    /// Marketplace cancellation: a line sent, outcome not recorded.
+    CancelAfterCall,
+}
+
+/// Armed failpoints: each fires once.
+#[derive(Debug, Default)]
+pub struct Failpoints {
+    armed: std::sync::Mutex<Vec<Failpoint>>,
+}
+
+impl Failpoints {
+    /// Arms `point`: the next run that reaches it stops there.
+    pub fn arm(&self, point: Failpoint) {
+        self.armed
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(point);
+    }
+
+    /// Whether `point` is armed; disarms it.
+    fn fire(&self, point: Failpoint) -> bool {
+        let mut armed = self
+            .armed
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match armed.iter().position(|p| *p == point) {
+            Some(idx) => {
+                armed.remove(idx);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 impl JobError {
@@ -77,6 +130,7 @@ impl JobError {
                 ConnectorError::InvalidPayload { .. } => "invalid_payload",
             },
             Self::Store(_) => "store",
+            Self::Failpoint(_) => "failpoint",
         }
     }
 
@@ -112,6 +166,7 @@ pub struct Engine<M, W> {
     marketplace: M,
     webshop: W,
     clock: SharedClock,
+    failpoints: Failpoints,
 }
 
 impl<M: Marketplace, W: Webshop> Engine<M, W> {
@@ -129,7 +184,21 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             marketplace,
             webshop,
             clock,
+            failpoints: Failpoints::default(),
         }
+    }
+
+    /// The engine's failpoints, for tests that stop a run where a crash would.
+    pub fn failpoints(&self) -> &Failpoints {
+        &self.failpoints
+    }
+
+    fn failpoint(&self, point: Failpoint) -> Result<(), JobError> {
+        if self.failpoints.fire(point) {
+            tracing::warn!(connection = %self.settings.connection, ?point, "stopping at failpoint");
+            return Err(JobError::Failpoint(point));
+        }
+        Ok(())
     }
 
     /// The connection's name.

@@ -10,7 +10,7 @@ use orderbridge_core::domain::{
 use orderbridge_core::marketplace::{LineQuantity, Process, ProcessKind, ProcessState, Shipment};
 use orderbridge_core::{Marketplace, Webshop};
 
-use super::{Engine, JobError, JobReport};
+use super::{Engine, Failpoint, JobError, JobReport};
 use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, OrderLine, OrderRecord, Transition};
 
@@ -125,6 +125,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         if !self.transition(order, intent).await? {
             return Ok(false);
         }
+        self.failpoint(Failpoint::ShipAfterIntent)?;
         self.send_shipment(order, &shipment).await
     }
 
@@ -133,7 +134,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         order: &OrderRecord,
         shipment: &Shipment,
     ) -> Result<bool, JobError> {
-        match self.marketplace.ship(shipment).await {
+        let shipped = self.marketplace.ship(shipment).await;
+        self.failpoint(Failpoint::ShipAfterCall)?;
+        match shipped {
             Ok(process) => self.shipment_accepted(order, &process).await,
             Err(error)
                 if error.is_retryable()

@@ -132,6 +132,7 @@ pub struct Harness {
     pub store: Store,
     pub engine: ConnectionEngine,
     pub products: Vec<SimProduct>,
+    pub config: Config,
 }
 
 impl Harness {
@@ -156,7 +157,21 @@ impl Harness {
             store,
             engine,
             products,
+            config,
         }
+    }
+
+    /// A "restart": the store re-opened and the engine built anew from the configuration, as a
+    /// new process would, keeping the simulators and the clock.
+    pub async fn restart(&mut self) {
+        self.store.close().await;
+        self.store = Store::open(&self.config.database_location()).await.unwrap();
+        self.engine = build_engine(
+            &self.config.connections[0],
+            &self.store,
+            Arc::new(self.clock.clone()),
+        )
+        .unwrap();
     }
 
     /// Runs import, track, ship and cancel once, in that order.
