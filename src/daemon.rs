@@ -247,5 +247,8 @@ fn default_instance_id() -> String {
         .ok()
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "orderbridge".to_owned());
-    format!("{host}-{}", std::process::id())
+    // The random part keeps two processes apart even with the same host name and pid
+    // (containers): a holder may re-take its own lease, so holders must never be shared.
+    let nonce: u32 = rand::random();
+    format!("{host}-{}-{nonce:08x}", std::process::id())
 }

@@ -180,18 +180,25 @@ pub async fn job_loop<M: Marketplace, W: Webshop>(
                     let run = run_job(&engine, schedule.kind);
                     tokio::pin!(run);
                     let renew_every = leases.lease / 3;
+                    let mut held_until = now + millis(leases.lease);
                     loop {
                         tokio::select! {
                             result = &mut run => break Some(result),
                             _ = tokio::time::sleep(renew_every) => {
                                 let now = Utc::now().timestamp_millis();
                                 match store.renew_lease(&lease, now, millis(leases.lease)).await {
-                                    Ok(true) => {}
+                                    Ok(true) => held_until = now + millis(leases.lease),
                                     Ok(false) => {
                                         tracing::warn!(connection = %connection, job, "lease lost to another process; abandoning this run");
                                         break None;
                                     }
-                                    Err(error) => tracing::warn!(connection = %connection, job, "renewing lease failed: {error}"),
+                                    // Past the lease another process may run the job: stop
+                                    // here, as a crash would, rather than run beside it.
+                                    Err(error) if now + millis(renew_every) >= held_until => {
+                                        tracing::warn!(connection = %connection, job, "cannot renew the lease before it ends ({error}); abandoning this run");
+                                        break None;
+                                    }
+                                    Err(error) => tracing::warn!(connection = %connection, job, "renewing lease failed, will retry: {error}"),
                                 }
                             }
                         }

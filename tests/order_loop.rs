@@ -265,6 +265,7 @@ async fn an_unknown_sku_errors_alone_and_a_resend_completes_its_batch() {
         .add_product("SKU-NEW", None, "New product", 999, Some(4));
     let resent = h.engine.resend_order(&failed.code).await.unwrap();
     assert_eq!(resent.status, OrderStatus::NotShipped);
+    h.cycles(1).await;
     h.webshop_id(&unknown);
     assert_eq!(
         h.store.batch(batch_id).await.unwrap().unwrap().status,
@@ -311,12 +312,108 @@ async fn manual_orders_are_left_alone_and_sync_reads_both_sides() {
     let synced_code = h.order(&synced).await.code;
     let after_sync = h.engine.sync_order(&synced_code).await.unwrap();
     assert_eq!(
-        after_sync.status,
-        OrderStatus::PendingShipment,
-        "sync pushed it right away"
+        after_sync.tracking_code.as_deref(),
+        Some("3SABCD7654321"),
+        "sync read the completion from the webshop without waiting for the track job"
     );
+    assert_eq!(
+        h.bol.shipment_requests(),
+        0,
+        "sync leaves the call to the ship job"
+    );
+    h.engine.run_ship().await.unwrap();
+    h.engine.run_ship().await.unwrap();
+    assert_eq!(h.order(&synced).await.status, OrderStatus::Shipped);
     h.cycles(3).await;
     assert_eq!(h.order(&manual).await.status, OrderStatus::Manual);
     assert!(h.bol.shipments().iter().all(|s| s.order_id != manual));
     assert_eq!(h.order(&synced).await.status, OrderStatus::Shipped);
+}
+
+#[tokio::test]
+async fn a_buyer_request_after_the_shipment_was_sent_does_not_cancel_or_stick() {
+    use orderbridge::engine::{Failpoint, JobError};
+    let h = Harness::start("").await;
+    let id = h.place(0, 1);
+    h.cycles(1).await;
+    h.woo
+        .complete_order(h.webshop_id(&id), Some(("PostNL", "3SABCD1234567")));
+    h.engine.run_track().await.unwrap();
+    // The shipment goes out but its outcome is not recorded yet...
+    h.engine.failpoints().arm(Failpoint::ShipAfterCall);
+    assert!(matches!(
+        h.engine.run_ship().await,
+        Err(JobError::Failpoint(_))
+    ));
+    // ...when the buyer asks to cancel.
+    h.bol.request_cancellation(&id);
+    h.cycles(4).await;
+    let order = h.order(&id).await;
+    assert_eq!(order.status, OrderStatus::Shipped);
+    assert!(h.bol.cancellations().is_empty());
+    assert_eq!(h.bol.shipments().len(), 1);
+}
+
+#[tokio::test]
+async fn a_refused_cancellation_is_recorded_at_once_and_resend_completes_it() {
+    use orderbridge_bol::sim::{SimEndpoint, SimFault};
+    let h = Harness::start("").await;
+    let id = h.place(0, 1);
+    h.cycles(1).await;
+    h.woo.cancel_order(h.webshop_id(&id));
+    h.engine.run_track().await.unwrap();
+    h.bol
+        .inject_fault(SimEndpoint::Cancellation, SimFault::Status(400), 1);
+    h.engine.run_cancel().await.unwrap();
+    let order = h.order(&id).await;
+    assert_eq!(
+        order.status,
+        OrderStatus::Error,
+        "recorded on the first refusal"
+    );
+    assert!(order
+        .error
+        .clone()
+        .unwrap()
+        .contains("refused the cancellation"));
+    assert_eq!(
+        h.bol.cancellations().len(),
+        0,
+        "the refused request did nothing"
+    );
+    h.cycles(2).await;
+    assert_eq!(
+        h.order(&id).await.status,
+        OrderStatus::Error,
+        "no retry on its own"
+    );
+    h.engine.resend_order(&order.code).await.unwrap();
+    h.cycles(3).await;
+    assert_eq!(h.order(&id).await.status, OrderStatus::Cancelled);
+    assert_eq!(h.bol.cancellations().len(), 1);
+}
+
+#[tokio::test]
+async fn a_manual_order_stays_manual_when_a_call_in_flight_answers() {
+    use orderbridge::engine::{Failpoint, JobError};
+    let h = Harness::start("").await;
+    let id = h.place(0, 1);
+    h.cycles(1).await;
+    h.woo
+        .complete_order(h.webshop_id(&id), Some(("PostNL", "3SABCD1234567")));
+    h.engine.run_track().await.unwrap();
+    h.engine.failpoints().arm(Failpoint::ShipAfterIntent);
+    assert!(matches!(
+        h.engine.run_ship().await,
+        Err(JobError::Failpoint(_))
+    ));
+    let code = h.order(&id).await.code;
+    h.engine.handle_manually(&code).await.unwrap();
+    h.cycles(3).await;
+    assert_eq!(h.order(&id).await.status, OrderStatus::Manual);
+    assert_eq!(
+        h.bol.shipment_requests(),
+        0,
+        "the daemon no longer touches it"
+    );
 }

@@ -72,7 +72,11 @@ async fn secrets_never_reach_logs_errors_cli_output_or_history() {
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut done = false;
     while !done && Instant::now() < deadline {
-        for order in woo.orders().into_iter().filter(|o| o.status == "processing") {
+        for order in woo
+            .orders()
+            .into_iter()
+            .filter(|o| o.status == "processing")
+        {
             if order.meta_str("_orderbridge_marketplace_order_id") == Some(cancelled.as_str()) {
                 woo.cancel_order(order.id);
             } else {
@@ -111,7 +115,10 @@ async fn secrets_never_reach_logs_errors_cli_output_or_history() {
             captured.push_str(&cli(&config, &["orders", "show", code]));
         }
     }
-    assert!(captured.contains("history:"), "order histories were captured");
+    assert!(
+        captured.contains("history:"),
+        "order histories were captured"
+    );
     let n_lines = captured.lines().count();
     for secret in [
         BolSim::CLIENT_SECRET,
@@ -121,7 +128,11 @@ async fn secrets_never_reach_logs_errors_cli_output_or_history() {
         ADMIN_TOKEN,
     ] {
         let leaks: Vec<&str> = captured.lines().filter(|l| l.contains(secret)).collect();
-        assert!(leaks.is_empty(), "secret {secret} leaked in:\n{}", leaks.join("\n"));
+        assert!(
+            leaks.is_empty(),
+            "secret {secret} leaked in:\n{}",
+            leaks.join("\n")
+        );
     }
     println!("scanned {n_lines} captured lines for 5 secrets");
 }

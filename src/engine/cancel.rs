@@ -21,20 +21,40 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     /// On store failure; vendor failures are recorded on the orders.
     pub async fn run_cancel(&self) -> Result<JobReport, JobError> {
         let mut report = JobReport::default();
-        let orders = self
+        let statuses = [
+            OrderStatus::CancellationRequest,
+            OrderStatus::PendingCancellation,
+        ];
+        let (connection, now, limit) = (
+            &self.settings.connection,
+            self.now_millis(),
+            self.settings.batch_limit,
+        );
+        // Cancellations to carry out and cancellations to follow are read apart, so slow
+        // processes never crowd out new cancellations.
+        let mut orders = self
             .store
             .orders_at_step(
-                &self.settings.connection,
+                connection,
                 "cancel_step",
-                &[Step::Ready, Step::Requested, Step::Pending],
-                &[
-                    OrderStatus::CancellationRequest,
-                    OrderStatus::PendingCancellation,
-                ],
-                self.now_millis(),
-                self.settings.batch_limit,
+                &[Step::Ready, Step::Requested],
+                &statuses,
+                now,
+                limit,
             )
             .await?;
+        orders.extend(
+            self.store
+                .orders_at_step(
+                    connection,
+                    "cancel_step",
+                    &[Step::Pending],
+                    &statuses,
+                    now,
+                    limit,
+                )
+                .await?,
+        );
         let mut pending = Vec::new();
         for order in orders {
             let Some(origin) = CancelOrigin::parse(order.cancel_origin.as_deref()) else {
@@ -116,6 +136,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             Err(error) => {
                 self.fail_cancellation(
                     order,
+                    order.cancel_step,
                     &format!("the webshop refused to cancel order {webshop_id}: {error}"),
                 )
                 .await?;
@@ -164,10 +185,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let lines = self.store.lines(order.id).await?;
         let cancellations = match self.cancellations_of(order, origin, &lines) {
             Ok(c) => c,
-            Err(reason) => return self.fail_cancellation(order, &reason).await,
+            Err(reason) => return self.fail_cancellation(order, Step::Ready, &reason).await,
         };
         let intent = Transition::of(order.id)
             .when("cancel_step", Step::Ready)
+            .when("status", order.status)
             .set("cancel_step", Step::Requested)
             .set("cancel_intent_at", self.now_millis())
             .set("cancel_attempts", order.cancel_attempts + 1)
@@ -232,6 +254,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     return self
                         .fail_cancellation(
                             order,
+                            Step::Requested,
                             &format!("the marketplace refused the cancellation: {error}"),
                         )
                         .await;
@@ -272,7 +295,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let lines = self.store.lines(order.id).await?;
         let cancellations = match self.cancellations_of(order, origin, &lines) {
             Ok(c) => c,
-            Err(reason) => return self.fail_cancellation(order, &reason).await,
+            Err(reason) => {
+                return self
+                    .fail_cancellation(order, Step::Requested, &reason)
+                    .await
+            }
         };
         self.cancel_lines(order, &cancellations, true).await
     }
@@ -312,6 +339,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             let done = if let Some(message) = failure {
                 self.fail_cancellation(
                     order,
+                    Step::Pending,
                     &format!("the marketplace refused the cancellation: {message}"),
                 )
                 .await?
@@ -360,17 +388,24 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         .await
     }
 
-    async fn fail_cancellation(&self, order: &OrderRecord, reason: &str) -> Result<bool, JobError> {
+    /// Stops the order in `error`. `from` is the cancel step it is in now; from `pending` it
+    /// goes back to `requested`, so the resend looks up each line's process before sending.
+    async fn fail_cancellation(
+        &self,
+        order: &OrderRecord,
+        from: Step,
+        reason: &str,
+    ) -> Result<bool, JobError> {
         self.transition(
             order,
             Transition::of(order.id)
-                .when("cancel_step", order.cancel_step)
+                .when("cancel_step", from)
                 .set(
                     "cancel_step",
-                    if order.cancel_step == Step::Pending {
-                        Step::Ready
+                    if from == Step::Pending {
+                        Step::Requested
                     } else {
-                        order.cancel_step
+                        from
                     },
                 )
                 .set("cancel_process_id", Option::<String>::None)

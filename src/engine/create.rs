@@ -37,7 +37,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             )
             .await?;
         // An interrupted attempt is resolved whatever the order's status now is (a buyer may
-        // have asked to cancel meanwhile): only this job resolves it.
+        // have asked to cancel, the merchant may have taken over): only this job resolves it,
+        // and it only creates the order while it is still `not_shipped`. An order in `error`
+        // waits for the merchant's resend.
         let interrupted = self
             .store
             .orders_at_step(
@@ -48,7 +50,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     OrderStatus::NotShipped,
                     OrderStatus::CancellationRequest,
                     OrderStatus::PendingCancellation,
-                    OrderStatus::Error,
+                    OrderStatus::Cancelled,
+                    OrderStatus::Shipped,
+                    OrderStatus::Manual,
                 ],
                 now,
                 self.settings.batch_limit,
@@ -114,11 +118,15 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                         )
                         .await;
                 }
+                Ok(None) if order.status != OrderStatus::NotShipped => {}
                 Ok(None) => {
-                    self.transition(
+                    let claimed = self
+                        .transition(
                         &order,
                         Transition::of(order.id)
                             .when("create_step", Step::Requested)
+                            .when("create_attempts", order.create_attempts)
+                            .when("status", OrderStatus::NotShipped)
                             .set("create_attempts", order.create_attempts + 1)
                             .event(
                                 EventKind::Call,
@@ -129,6 +137,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                             ),
                     )
                     .await?;
+                    if !claimed {
+                        return Ok(Outcome::Nothing);
+                    }
                 }
                 Err(error) => {
                     self.defer(&order, "looking up an earlier webshop order", &error)
@@ -137,9 +148,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 }
             }
         }
-        if order.status != OrderStatus::NotShipped && order.status != OrderStatus::Error {
-            // Cancellation arrived while the attempt was unresolved, and nothing was created:
-            // never create it now.
+        if order.status != OrderStatus::NotShipped {
+            // Cancelled or taken over while the attempt was unresolved, and nothing was
+            // created: never create it now.
             let applied = self
                 .transition(
                     &order,
@@ -206,6 +217,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     source: ConnectorError::Auth { message },
                 })
             }
+            Err(error @ ConnectorError::InvalidPayload { .. }) => {
+                self.fail_create_unknown(&order, &error.to_string()).await
+            }
             Err(error) => self.fail_create(&order, &error.to_string()).await,
         }
     }
@@ -252,6 +266,29 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     EventKind::Error,
                     format!("webshop refused the order: {reason}"),
                 )
+                .event(EventKind::Status, "error"),
+        )
+        .await?;
+        Ok(Outcome::Failed)
+    }
+
+    /// The webshop answered, but unreadably: the order may exist. The step stays `requested`,
+    /// so the resend that gets it out of `error` looks it up before creating it again.
+    async fn fail_create_unknown(
+        &self,
+        order: &OrderRecord,
+        reason: &str,
+    ) -> Result<Outcome, JobError> {
+        let message = format!(
+            "the webshop's answer to creating the order could not be read (it may exist; a resend looks for it first): {reason}"
+        );
+        self.transition(
+            order,
+            Transition::of(order.id)
+                .when("create_step", Step::Requested)
+                .set("status", OrderStatus::Error)
+                .set("error", message.as_str())
+                .event(EventKind::Error, message.clone())
                 .event(EventKind::Status, "error"),
         )
         .await?;

@@ -21,19 +21,23 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     /// When the open orders cannot be listed or the store fails; orders that fail alone are
     /// recorded in `error` (or retried) and do not fail the run.
     pub async fn run_import(&self) -> Result<JobReport, JobError> {
-        let open = self
+        let listed = self
             .marketplace
             .open_orders()
             .await
-            .map_err(JobError::connector("listing open marketplace orders"))?;
-        let mut report = self.record_new_orders(&open).await?;
-        let known_report = self.follow_known_orders(&open).await?;
-        report.n_progressed += known_report.n_progressed;
-        report.n_failed += known_report.n_failed;
+            .map_err(JobError::connector("listing open marketplace orders"));
+        let mut report = JobReport::default();
+        if let Ok(open) = &listed {
+            let new_report = self.record_new_orders(open).await?;
+            let known_report = self.follow_known_orders(open).await?;
+            report.n_progressed += new_report.n_progressed + known_report.n_progressed;
+            report.n_failed += new_report.n_failed + known_report.n_failed;
+        }
+        // Orders already imported go to the webshop even while the marketplace is down.
         let create_report = self.run_create().await?;
         report.n_progressed += create_report.n_progressed;
         report.n_failed += create_report.n_failed;
-        Ok(report)
+        listed.map(|_| report)
     }
 
     async fn record_new_orders(&self, open: &[OpenOrder]) -> Result<JobReport, JobError> {
@@ -183,9 +187,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             })
             .await?;
         for order in active {
-            if order.cancel_step != Step::None
-                || !matches!(order.ship_step, Step::None | Step::Ready)
-            {
+            if !self.cancellation_may_start(&order) {
                 continue;
             }
             match open_by_id.get(order.marketplace_order_id.as_str()) {
@@ -195,6 +197,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                             && l.quantity.get() > l.quantity_shipped + l.quantity_cancelled
                     });
                     if requested
+                        && self.buyer_request_may_start(&order)
                         && self
                             .start_cancellation(&order, CancelOrigin::BuyerRequest)
                             .await?
@@ -210,6 +213,24 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             }
         }
         Ok(report)
+    }
+
+    /// Whether a cancellation may still start: nothing shipped or on its way to the
+    /// marketplace, no cancellation running.
+    pub(super) fn cancellation_may_start(&self, order: &OrderRecord) -> bool {
+        matches!(order.status, OrderStatus::NotShipped | OrderStatus::Waiting)
+            && order.cancel_step == Step::None
+            && matches!(order.ship_step, Step::None | Step::Ready)
+    }
+
+    /// Whether a buyer's cancellation request is carried out: only before the merchant
+    /// completed the order in the webshop. Once completed it is shipped, which at bol denies
+    /// the request.
+    pub(super) fn buyer_request_may_start(&self, order: &OrderRecord) -> bool {
+        self.cancellation_may_start(order)
+            && order.status == OrderStatus::NotShipped
+            && order.ship_step == Step::None
+            && order.completed_at.is_none()
     }
 
     /// Moves an order into cancellation from `origin`. Returns whether it applied.
@@ -235,6 +256,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let mut transition = Transition::of(order.id)
             .when("status", order.status)
             .when("cancel_step", Step::None)
+            .when("ship_step", order.ship_step)
             .set("cancel_step", Step::Ready)
             .set("cancel_origin", origin.as_str())
             .set("status", status)

@@ -47,11 +47,13 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     }
 
     /// Fetches the newest state of one order from the marketplace and the webshop now and
-    /// applies it (a completion, a T&T code, a cancellation), then pushes it as far as it goes.
+    /// records it (a cancellation, a completion, a T&T code), then makes the connection's jobs
+    /// due so the running daemon carries it on at once. Makes no write call itself: those stay
+    /// with the leased jobs, so an action can never race a job's call.
     ///
     /// # Errors
     ///
-    /// When the order is unknown or a vendor cannot be reached.
+    /// When the order is unknown, handled manually, or a vendor cannot be reached.
     pub async fn sync_order(&self, code: &str) -> Result<OrderRecord, ManageError> {
         let order = self.order_of(code).await?;
         if order.status == OrderStatus::Manual {
@@ -78,24 +80,25 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 "synchronized from the marketplace on request",
             )
             .await?;
-        let requested = details.lines.iter().any(|l| {
-            l.cancellation_requested && l.quantity.get() > l.quantity_shipped + l.quantity_cancelled
-        });
+        let order = self.order_of(code).await?;
+        let open = |l: &&orderbridge_core::domain::MarketplaceOrderLine| {
+            l.quantity.get() > l.quantity_shipped + l.quantity_cancelled
+        };
         let all_cancelled = details
             .lines
             .iter()
             .all(|l| l.quantity_cancelled >= l.quantity.get());
-        let order = self.order_of(code).await?;
-        if matches!(order.status, OrderStatus::NotShipped | OrderStatus::Waiting)
-            && order.cancel_step == Step::None
-        {
-            if all_cancelled {
-                self.start_cancellation(&order, CancelOrigin::Marketplace)
-                    .await?;
-            } else if requested {
-                self.start_cancellation(&order, CancelOrigin::BuyerRequest)
-                    .await?;
-            }
+        let requested = details
+            .lines
+            .iter()
+            .filter(open)
+            .any(|l| l.cancellation_requested);
+        if all_cancelled && self.cancellation_may_start(&order) {
+            self.start_cancellation(&order, CancelOrigin::Marketplace)
+                .await?;
+        } else if requested && self.buyer_request_may_start(&order) {
+            self.start_cancellation(&order, CancelOrigin::BuyerRequest)
+                .await?;
         }
         let order = self.order_of(code).await?;
         if let Some(webshop_id) = order.webshop_order_id.as_deref() {
@@ -110,17 +113,18 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 self.apply_webshop_state(&order, &webshop_order).await?;
             }
         }
-        self.run_create().await?;
-        self.run_ship().await?;
-        self.run_cancel().await?;
+        self.store.make_jobs_due(&self.settings.connection).await?;
         self.order_of(code).await
     }
 
-    /// Sends an order in `error` through the loop again (after the merchant fixed the cause).
+    /// Sends an order in `error` through the loop again (after the merchant fixed the cause):
+    /// a refused creation is tried again (after a lookup if it may have happened), a refused
+    /// shipment is read afresh from the webshop (the merchant may have corrected the T&T code),
+    /// a refused cancellation is resumed. The jobs do the calls; they are made due at once.
     ///
     /// # Errors
     ///
-    /// When the order is unknown or not in `error`.
+    /// When the order is unknown or not in `error`, or the webshop cannot be read.
     pub async fn resend_order(&self, code: &str) -> Result<OrderRecord, ManageError> {
         let order = self.order_of(code).await?;
         if order.status != OrderStatus::Error {
@@ -131,28 +135,53 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 applies_to: "orders in error",
             });
         }
-        let status = derived_status(&order);
+        let ship_refused = matches!(order.create_step, Step::Done)
+            && order.ship_step == Step::Ready
+            && order.cancel_step == Step::None;
+        let mut transition = Transition::of(order.id)
+            .when("status", OrderStatus::Error)
+            .set("error", Option::<String>::None)
+            .set("retry_at", Option::<i64>::None);
+        let mut reset = order.clone();
+        if ship_refused {
+            // Forget the refused T&T data; the webshop is read again below.
+            reset.ship_step = Step::None;
+            reset.completed_at = None;
+            transition = transition
+                .when("ship_step", Step::Ready)
+                .set("ship_step", Step::None)
+                .set("tracking_code", Option::<String>::None)
+                .set("carrier", Option::<String>::None)
+                .set("completed_at", Option::<i64>::None)
+                .set("ship_after", Option::<i64>::None);
+        }
+        let status = derived_status(&reset);
         let applied = self
             .transition(
                 &order,
-                Transition::of(order.id)
-                    .when("status", OrderStatus::Error)
-                    .set("status", status)
-                    .set("error", Option::<String>::None)
-                    .set("retry_at", Option::<i64>::None)
-                    .event(
-                        EventKind::Status,
-                        format!("resent by the merchant: {status}"),
-                    ),
+                transition.set("status", status).event(
+                    EventKind::Status,
+                    format!("resent by the merchant: {status}"),
+                ),
             )
             .await?;
-        if applied && order.create_step == Step::Pending {
-            self.run_create().await?;
+        if applied && ship_refused {
+            let order = self.order_of(code).await?;
+            if let Some(webshop_id) = order
+                .webshop_order_id
+                .as_deref()
+                .and_then(|id| WebshopOrderId::parse(id).ok())
+            {
+                let webshop_order = self.webshop.order(&webshop_id).await?;
+                self.apply_webshop_state(&order, &webshop_order).await?;
+            }
         }
+        self.store.make_jobs_due(&self.settings.connection).await?;
         self.order_of(code).await
     }
 
-    /// Hands an order over to the merchant: the daemon stops touching it.
+    /// Hands an order over to the merchant: the daemon stops touching it. A call already on
+    /// its way is still recorded when it answers, but the status stays `manual`.
     ///
     /// # Errors
     ///

@@ -28,6 +28,10 @@ use crate::store::{EventKind, OrderLine, OrderRecord, Store, StoreError, Transit
 
 pub use manage::ManageError;
 
+/// After this long without an answer about a marketplace process (the vendor forgot it), the
+/// engine reads the order itself instead of waiting for the process.
+const PROCESS_STALE_MILLIS: i64 = 6 * 3600 * 1000;
+
 /// Settings of one connection's engine.
 #[derive(Debug, Clone)]
 pub struct EngineSettings {

@@ -10,7 +10,7 @@ use orderbridge_core::domain::{
 use orderbridge_core::marketplace::{LineQuantity, Process, ProcessKind, ProcessState, Shipment};
 use orderbridge_core::{Marketplace, Webshop};
 
-use super::{Engine, Failpoint, JobError, JobReport};
+use super::{Engine, Failpoint, JobError, JobReport, PROCESS_STALE_MILLIS};
 use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, OrderLine, OrderRecord, Transition};
 
@@ -23,39 +23,46 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     pub async fn run_ship(&self) -> Result<JobReport, JobError> {
         let mut report = JobReport::default();
         let now = self.now_millis();
-        let orders = self
+        let statuses = [
+            OrderStatus::NotShipped,
+            OrderStatus::Waiting,
+            OrderStatus::PendingShipment,
+        ];
+        let connection = &self.settings.connection;
+        let limit = self.settings.batch_limit;
+        // Shipments to send and shipments to follow are read apart, so processes that take
+        // long never crowd out new shipments.
+        let to_send = self
             .store
             .orders_at_step(
-                &self.settings.connection,
+                connection,
                 "ship_step",
-                &[Step::Ready, Step::Requested, Step::Pending],
-                &[
-                    OrderStatus::NotShipped,
-                    OrderStatus::Waiting,
-                    OrderStatus::PendingShipment,
-                ],
+                &[Step::Ready, Step::Requested],
+                &statuses,
                 now,
-                self.settings.batch_limit,
+                limit,
             )
             .await?;
-        let mut pending = Vec::new();
-        for order in orders {
-            if order.cancel_step != Step::None {
-                continue;
-            }
+        for order in to_send.iter().filter(|o| o.cancel_step == Step::None) {
             let progressed = match order.ship_step {
-                Step::Ready => self.ship_one(&order).await?,
-                Step::Requested => self.resume_shipment(&order).await?,
-                Step::Pending => {
-                    pending.push(order);
-                    continue;
-                }
-                _ => false,
+                Step::Ready => self.ship_one(order).await?,
+                _ => self.resume_shipment(order).await?,
             };
             if progressed {
                 report.n_progressed += 1;
             }
         }
+        let pending = self
+            .store
+            .orders_at_step(
+                connection,
+                "ship_step",
+                &[Step::Pending],
+                &statuses,
+                now,
+                limit,
+            )
+            .await?;
         report.n_progressed += self.follow_processes(&pending).await?;
         Ok(report)
     }
@@ -111,6 +118,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let intent = Transition::of(order.id)
             .when("ship_step", Step::Ready)
             .when("cancel_step", Step::None)
+            .when("status", order.status)
+            .set("status", OrderStatus::PendingShipment)
             .set("ship_step", Step::Requested)
             .set("ship_intent_at", self.now_millis())
             .set("ship_attempts", order.ship_attempts + 1)
@@ -215,6 +224,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                         order,
                         Transition::of(order.id)
                             .when("ship_step", Step::Requested)
+                            .when("ship_attempts", order.ship_attempts)
                             .set("ship_attempts", order.ship_attempts + 1)
                             .event(
                                 EventKind::Call,
@@ -258,6 +268,19 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             }
         };
         let mut n_done = 0;
+        let now = self.now_millis();
+        for order in pending {
+            let answered = order
+                .ship_process_id
+                .as_deref()
+                .is_some_and(|id| processes.iter().any(|p| p.id.as_str() == id));
+            let stale = order
+                .ship_intent_at
+                .is_some_and(|at| now - at > PROCESS_STALE_MILLIS);
+            if !answered && stale && self.shipment_process_lost(order).await? {
+                n_done += 1;
+            }
+        }
         for process in processes {
             let Some(order) = by_process.get(process.id.as_str()) else {
                 continue;
@@ -271,9 +294,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                         order,
                         Transition::of(order.id)
                             .when("ship_step", Step::Pending)
-                            .set("ship_step", Step::Ready)
+                            .set("ship_step", Step::Requested)
                             .set("ship_process_id", Option::<String>::None)
-                            .event(EventKind::Error, "the marketplace timed out processing the shipment; sending it again"),
+                            .event(EventKind::Error, "the marketplace timed out processing the shipment; looking it up, then sending it again"),
                     )
                     .await?
                 }
@@ -304,6 +327,48 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             },
         )
         .await
+    }
+
+    /// The marketplace no longer knows the shipment's process: read the order to see whether
+    /// it is shipped; if not, look the shipment up again (and send it if there is none).
+    async fn shipment_process_lost(&self, order: &OrderRecord) -> Result<bool, JobError> {
+        let Ok(id) = MarketplaceOrderId::parse(&order.marketplace_order_id) else {
+            return Ok(false);
+        };
+        let details = match self.marketplace.order(&id).await {
+            Ok(details) => details,
+            Err(error) => {
+                self.defer(
+                    order,
+                    "reading an order whose shipment process is lost",
+                    &error,
+                )
+                .await?;
+                return Ok(false);
+            }
+        };
+        if details
+            .lines
+            .iter()
+            .all(|l| l.quantity_shipped + l.quantity_cancelled >= l.quantity.get())
+        {
+            return self
+                .shipment_confirmed(order, "the marketplace shows the order shipped: shipped")
+                .await;
+        }
+        self.transition(
+            order,
+            Transition::of(order.id)
+                .when("ship_step", Step::Pending)
+                .set("ship_step", Step::Requested)
+                .set("ship_process_id", Option::<String>::None)
+                .event(
+                    EventKind::Error,
+                    "the marketplace lost the shipment's process and the order is not shipped; looking it up, then sending it again",
+                ),
+        )
+        .await?;
+        Ok(false)
     }
 
     /// The marketplace refused the shipment. If the order is shipped anyway (an earlier

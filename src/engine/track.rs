@@ -53,7 +53,14 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 continue;
             };
             if order.webshop_order_id.is_none() {
-                if let Some(modified) = webshop_order.modified_at {
+                // Hold back only while the create job will still record it, and not for ever:
+                // a day later the lookup has long resolved it or never will.
+                let resolvable = order.create_step == Step::Requested
+                    && order.status != OrderStatus::Error
+                    && webshop_order
+                        .modified_at
+                        .is_some_and(|at| now - at < Duration::days(1));
+                if let (true, Some(modified)) = (resolvable, webshop_order.modified_at) {
                     let before = to_millis(modified) - 1;
                     hold_back = Some(hold_back.map_or(before, |h| h.min(before)));
                 }
@@ -190,20 +197,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let now = self.now_millis();
         let waiting = self
             .store
-            .orders_at_step(
-                &self.settings.connection,
-                "ship_step",
-                &[Step::None],
-                &[OrderStatus::Waiting],
-                now,
-                self.settings.batch_limit,
-            )
+            .waits_ended(&self.settings.connection, now, self.settings.batch_limit)
             .await?;
         let mut n_ended = 0;
         for order in waiting {
-            if order.ship_after.is_some_and(|at| at > now) || order.cancel_step != Step::None {
-                continue;
-            }
             let carrier = self.settings.carrier_rules.resolve(None, None);
             let applied = self
                 .transition(

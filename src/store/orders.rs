@@ -272,6 +272,31 @@ impl Store {
         rows.iter().map(OrderRecord::from_row).collect()
     }
 
+    /// Orders of a connection waiting for a T&T code whose wait ended at `now_millis`, the
+    /// longest-waiting first.
+    ///
+    /// # Errors
+    ///
+    /// On database failure or an unreadable row.
+    pub async fn waits_ended(
+        &self,
+        connection: &str,
+        now_millis: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<OrderRecord>> {
+        let rows = sqlx::query(
+            "SELECT * FROM orders WHERE connection = ? AND status = 'waiting'
+             AND ship_step = 'none' AND cancel_step = 'none' AND ship_after <= ?
+             ORDER BY ship_after LIMIT ?",
+        )
+        .bind(connection)
+        .bind(now_millis)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(OrderRecord::from_row).collect()
+    }
+
     /// Orders of a connection by their codes (unknown codes are left out).
     ///
     /// # Errors

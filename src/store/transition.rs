@@ -111,7 +111,13 @@ impl Store {
     pub async fn apply(&self, transition: &Transition, now_millis: i64) -> StoreResult<bool> {
         let mut sql = String::from("UPDATE orders SET updated_at = ?");
         for (column, _) in &transition.set {
-            sql.push_str(&format!(", {column} = ?"));
+            if *column == "status" {
+                // `manual` is the merchant's: only a merchant action leaves it, never a job
+                // recording the outcome of a call that was already on its way.
+                sql.push_str(", status = CASE WHEN status = 'manual' THEN status ELSE ? END");
+            } else {
+                sql.push_str(&format!(", {column} = ?"));
+            }
         }
         sql.push_str(" WHERE id = ?");
         for (column, _) in &transition.when {
@@ -134,5 +140,64 @@ impl Store {
         }
         tx.commit().await?;
         Ok(applied)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::ImportedOrder;
+
+    #[tokio::test]
+    async fn guards_hold_and_manual_is_never_overwritten_by_a_job() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.db").to_string_lossy())
+            .await
+            .unwrap();
+        store
+            .ensure_connection("c", "bol", "woocommerce", 0)
+            .await
+            .unwrap();
+        let order = ImportedOrder {
+            code: "OB0000000001".into(),
+            marketplace_order_id: "1".into(),
+            placed_at: 0,
+            details: None,
+            lines: vec![],
+            status: OrderStatus::NotShipped,
+            error: None,
+            create_step: Step::Pending,
+            cancel_step: Step::None,
+            cancel_origin: None,
+            note: "imported".into(),
+        };
+        let (_, ids) = store
+            .record_import("c", &[order], 1)
+            .await
+            .unwrap()
+            .unwrap();
+        let id = ids[0];
+        let stale = Transition::of(id)
+            .when("create_step", Step::Requested)
+            .set("status", OrderStatus::Error);
+        assert!(
+            !store.apply(&stale, 2).await.unwrap(),
+            "guard not met: nothing written"
+        );
+        let manual = Transition::of(id).set("status", OrderStatus::Manual);
+        assert!(store.apply(&manual, 3).await.unwrap());
+        let late_outcome = Transition::of(id)
+            .set("status", OrderStatus::PendingShipment)
+            .set("ship_step", Step::Pending)
+            .event(EventKind::Status, "accepted");
+        assert!(store.apply(&late_outcome, 4).await.unwrap());
+        let now = store.order(id).await.unwrap().unwrap();
+        assert_eq!(now.status, OrderStatus::Manual, "manual stays manual");
+        assert_eq!(
+            now.ship_step,
+            Step::Pending,
+            "the outcome itself is recorded"
+        );
+        assert_eq!(store.history(id).await.unwrap().len(), 2);
     }
 }
