@@ -210,8 +210,8 @@ impl Store {
         Ok(Some((batch_id, order_ids)))
     }
 
-    /// Replaces the stored details and lines of an order (after a re-fetch), guarded on its
-    /// status, with a history entry.
+    /// Replaces the stored details and lines of an order (after a re-fetch) with what the
+    /// marketplace says now, and adds a history entry. Not guarded: it records facts, no step.
     ///
     /// # Errors
     ///
