@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use orderbridge_core::domain::{MarketplaceOrder, OpenOrder, OrderCode};
 use orderbridge_core::{Marketplace, Webshop};
 
-use super::{CancelOrigin, Engine, JobError, JobReport};
+use super::{BuyerRequest, CancelOrigin, Engine, JobError, JobReport, PARTIAL_REQUEST_NOTE};
 use crate::clock::to_millis;
 use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, ImportedOrder, OrderFilter, OrderLine, OrderRecord, Transition};
@@ -95,9 +95,13 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
 
     fn imported(&self, summary: &OpenOrder, details: MarketplaceOrder) -> ImportedOrder {
         let code = OrderCode::derive(&self.settings.connection, &summary.id);
-        let cancel_requested = details.lines.iter().any(|l| {
-            l.cancellation_requested && l.quantity.get() > l.quantity_shipped + l.quantity_cancelled
-        });
+        let request = BuyerRequest::of(details.lines.iter().map(|l| {
+            (
+                l.cancellation_requested,
+                l.quantity.get() > l.quantity_shipped + l.quantity_cancelled,
+            )
+        }));
+        let cancel_requested = request == BuyerRequest::WholeOrder;
         let lines = OrderLine::from_order(&details);
         let (status, create_step, cancel_step, origin, note) = if cancel_requested {
             (
@@ -116,10 +120,17 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 Step::Pending,
                 Step::None,
                 None,
-                format!(
-                    "imported from {}: not_shipped",
-                    self.settings.marketplace_label
-                ),
+                if request == BuyerRequest::SomeLines {
+                    format!(
+                        "imported from {}: not_shipped; {PARTIAL_REQUEST_NOTE}",
+                        self.settings.marketplace_label
+                    )
+                } else {
+                    format!(
+                        "imported from {}: not_shipped",
+                        self.settings.marketplace_label
+                    )
+                },
             )
         };
         ImportedOrder {
@@ -192,16 +203,24 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             }
             match open_by_id.get(order.marketplace_order_id.as_str()) {
                 Some(summary) => {
-                    let requested = summary.lines.iter().any(|l| {
-                        l.cancellation_requested
-                            && l.quantity.get() > l.quantity_shipped + l.quantity_cancelled
-                    });
-                    if requested
-                        && self.buyer_request_may_start(&order)
-                        && self
-                            .start_cancellation(&order, CancelOrigin::BuyerRequest)
-                            .await?
-                    {
+                    let request = BuyerRequest::of(summary.lines.iter().map(|l| {
+                        (
+                            l.cancellation_requested,
+                            l.quantity.get() > l.quantity_shipped + l.quantity_cancelled,
+                        )
+                    }));
+                    let carried_out = match request {
+                        BuyerRequest::WholeOrder if self.buyer_request_may_start(&order) => {
+                            self.start_cancellation(&order, CancelOrigin::BuyerRequest)
+                                .await?
+                        }
+                        BuyerRequest::SomeLines => {
+                            self.note_partial_request(&order).await?;
+                            false
+                        }
+                        _ => false,
+                    };
+                    if carried_out {
                         report.n_progressed += 1;
                     }
                 }
@@ -213,6 +232,19 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             }
         }
         Ok(report)
+    }
+
+    /// Tells the merchant, once, that the buyer asked to cancel some lines only.
+    pub(super) async fn note_partial_request(&self, order: &OrderRecord) -> Result<(), JobError> {
+        let history = self.store.history(order.id).await?;
+        if !history
+            .iter()
+            .any(|e| e.message.contains(PARTIAL_REQUEST_NOTE))
+        {
+            self.note(order, EventKind::Error, PARTIAL_REQUEST_NOTE)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Whether a cancellation may still start: nothing shipped or on its way to the

@@ -4,7 +4,7 @@
 use orderbridge_core::domain::{MarketplaceOrderId, WebshopOrderId};
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
-use super::{derived_status, CancelOrigin, Engine, JobError};
+use super::{derived_status, BuyerRequest, CancelOrigin, Engine, JobError};
 use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, OrderRecord, StoreError, Transition};
 
@@ -81,24 +81,24 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             )
             .await?;
         let order = self.order_of(code).await?;
-        let open = |l: &&orderbridge_core::domain::MarketplaceOrderLine| {
-            l.quantity.get() > l.quantity_shipped + l.quantity_cancelled
-        };
         let all_cancelled = details
             .lines
             .iter()
             .all(|l| l.quantity_cancelled >= l.quantity.get());
-        let requested = details
-            .lines
-            .iter()
-            .filter(open)
-            .any(|l| l.cancellation_requested);
+        let request = BuyerRequest::of(details.lines.iter().map(|l| {
+            (
+                l.cancellation_requested,
+                l.quantity.get() > l.quantity_shipped + l.quantity_cancelled,
+            )
+        }));
         if all_cancelled && self.cancellation_may_start(&order) {
             self.start_cancellation(&order, CancelOrigin::Marketplace)
                 .await?;
-        } else if requested && self.buyer_request_may_start(&order) {
+        } else if request == BuyerRequest::WholeOrder && self.buyer_request_may_start(&order) {
             self.start_cancellation(&order, CancelOrigin::BuyerRequest)
                 .await?;
+        } else if request == BuyerRequest::SomeLines {
+            self.note_partial_request(&order).await?;
         }
         let order = self.order_of(code).await?;
         if let Some(webshop_id) = order.webshop_order_id.as_deref() {

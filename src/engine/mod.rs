@@ -344,6 +344,42 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     }
 }
 
+/// What a buyer's cancellation request covers, judged on the open lines (`(requested, open)`
+/// per line). Only a request for the whole order is carried out automatically: cancelling a
+/// whole order for a request about one line would cancel what the buyer still wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuyerRequest {
+    /// No open line is asked to be cancelled.
+    None,
+    /// Every open line is.
+    WholeOrder,
+    /// Some open lines are, others not.
+    SomeLines,
+}
+
+impl BuyerRequest {
+    /// Judges lines given as `(cancellation requested, has open items)`.
+    pub fn of(lines: impl IntoIterator<Item = (bool, bool)>) -> Self {
+        let (mut n_requested, mut n_open) = (0, 0);
+        for (requested, open) in lines {
+            if open {
+                n_open += 1;
+                if requested {
+                    n_requested += 1;
+                }
+            }
+        }
+        match n_requested {
+            0 => Self::None,
+            n if n == n_open => Self::WholeOrder,
+            _ => Self::SomeLines,
+        }
+    }
+}
+
+/// The note for a request about some lines only.
+const PARTIAL_REQUEST_NOTE: &str = "the buyer asked to cancel some lines of this order;     orderbridge only carries out requests for whole orders: cancel those lines in the     marketplace's seller dashboard, or ship them (which denies the request)";
+
 /// The status an order should show given its steps (used after a resend or a sync).
 pub fn derived_status(order: &OrderRecord) -> OrderStatus {
     match order.cancel_step {
@@ -394,5 +430,36 @@ impl CancelOrigin {
             "webshop" => Some(Self::Webshop),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_requests_for_every_open_line_are_whole_order_requests() {
+        assert_eq!(
+            BuyerRequest::of([(false, true), (false, true)]),
+            BuyerRequest::None
+        );
+        assert_eq!(
+            BuyerRequest::of([(true, true), (true, true)]),
+            BuyerRequest::WholeOrder
+        );
+        assert_eq!(
+            BuyerRequest::of([(true, true), (false, false)]),
+            BuyerRequest::WholeOrder,
+            "a line already shipped does not count"
+        );
+        assert_eq!(
+            BuyerRequest::of([(true, true), (false, true)]),
+            BuyerRequest::SomeLines
+        );
+        assert_eq!(
+            BuyerRequest::of([(true, false)]),
+            BuyerRequest::None,
+            "a request on a line with nothing open"
+        );
     }
 }
