@@ -94,6 +94,10 @@ max_attempts = 3
 initial_backoff_ms = 50
 max_backoff_ms = 200
 
+[webshop.rate_limit]
+requests = 1000
+per_secs = 1
+
 {extra}
 "#,
         BolSim::CLIENT_ID,

@@ -1,15 +1,26 @@
 //! HTTP plumbing of the WooCommerce connector: [`WooClient`] sends authenticated JSON requests
-//! below `{base_url}/wp-json/`, retries what may be retried (core [`RetryPolicy`] with backoff,
-//! jitter and `Retry-After`), maps failures to [`ConnectorError`] and walks paginated lists via
-//! `X-WP-TotalPages`. What the calls mean lives in `webshop.rs`.
+//! below `{base_url}/wp-json/`, spread by a client-side rate budget (core [`RateBudget`]),
+//! retries what may be retried (core [`RetryPolicy`] with backoff, jitter and `Retry-After`),
+//! maps failures to [`ConnectorError`] and walks paginated lists via `X-WP-TotalPages`. What
+//! the calls mean lives in `webshop.rs`.
+//!
+//! What is retried, per [`Replay`]: a time-out (a shop that hangs), a connection reset, a 5xx
+//! and a 429 (after its `Retry-After`, or the policy's backoff when it has none) are transient;
+//! reads and idempotent writes send again, up to `retry.max_attempts`. A 2xx whose body is
+//! damaged (a PHP notice in front of the JSON, a body cut short) is read again the same way and
+//! ends as [`ConnectorError::InvalidPayload`] naming the endpoint when it stays damaged; JSON of
+//! an unexpected shape is not read again (it would not change). Creating writes are only sent
+//! again when the shop provably did not act (connect error, 429): after a time-out, reset or
+//! lost reply the effect is unknown, and an unreadable 2xx means the shop acted, so both end as
+//! [`ConnectorError::Transient`] and the daemon looks the order up by its code.
 
 use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
 
-use orderbridge_core::{ConnectorError, ConnectorResult, RetryPolicy, Secret};
+use orderbridge_core::{ConnectorError, ConnectorResult, RateBudget, RetryPolicy, Secret};
 use reqwest::header::HeaderMap;
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use url::Url;
@@ -18,6 +29,7 @@ use crate::config::WooConfig;
 use crate::error_mapping::{self, AttemptFailure, VENDOR};
 use crate::products::ProductCache;
 use crate::tracking::TrackingPluginProbe;
+use crate::wire::WooList;
 
 /// Largest page WooCommerce serves (`per_page` maximum).
 pub(crate) const PER_PAGE: u32 = 100;
@@ -31,9 +43,10 @@ const MAX_LOOKUP_MARGIN_SECS: u64 = 30 * 24 * 3600;
 /// Whether a request may be sent again after a failure whose effect is unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Replay {
-    /// Reads and idempotent writes: retry on any transient failure.
+    /// Reads and idempotent writes: retry on any transient failure and on a damaged 2xx body.
     Safe,
-    /// Creating writes: retry only when the shop provably did not act (connect error, 429).
+    /// Creating writes: retry only when the shop provably did not act (connect error, 429); an
+    /// unreadable 2xx body is reported as transient (the shop acted).
     OnlyIfUnsent,
 }
 
@@ -62,14 +75,22 @@ impl std::fmt::Debug for WooClient {
     }
 }
 
-/// The shared part of a [`WooClient`]: connection pool, credentials, retry policy.
+/// The shared part of a [`WooClient`]: connection pool, credentials, retry policy, rate budget.
 pub(crate) struct HttpCore {
     http: reqwest::Client,
     rest_root: Url,
     consumer_key: String,
     consumer_secret: Secret,
     retry: RetryPolicy,
+    budget: RateBudget,
     timeout: Duration,
+}
+
+/// A 2xx reply before decoding.
+struct RawReply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
 }
 
 /// A decoded 2xx reply with its pagination header.
@@ -114,6 +135,7 @@ impl WooClient {
                 consumer_key: config.consumer_key.clone(),
                 consumer_secret: secret,
                 retry: config.retry,
+                budget: RateBudget::new(config.rate_limit),
                 timeout,
             }),
             order_status: config.order_status.clone(),
@@ -126,7 +148,7 @@ impl WooClient {
 }
 
 impl HttpCore {
-    /// `GET {rest_root}{path}?{query}`, retried on transient failures.
+    /// `GET {rest_root}{path}?{query}`, retried on transient failures and damaged bodies.
     pub(crate) async fn get<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -144,20 +166,8 @@ impl HttpCore {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<Reply<T>, AttemptFailure> {
-        let endpoint = format!("GET {path}");
-        let (headers, body) = self
-            .call(Method::GET, path, query, None, Replay::Safe)
-            .await?;
-        let body = error_mapping::decode(&endpoint, &body).map_err(|error| AttemptFailure {
-            error,
-            unsent: false,
-            woo_code: None,
-            status: None,
-        })?;
-        Ok(Reply {
-            body,
-            total_pages: total_pages(&headers),
-        })
+        self.call(Method::GET, path, query, None, Replay::Safe)
+            .await
     }
 
     /// Sends `body` as JSON with `method` and decodes the reply.
@@ -173,15 +183,14 @@ impl HttpCore {
             vendor: VENDOR.to_owned(),
             message: format!("cannot encode the body of {endpoint}: {e}"),
         })?;
-        let (_, reply) = self
-            .call(method, path, &[], Some(json), replay)
+        self.call(method, path, &[], Some(json), replay)
             .await
-            .map_err(|failure| failure.error)?;
-        error_mapping::decode(&endpoint, &reply)
+            .map(|reply| reply.body)
+            .map_err(|failure| failure.error)
     }
 
     /// Walks every page of a list endpoint (`per_page=100`, `page=1..X-WP-TotalPages`), handing
-    /// each page to `visit` until it breaks.
+    /// each page to `visit` until it breaks. A page may be `{}` for an empty list.
     pub(crate) async fn for_each_page<T, R>(
         &self,
         path: &str,
@@ -196,9 +205,10 @@ impl HttpCore {
             let mut paged_query = query.to_vec();
             paged_query.push(("per_page", PER_PAGE.to_string()));
             paged_query.push(("page", page.to_string()));
-            let reply: Reply<Vec<T>> = self.get(path, &paged_query).await?;
-            let n_items = reply.body.len();
-            if let ControlFlow::Break(found) = visit(reply.body) {
+            let reply: Reply<WooList<T>> = self.get(path, &paged_query).await?;
+            let items = reply.body.0;
+            let n_items = items.len();
+            if let ControlFlow::Break(found) = visit(items) {
                 return Ok(Some(found));
             }
             let has_more = match reply.total_pages {
@@ -216,14 +226,15 @@ impl HttpCore {
         }
     }
 
-    async fn call(
+    /// Sends a request until it succeeds and decodes, or fails for good (see the module docs).
+    async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         query: &[(&str, String)],
         body: Option<Vec<u8>>,
         replay: Replay,
-    ) -> Result<(HeaderMap, Vec<u8>), AttemptFailure> {
+    ) -> Result<Reply<T>, AttemptFailure> {
         let endpoint = format!("{method} {path}");
         let url = self.rest_root.join(path).map_err(|e| AttemptFailure {
             error: ConnectorError::Rejected {
@@ -233,12 +244,17 @@ impl HttpCore {
             unsent: true,
             woo_code: None,
             status: None,
+            damaged_body: false,
         })?;
         let mut attempt: u32 = 1;
         loop {
-            let result = self
+            let result = match self
                 .attempt(method.clone(), &url, query, body.clone(), &endpoint)
-                .await;
+                .await
+            {
+                Ok(raw) => decode_reply(&endpoint, &raw, replay),
+                Err(failure) => Err(failure),
+            };
             let failure = match result {
                 Ok(reply) => return Ok(reply),
                 Err(failure) => failure,
@@ -277,6 +293,11 @@ impl HttpCore {
             ConnectorError::Transient { .. } if replay == Replay::Safe || failure.unsent => {
                 Some(backoff())
             }
+            ConnectorError::InvalidPayload { .. }
+                if replay == Replay::Safe && failure.damaged_body =>
+            {
+                Some(backoff())
+            }
             _ => None,
         }
     }
@@ -288,7 +309,16 @@ impl HttpCore {
         query: &[(&str, String)],
         body: Option<Vec<u8>>,
         endpoint: &str,
-    ) -> Result<(HeaderMap, Vec<u8>), AttemptFailure> {
+    ) -> Result<RawReply, AttemptFailure> {
+        let wait = self.budget.reserve(std::time::Instant::now());
+        if !wait.is_zero() {
+            tracing::debug!(
+                endpoint,
+                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                "waiting for the WooCommerce rate budget"
+            );
+            tokio::time::sleep(wait).await;
+        }
         let mut request = self
             .http
             .request(method, url.clone())
@@ -309,12 +339,34 @@ impl HttpCore {
         let headers = response.headers().clone();
         let bytes = response.bytes().await.map_err(transport)?;
         if status.is_success() {
-            Ok((headers, bytes.to_vec()))
+            Ok(RawReply {
+                status,
+                headers,
+                body: bytes.to_vec(),
+            })
         } else {
             Err(error_mapping::failure_from_status(
                 endpoint, status, &headers, &bytes,
             ))
         }
+    }
+}
+
+/// Decodes a 2xx reply; for a creating write an unreadable body means "acted, result unknown".
+fn decode_reply<T: DeserializeOwned>(
+    endpoint: &str,
+    raw: &RawReply,
+    replay: Replay,
+) -> Result<Reply<T>, AttemptFailure> {
+    match error_mapping::decode_body(endpoint, raw.status, &raw.body) {
+        Ok(body) => Ok(Reply {
+            body,
+            total_pages: total_pages(&raw.headers),
+        }),
+        Err(failure) if replay == Replay::OnlyIfUnsent => {
+            Err(error_mapping::acted_but_unreadable(endpoint, failure))
+        }
+        Err(failure) => Err(failure),
     }
 }
 

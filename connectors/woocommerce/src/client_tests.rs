@@ -19,6 +19,7 @@ fn failure(error: ConnectorError, unsent: bool) -> AttemptFailure {
         unsent,
         woo_code: None,
         status: None,
+        damaged_body: false,
     }
 }
 
@@ -40,6 +41,37 @@ fn creating_writes_are_replayed_only_when_unsent() {
         .wait_before_retry(&unsent, 1, Replay::OnlyIfUnsent)
         .is_some());
     assert!(http.wait_before_retry(&sent, 1, Replay::Safe).is_some());
+}
+
+#[test]
+fn damaged_bodies_are_read_again_only_by_replayable_calls() {
+    let http = core(3);
+    let invalid = || ConnectorError::InvalidPayload {
+        vendor: VENDOR.into(),
+        location: "GET wc/v3/orders".into(),
+        message: "expected value".into(),
+    };
+    let damaged = AttemptFailure {
+        damaged_body: true,
+        ..failure(invalid(), false)
+    };
+    let odd_shape = failure(invalid(), false);
+    assert!(http.wait_before_retry(&damaged, 1, Replay::Safe).is_some());
+    assert!(http.wait_before_retry(&damaged, 3, Replay::Safe).is_none());
+    assert!(http
+        .wait_before_retry(&damaged, 1, Replay::OnlyIfUnsent)
+        .is_none());
+    assert!(http
+        .wait_before_retry(&odd_shape, 1, Replay::Safe)
+        .is_none());
+}
+
+#[test]
+fn a_rate_limit_without_retry_after_backs_off() {
+    let http = core(2);
+    let limited = failure(ConnectorError::RateLimited { retry_after: None }, true);
+    let wait = http.wait_before_retry(&limited, 1, Replay::OnlyIfUnsent);
+    assert!(wait.is_some_and(|w| w <= Duration::from_millis(500) && !w.is_zero()));
 }
 
 #[test]

@@ -1,15 +1,15 @@
 //! The `[webshop]` settings of a connection whose webshop is WooCommerce: where the shop is, the
-//! REST API key pair, time-outs and retries, and how created orders look. Parsed with serde from
-//! the connection's TOML file; unknown keys are errors.
+//! REST API key pair, time-outs, retries and the request rate, and how created orders look.
+//! Parsed with serde from the connection's TOML file; unknown keys are errors.
 
 use std::net::IpAddr;
 
-use orderbridge_core::{RetryPolicy, SecretSource};
+use orderbridge_core::{RateLimit, RetryPolicy, SecretSource};
 use serde::Deserialize;
 use url::Url;
 
 /// Settings of one WooCommerce shop.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WooConfig {
     /// The shop's site address, e.g. `https://shop.example.nl`. The REST API is expected under
@@ -23,12 +23,22 @@ pub struct WooConfig {
     /// The REST API consumer secret (`cs_...`): inline, `{ file = "..." }` or
     /// `{ credential = "..." }`.
     pub consumer_secret: SecretSource,
-    /// Time-out of one HTTP request in seconds, connecting and reading the reply included.
+    /// Time-out of one HTTP request in seconds, connecting and reading the reply included. A shop
+    /// that does not answer in time is a temporary failure: reads are retried, an order
+    /// creation is looked up by its code before it is tried again.
     #[serde(default = "default_timeout_secs")]
     pub timeout_secs: u64,
     /// How the connector retries failed calls by itself.
     #[serde(default)]
     pub retry: RetryPolicy,
+    /// Most requests the connector sends to the shop: `requests` per `per_secs` seconds, in
+    /// bursts of up to `requests` (default 5 per second), e.g.
+    /// `rate_limit = { requests = 2, per_secs = 1 }`. WooCommerce itself sets no limit on its
+    /// REST API v3 (only the Store API used by shop front-ends has an optional limiter, off by
+    /// default), but every request runs a PHP worker on the merchant's own, often shared,
+    /// hosting, and hosts or firewalls may throttle. Retries count against the same budget.
+    #[serde(default = "default_rate_limit")]
+    pub rate_limit: RateLimit,
     /// WooCommerce status given to created orders, e.g. `processing` (the default), `on-hold`
     /// or a custom status slug registered by a plugin; not a closing status such as `completed`.
     /// Orders are marked paid (marketplace orders are paid), except with `pending` or `on-hold`,
@@ -44,6 +54,10 @@ pub struct WooConfig {
 
 fn default_timeout_secs() -> u64 {
     30
+}
+
+fn default_rate_limit() -> RateLimit {
+    RateLimit::per_second(5)
 }
 
 fn default_order_status() -> String {
@@ -81,6 +95,9 @@ pub enum WooConfigError {
     /// `timeout_secs` is 0.
     #[error("timeout_secs must be at least 1")]
     ZeroTimeout,
+    /// `rate_limit` allows no request or has no usable window.
+    #[error("rate_limit must allow at least 1 request per a positive number of seconds")]
+    RateLimit,
     /// `order_status` is not a status a new order can get.
     #[error(
         "order_status {0:?} must be an open status slug such as processing, on-hold or pending"
@@ -97,6 +114,7 @@ impl WooConfig {
             consumer_secret: secret,
             timeout_secs: default_timeout_secs(),
             retry: RetryPolicy::default(),
+            rate_limit: default_rate_limit(),
             order_status: default_order_status(),
             lookup_margin_secs: default_lookup_margin_secs(),
         }
@@ -107,7 +125,8 @@ impl WooConfig {
     /// # Errors
     ///
     /// When `base_url` is not `https` (or `http` on loopback), has a query or fragment, when the
-    /// consumer key is empty, the time-out is 0 or the order status is not an open status slug.
+    /// consumer key is empty, the time-out is 0, the rate limit allows nothing, or the order
+    /// status is not an open status slug.
     pub fn validate(&self) -> Result<(), WooConfigError> {
         let url_error = |reason| WooConfigError::BaseUrl {
             url: self.base_url.to_string(),
@@ -134,6 +153,10 @@ impl WooConfig {
         }
         if self.timeout_secs == 0 {
             return Err(WooConfigError::ZeroTimeout);
+        }
+        let window = self.rate_limit.per_secs;
+        if self.rate_limit.requests == 0 || !window.is_finite() || window <= 0.0 {
+            return Err(WooConfigError::RateLimit);
         }
         let status = self.order_status.as_str();
         let is_slug = !status.is_empty()
@@ -190,6 +213,7 @@ mod tests {
         assert_eq!(config.order_status, "processing");
         assert_eq!(config.lookup_margin_secs, 600);
         assert_eq!(config.retry, RetryPolicy::default());
+        assert_eq!(config.rate_limit, RateLimit::per_second(5));
         assert!(config.validate().is_ok());
         assert!(config.marks_orders_paid());
     }
@@ -248,6 +272,23 @@ mod tests {
         assert!(!config.marks_orders_paid());
         config.timeout_secs = 0;
         assert_eq!(config.validate(), Err(WooConfigError::ZeroTimeout));
+    }
+
+    #[test]
+    fn rate_limit_is_read_and_checked() {
+        let config = parse(serde_json::json!({
+            "base_url": "https://shop.example.nl",
+            "consumer_key": "ck_1",
+            "consumer_secret": "cs_1",
+            "rate_limit": {"requests": 2, "per_secs": 1},
+        }))
+        .unwrap();
+        assert_eq!(config.rate_limit, RateLimit::per_second(2));
+        for (requests, per_secs) in [(0, 1.0), (5, 0.0), (5, f64::NAN)] {
+            let mut bad = config.clone();
+            bad.rate_limit = RateLimit { requests, per_secs };
+            assert_eq!(bad.validate(), Err(WooConfigError::RateLimit));
+        }
     }
 
     #[test]

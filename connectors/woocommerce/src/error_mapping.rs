@@ -1,7 +1,9 @@
 //! Turning what went wrong on the wire into [`ConnectorError`]: HTTP statuses with WooCommerce's
-//! error body, transport failures from reqwest, and reply bodies that do not decode. Each
-//! failure also says whether the request provably never reached the shop, which decides whether
-//! a non-idempotent call may be sent again.
+//! error body, transport failures from reqwest (time-outs, resets), and reply bodies that do
+//! not decode. Each failure also says whether the request provably never reached the shop,
+//! which decides whether a non-idempotent call may be sent again, and whether a 2xx body was
+//! damaged (not JSON at all, or cut short) rather than JSON of an unexpected shape: a damaged
+//! body may read fine next time, an unexpected shape will not.
 
 use std::time::Duration;
 
@@ -29,6 +31,9 @@ pub(crate) struct AttemptFailure {
     pub woo_code: Option<String>,
     /// The HTTP status, when there was a reply.
     pub status: Option<StatusCode>,
+    /// True when a 2xx body was not JSON or ended early (a PHP notice in front of it, a cut
+    /// connection): reading it again may work.
+    pub damaged_body: bool,
 }
 
 /// Maps a non-2xx reply of `endpoint` (e.g. `GET wc/v3/orders/12`).
@@ -86,6 +91,7 @@ pub(crate) fn failure_from_status(
         unsent,
         woo_code,
         status: Some(status),
+        damaged_body: false,
     }
 }
 
@@ -121,6 +127,7 @@ pub(crate) fn failure_from_transport(
         unsent,
         woo_code: None,
         status: None,
+        damaged_body: false,
     }
 }
 
@@ -135,28 +142,60 @@ fn error_chain(error: &reqwest::Error) -> String {
     text
 }
 
-/// Decodes a 2xx body, naming the endpoint and the JSON path of the first bad field.
+/// Decodes the 2xx (`status`) body of `endpoint`.
 ///
 /// # Errors
 ///
-/// [`ConnectorError::InvalidPayload`] when the body is not the expected JSON.
-pub(crate) fn decode<T: DeserializeOwned>(
+/// [`ConnectorError::InvalidPayload`] naming the endpoint and the JSON path of the first bad
+/// field, marked as [`AttemptFailure::damaged_body`] when the body is not JSON at all or ends
+/// early.
+pub(crate) fn decode_body<T: DeserializeOwned>(
     endpoint: &str,
+    status: StatusCode,
     body: &[u8],
-) -> Result<T, ConnectorError> {
+) -> Result<T, AttemptFailure> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
-        ConnectorError::InvalidPayload {
-            vendor: VENDOR.to_owned(),
-            location: if path == "." {
-                endpoint.to_owned()
-            } else {
-                format!("{endpoint} {path}")
+        let damaged = matches!(
+            err.inner().classify(),
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof
+        );
+        AttemptFailure {
+            error: ConnectorError::InvalidPayload {
+                vendor: VENDOR.to_owned(),
+                location: if path == "." {
+                    endpoint.to_owned()
+                } else {
+                    format!("{endpoint} {path}")
+                },
+                message: err.into_inner().to_string(),
             },
-            message: err.into_inner().to_string(),
+            unsent: false,
+            woo_code: None,
+            status: Some(status),
+            damaged_body: damaged,
         }
     })
+}
+
+/// A creating write the shop accepted (2xx) whose reply could not be read: the shop acted but
+/// we do not know the result, so it is [`ConnectorError::Transient`] (look for the effect,
+/// e.g. the order by its code, before trying again), never retried by the connector itself.
+pub(crate) fn acted_but_unreadable(endpoint: &str, failure: AttemptFailure) -> AttemptFailure {
+    let status = failure.status.map_or(0, |s| s.as_u16());
+    AttemptFailure {
+        error: ConnectorError::Transient {
+            message: format!(
+                "{endpoint} was accepted (HTTP {status}) but its reply could not be read, so \
+                 the shop has probably acted: {}",
+                failure.error
+            ),
+        },
+        unsent: false,
+        damaged_body: false,
+        ..failure
+    }
 }
 
 #[cfg(test)]
@@ -247,14 +286,40 @@ mod tests {
     }
 
     #[test]
+    fn damaged_bodies_are_told_apart_from_unexpected_shapes() {
+        let garbage = decode_body::<Vec<u64>>("GET x", StatusCode::OK, b"<br />\n[1]");
+        let truncated = decode_body::<Vec<u64>>("GET x", StatusCode::OK, b"[1, 2");
+        let shape = decode_body::<Vec<u64>>("GET x", StatusCode::OK, br#"["a"]"#);
+        assert!(garbage.unwrap_err().damaged_body);
+        assert!(truncated.unwrap_err().damaged_body);
+        let shape = shape.unwrap_err();
+        assert!(!shape.damaged_body);
+        assert!(matches!(shape.error, ConnectorError::InvalidPayload { .. }));
+
+        let created = decode_body::<u64>("POST o", StatusCode::CREATED, b"{\"id\"");
+        let ambiguous = acted_but_unreadable("POST o", created.unwrap_err());
+        assert!(
+            matches!(&ambiguous.error, ConnectorError::Transient { message }
+                if message.contains("HTTP 201") && message.contains("POST o")),
+            "{ambiguous:?}"
+        );
+        assert!(!ambiguous.unsent);
+    }
+
+    #[test]
     fn bad_json_names_endpoint_and_field() {
         #[derive(Debug, serde::Deserialize)]
         struct Order {
             #[allow(dead_code)]
             id: u64,
         }
-        let err =
-            decode::<Vec<Order>>("GET wc/v3/orders", br#"[{"id": 1}, {"id": "x"}]"#).unwrap_err();
+        let err = decode_body::<Vec<Order>>(
+            "GET wc/v3/orders",
+            StatusCode::OK,
+            br#"[{"id": 1}, {"id": "x"}]"#,
+        )
+        .unwrap_err()
+        .error;
         match err {
             ConnectorError::InvalidPayload {
                 vendor, location, ..

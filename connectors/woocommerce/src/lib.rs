@@ -4,14 +4,15 @@
 //!
 //! Map of the crate:
 //! - `config.rs` — [`WooConfig`], the connection file's `[webshop]` table;
-//! - `client.rs` — [`WooClient`] and its HTTP plumbing: Basic auth, retries, pagination;
+//! - `client.rs` — [`WooClient`] and its HTTP plumbing: Basic auth, rate budget, retries
+//!   (time-outs, resets, 5xx, 429, damaged bodies), pagination;
 //! - `error_mapping.rs` — HTTP statuses, transport errors and bad JSON as `ConnectorError`;
 //! - `wire.rs` — WooCommerce's JSON as the API names it;
 //! - `mapping.rs` — wire ↔ domain (addresses NL/BE style, prices, dates, statuses);
 //! - `products.rs` — SKU/EAN → product resolution (cached) and stock levels;
 //! - `tracking.rs` — track & trace from the Shipment Tracking plugin;
 //! - `webshop.rs` — `impl Webshop for WooClient`;
-//! - `sim/` — the simulator.
+//! - `sim/` — the simulator, with fault injection, seeded chaos and quirky answers.
 //!
 //! The connector writes our order code into order meta `_orderbridge_order_code` and finds
 //! orders again by it; it never keeps state besides a short-lived product cache.

@@ -173,9 +173,19 @@ pub(crate) fn format_gmt(time: DateTime<Utc>) -> String {
     time.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
-/// A WooCommerce status slug in the daemon's terms. Unknown (plugin) statuses count as open,
-/// except the `shipped`/`delivered` statuses that shipment plugins add.
+/// A WooCommerce status slug in the daemon's terms.
+///
+/// WordPress stores statuses as `wc-processing`; the API strips the prefix, but plugin
+/// statuses sometimes leak with it, so a `wc-` prefix is ignored. The `shipped`/`delivered`
+/// statuses that shipment plugins add count as completed. Any other status we do not know
+/// (`packed`, `awaiting-pickup`, `custom-packed`, ...) is one the merchant registered for a step
+/// of their own fulfilment: the order is still being handled, so it counts as open. That is
+/// also the only safe reading: open makes the daemon wait for a known closing status, while
+/// completed would ship it on the marketplace (without tracking) and cancelled would cancel
+/// it there, neither of which can be taken back.
 pub(crate) fn status_from_wire(status: &str) -> WebshopStatus {
+    let status = status.trim();
+    let status = status.strip_prefix("wc-").unwrap_or(status);
     match status {
         "completed" | "shipped" | "delivered" => WebshopStatus::Completed,
         "cancelled" | "refunded" | "failed" | "trash" => WebshopStatus::Cancelled,

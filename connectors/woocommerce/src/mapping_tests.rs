@@ -211,6 +211,32 @@ fn statuses_map_to_open_completed_cancelled() {
 }
 
 #[test]
+fn unknown_and_prefixed_statuses() {
+    // A plugin's own status is a step of the merchant's fulfilment: still open.
+    for unknown in ["wc-custom-packed", "custom-packed", "awaiting-pickup", ""] {
+        assert_eq!(status_from_wire(unknown), WebshopStatus::Open, "{unknown}");
+    }
+    // The `wc-` prefix WordPress stores statuses with does not hide a known status.
+    assert_eq!(status_from_wire("wc-completed"), WebshopStatus::Completed);
+    assert_eq!(status_from_wire(" wc-cancelled"), WebshopStatus::Cancelled);
+    assert_eq!(status_from_wire("wc-shipped"), WebshopStatus::Completed);
+}
+
+#[test]
+fn an_order_without_meta_data_or_lines_maps_without_code() {
+    let order: WooOrder = serde_json::from_value(json!({
+        "id": 9, "status": "wc-custom-packed", "date_modified_gmt": "2026-11-22T12:30:00",
+        "line_items": {},
+    }))
+    .unwrap();
+    let domain = order_from_wire(&order, Vec::new()).unwrap();
+    assert_eq!(domain.code, None);
+    assert_eq!(domain.status, WebshopStatus::Open);
+    assert!(domain.tracking.is_empty());
+    assert!(domain.modified_at.is_some());
+}
+
+#[test]
 fn order_read_back_carries_code_dates_and_tracking() {
     let order: WooOrder = serde_json::from_value(json!({
         "id": 4711,

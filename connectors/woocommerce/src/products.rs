@@ -15,7 +15,7 @@ use orderbridge_core::{ConnectorError, ConnectorResult};
 use crate::client::{WooClient, PER_PAGE};
 use crate::error_mapping::VENDOR;
 use crate::mapping::ResolvedProduct;
-use crate::wire::{WooManageStock, WooProduct};
+use crate::wire::{WooList, WooManageStock, WooProduct};
 
 /// How long a resolved SKU or EAN is trusted.
 const CACHE_TTL: Duration = Duration::from_secs(300);
@@ -189,10 +189,14 @@ impl WooClient {
         ];
         let reply = self
             .http
-            .get::<Vec<WooProduct>>(PRODUCTS_PATH, &query)
+            .get::<WooList<WooProduct>>(PRODUCTS_PATH, &query)
             .await?;
         let looked_up = format!("{} {value}", by.label());
-        let found = pick(reply.body, |product| by.matches(product, value), &looked_up)?;
+        let found = pick(
+            reply.body.0,
+            |product| by.matches(product, value),
+            &looked_up,
+        )?;
         if let Some(product) = found {
             self.products.put(cache_key, product);
         }

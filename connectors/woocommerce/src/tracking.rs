@@ -12,7 +12,7 @@ use orderbridge_core::ConnectorResult;
 use serde_json::Value;
 
 use crate::client::WooClient;
-use crate::wire::{WooMeta, WooShipmentTracking, WooTrackingItem};
+use crate::wire::{WooList, WooMeta, WooShipmentTracking, WooTrackingItem};
 
 /// The order meta key of the Shipment Tracking plugin.
 pub const TRACKING_META_KEY: &str = "_wc_shipment_tracking_items";
@@ -126,12 +126,12 @@ impl WooClient {
         let path = format!("wc-shipment-tracking/v3/orders/{order_id}/shipment-trackings");
         match self
             .http
-            .get_raw::<Vec<WooShipmentTracking>>(&path, &[])
+            .get_raw::<WooList<WooShipmentTracking>>(&path, &[])
             .await
         {
             Ok(reply) => {
                 self.tracking_plugin.record(false);
-                Ok(tracking_from_endpoint(reply.body))
+                Ok(tracking_from_endpoint(reply.body.0))
             }
             Err(failure) if failure.status.map(|s| s.as_u16()) == Some(404) => {
                 if failure.woo_code.as_deref() == Some(NO_ROUTE_CODE) {

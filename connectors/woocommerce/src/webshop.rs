@@ -71,8 +71,8 @@ impl Webshop for WooClient {
             products.push(self.resolve_line(line).await?);
         }
         let body = order_to_wire(order, &products, &self.order_status, self.marks_orders_paid)?;
-        // Not replayed after a 5xx or time-out: the order may exist; the daemon looks for it
-        // with `find_order` before trying again.
+        // Not replayed after a 5xx, time-out, reset or unreadable reply: the order may exist
+        // (`Transient`); the daemon looks for it with `find_order` before trying again.
         let created: WooOrder = self
             .http
             .send(Method::POST, ORDERS_PATH, &body, Replay::OnlyIfUnsent)
@@ -170,7 +170,8 @@ impl Webshop for WooClient {
         let update = WooStatusUpdate {
             status: "cancelled".to_owned(),
         };
-        // Setting the same status again changes nothing, so this may be replayed.
+        // Setting the same status again changes nothing (nor restocks twice), so this may be
+        // replayed, also after a reset or a lost or unreadable reply.
         let updated: WooOrder = self
             .http
             .send(

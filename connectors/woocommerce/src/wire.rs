@@ -1,10 +1,69 @@
 //! WooCommerce REST API v3 JSON as the API names it (snake_case), for the few resources the
 //! connector uses: orders, products (and variations, which the `sku` filter returns too), the
 //! error body, and the Shipment Tracking plugin's items. Only fields the connector reads or
-//! writes are declared; serde ignores the rest. Nothing here leaves the crate.
+//! writes are declared; serde ignores the rest, and optional fields default when left out.
+//! Lists are read leniently ([`WooList`]): PHP writes an empty or gapped array as a JSON
+//! object. Nothing here leaves the crate.
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
+
+/// A JSON list as PHP may write it: `[...]`, or an object whose values are the items (`{}`
+/// for an empty array, `{"0": a, "2": b}` for an array with gaps), or `null` for none. Items
+/// keep the order they arrive in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WooList<T>(pub Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for WooList<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ListVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
+            type Value = WooList<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list, or an object of list items")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(WooList(items))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some((_, item)) = map.next_entry::<serde::de::IgnoredAny, T>()? {
+                    items.push(item);
+                }
+                Ok(WooList(items))
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(WooList(Vec::new()))
+            }
+
+            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(WooList(Vec::new()))
+            }
+        }
+
+        deserializer.deserialize_any(ListVisitor(PhantomData))
+    }
+}
+
+/// `deserialize_with` helper: a field holding a [`WooList`].
+fn list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Vec<T>, D::Error> {
+    WooList::deserialize(deserializer).map(|list| list.0)
+}
 
 /// The error body of every WooCommerce / WordPress REST error:
 /// `{"code": "...", "message": "...", "data": {"status": 400}}`.
@@ -36,7 +95,8 @@ pub struct WooMeta {
     pub id: Option<u64>,
     /// The key; a leading underscore hides it from the order screen.
     pub key: String,
-    /// The value.
+    /// The value; `null` when a plugin left it out.
+    #[serde(default)]
     pub value: Value,
 }
 
@@ -175,10 +235,10 @@ pub struct WooOrder {
     #[serde(default)]
     pub date_completed_gmt: Option<String>,
     /// Lines.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "list")]
     pub line_items: Vec<WooLineItem>,
-    /// Order meta data.
-    #[serde(default)]
+    /// Order meta data; empty when left out (then the order carries no code and no tracking).
+    #[serde(default, deserialize_with = "list")]
     pub meta_data: Vec<WooMeta>,
 }
 
@@ -265,4 +325,34 @@ pub struct WooShipmentTracking {
     /// Shipping date, `YYYY-MM-DD`.
     #[serde(default)]
     pub date_shipped: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn lists_arrive_as_arrays_objects_or_null() {
+        let read = |value: Value| serde_json::from_value::<WooList<u32>>(value).unwrap().0;
+        assert_eq!(read(json!([1, 2])), vec![1, 2]);
+        assert_eq!(read(json!({})), Vec::<u32>::new());
+        assert_eq!(read(json!({"0": 4, "2": 5})), vec![4, 5]);
+        assert_eq!(read(json!(null)), Vec::<u32>::new());
+        assert!(serde_json::from_value::<WooList<u32>>(json!("x")).is_err());
+    }
+
+    #[test]
+    fn orders_read_with_empty_object_lists_and_odd_meta() {
+        let order: WooOrder = serde_json::from_value(json!({
+            "id": 5, "status": "wc-custom-packed", "line_items": {},
+            "meta_data": [{"id": 1, "key": "_orphaned"}, {"key": "x", "value": {"a": [1]}}],
+        }))
+        .unwrap();
+        assert!(order.line_items.is_empty());
+        assert_eq!(order.meta_data[0].value, Value::Null);
+        assert_eq!(order.meta_data[1].value, json!({"a": [1]}));
+        let bare: WooOrder = serde_json::from_value(json!({"id": 6, "status": "x"})).unwrap();
+        assert!(bare.meta_data.is_empty() && bare.date_completed_gmt.is_none());
+    }
 }

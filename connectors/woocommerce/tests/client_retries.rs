@@ -1,6 +1,7 @@
 //! `WooClient` retries against a mock HTTP server: reads are retried after a 5xx, an order
 //! creation is not (its effect is unknown) but is after a 429, `Retry-After` is waited out or
-//! handed back when too long, and a slow reply ends as a transient time-out.
+//! handed back when too long, a slow reply ends as a transient time-out, and requests are
+//! spread by the client-side rate budget.
 
 mod common;
 
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 use common::mock::{mock_product, order_json, KEY, SECRET};
 use orderbridge_core::domain::WebshopOrderId;
 use orderbridge_core::webshop::WebshopStatus;
-use orderbridge_core::{ConnectorError, Secret, Webshop};
+use orderbridge_core::{ConnectorError, RateLimit, Secret, Webshop};
 use orderbridge_woocommerce::WooClient;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -178,4 +179,32 @@ async fn a_slow_reply_is_a_transient_timeout() {
         matches!(&err, ConnectorError::Transient { message } if message.contains("timeout")),
         "{err:?}"
     );
+}
+
+#[tokio::test]
+async fn requests_are_spread_by_the_rate_budget() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/wp-json/wc/v3/orders/5"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(order_json(
+            5,
+            "processing",
+            "2026-11-22T10:00:00",
+        )))
+        .expect(5)
+        .mount(&server)
+        .await;
+    let mut config = common::config(&server.uri(), KEY, SECRET);
+    config.rate_limit = RateLimit::per_second(2);
+    let client = WooClient::new(&config, Secret::new(SECRET)).unwrap();
+    let id = WebshopOrderId::parse("5").unwrap();
+    let started = Instant::now();
+
+    for _ in 0..5 {
+        client.order(&id).await.unwrap();
+    }
+
+    // Two at once (the burst), then one every half second: the fifth leaves at 1.5 s.
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(1_450), "{elapsed:?}");
 }

@@ -5,16 +5,25 @@
 //! (add products, complete orders, inject faults) and read its state back; `/_sim/` offers the
 //! same over HTTP without authentication.
 //!
+//! For resilience tests it can also misbehave: faults queued per endpoint, served at a rate,
+//! or drawn by seeded chaos ([`WooFault`]: error statuses, 429s, slow or lost replies,
+//! connection resets, hangs, damaged bodies), and valid-but-unexpected answers
+//! ([`WooQuirks`]).
+//!
 //! Layout: `model.rs` (what the shop holds), `state.rs` (how it changes), `query.rs` (list
-//! filters and pagination), `render.rs` (JSON), `routes.rs` (REST routes), `control.rs`
-//! (`/_sim/`), `faults.rs` (fault injection).
+//! filters and pagination), `render.rs` (JSON), `quirks.rs` (unexpected answers), `routes.rs`
+//! (REST routes), `serving.rs` (authentication and faults per request), `faults.rs` (which
+//! fault a request gets), `conn.rs` (connections a fault can abort), `control.rs` (`/_sim/`).
 
+mod conn;
 mod control;
 mod faults;
 mod model;
 mod query;
+mod quirks;
 mod render;
 mod routes;
+mod serving;
 mod state;
 
 use std::net::SocketAddr;
@@ -24,8 +33,10 @@ use axum::Router;
 
 pub use faults::{WooEndpoint, WooFault};
 pub use model::{SimProduct, SimWooLine, SimWooOrder};
+pub use quirks::WooQuirks;
 
 use crate::mapping::{MARKETPLACE_ORDER_META, ORDER_CODE_META};
+use conn::{SimConnection, SimListener};
 use routes::{error_response, lock, no_route, Shared};
 use state::SimState;
 
@@ -67,8 +78,10 @@ impl WooSim {
             .merge(control::router())
             .fallback(|| async { error_response(no_route()) })
             .with_state(shared.clone());
+        let listener = SimListener::new(listener);
+        let service = app.into_make_service_with_connect_info::<SimConnection>();
         tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, app).await {
+            if let Err(error) = axum::serve(listener, service).await {
                 tracing::error!(%error, "WooCommerce simulator stopped");
             }
         });
@@ -196,9 +209,41 @@ impl WooSim {
         self.with_state(|state| state.create_requests)
     }
 
-    /// Serves `fault` for the next `times` requests to `endpoint`.
+    /// Serves `fault` for the next `times` requests to `endpoint`. Queued faults come before
+    /// rated and chaos faults.
     pub fn inject_fault(&self, endpoint: WooEndpoint, fault: WooFault, times: u32) {
         self.with_state(|state| state.faults.push(endpoint, fault, times));
+    }
+
+    /// Serves `fault` to each request to `endpoint` with probability `rate` (clamped to
+    /// `0.0..=1.0`) until [`WooSim::clear_faults`].
+    pub fn inject_fault_rate(&self, endpoint: WooEndpoint, fault: WooFault, rate: f64) {
+        self.with_state(|state| state.faults.push_rate(endpoint, fault, rate));
+    }
+
+    /// Chaos: from now on every request, to any endpoint, gets with probability `rate` a fault
+    /// drawn from a mix suited to its endpoint: HTTP 500/502/503, a connection reset, a reply
+    /// delayed 2.5 s (beyond a typical 2 s client time-out; the shop acts), 429 with
+    /// `Retry-After: 1` and without, a garbage body, a truncated body, and for order creation
+    /// and updates also a lost reply. Draws come from an RNG seeded with `seed`.
+    pub fn set_chaos(&self, rate: f64, seed: u64) {
+        self.with_state(|state| state.faults.set_chaos(rate, seed));
+    }
+
+    /// Stops every queued, rated and chaos fault; [`WooSim::fault_counts`] keeps counting.
+    pub fn clear_faults(&self) {
+        self.with_state(|state| state.faults.clear());
+    }
+
+    /// How many of each fault were served since the start, by [`WooFault::label`] (e.g.
+    /// `("status_503", 4)`), sorted by label.
+    pub fn fault_counts(&self) -> Vec<(String, u64)> {
+        self.with_state(|state| state.faults.counts())
+    }
+
+    /// Which valid-but-unexpected answers the shop gives from now on.
+    pub fn set_quirks(&self, quirks: WooQuirks) {
+        self.with_state(|state| state.quirks = quirks);
     }
 
     /// Whether order responses show the `_wc_shipment_tracking_items` meta (default `true`);

@@ -1,11 +1,12 @@
 //! How the simulator's shop looks on the wire: orders, products, Shipment Tracking items and
 //! error bodies rendered with WooCommerce's field names and formats (naive dates, decimal text
-//! prices, `meta_data` as `{id, key, value}`).
+//! prices, `meta_data` as `{id, key, value}`), with the configured quirks applied.
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
 use super::model::{SimError, SimProduct, SimWooOrder};
+use super::quirks::{self, WooQuirks};
 use super::state::SimState;
 use crate::tracking::TRACKING_META_KEY;
 
@@ -104,7 +105,7 @@ pub(crate) fn order_json(order: &SimWooOrder, state: &SimState) -> Value {
             json!({"id": order.id * 1000 + idx as u64 + 1, "key": key, "value": value})
         })
         .collect();
-    json!({
+    let mut rendered = json!({
         "id": order.id,
         "parent_id": 0,
         "number": order.id.to_string(),
@@ -139,18 +140,20 @@ pub(crate) fn order_json(order: &SimWooOrder, state: &SimState) -> Value {
         "fee_lines": [],
         "coupon_lines": [],
         "refunds": [],
-    })
+    });
+    quirks::order(&mut rendered, &state.quirks);
+    rendered
 }
 
 /// A product or variation as `GET products` returns it.
-pub(crate) fn product_json(product: &SimProduct, all: &[SimProduct]) -> Value {
+pub(crate) fn product_json(product: &SimProduct, all: &[SimProduct], quirks: &WooQuirks) -> Value {
     let variations: Vec<u64> = all
         .iter()
         .filter(|v| v.parent_id == product.id && v.product_type == "variation")
         .map(|v| v.id)
         .collect();
     let in_stock = product.stock.is_none_or(|stock| stock > 0);
-    json!({
+    let mut rendered = json!({
         "id": product.id,
         "name": product.name,
         "slug": product.name.to_lowercase().replace(' ', "-"),
@@ -166,10 +169,12 @@ pub(crate) fn product_json(product: &SimProduct, all: &[SimProduct]) -> Value {
         "stock_status": if in_stock { "instock" } else { "outofstock" },
         "parent_id": product.parent_id,
         "variations": variations,
-    })
+    });
+    quirks::product(&mut rendered, quirks);
+    rendered
 }
 
-/// The Shipment Tracking plugin's items of `order`, as its endpoint returns them.
+/// The Shipment Tracking plugin's items of `order`, as its endpoint returns them (a list page).
 pub(crate) fn trackings_json(order: &SimWooOrder, state: &SimState) -> Value {
     let items = order
         .meta_value(TRACKING_META_KEY)
@@ -192,14 +197,16 @@ pub(crate) fn trackings_json(order: &SimWooOrder, state: &SimState) -> Value {
                 .and_then(|secs| DateTime::<Utc>::from_timestamp(secs, 0))
                 .map(|t| t.format("%Y-%m-%d").to_string())
                 .unwrap_or_default();
-            json!({
+            let mut item = json!({
                 "tracking_id": tracking_id,
                 "tracking_provider": provider,
                 "tracking_link": "",
                 "tracking_number": text("tracking_number"),
                 "date_shipped": shipped,
-            })
+            });
+            quirks::tracking_item(&mut item, &state.quirks);
+            item
         })
         .collect();
-    Value::Array(rendered)
+    quirks::list(rendered, &state.quirks)
 }

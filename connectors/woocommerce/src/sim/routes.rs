@@ -1,25 +1,25 @@
 //! The simulator's WooCommerce REST routes under `/wp-json/`: orders, products, variations and
-//! the Shipment Tracking plugin's endpoint, behind HTTP Basic authentication with the consumer
-//! key pair, with injected faults applied before or after the shop acts.
+//! the Shipment Tracking plugin's endpoint. Each handler hands its work to
+//! `serving::serve`, which authenticates and applies injected faults before or after the shop
+//! acts; quirks are applied where the JSON is rendered.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use base64::Engine;
 use serde_json::Value;
 
-use super::faults::{WooEndpoint, WooFault};
+use super::faults::WooEndpoint;
 use super::model::SimError;
 use super::query::{self, ListPage, Params};
+use super::quirks::{self, WooQuirks};
 use super::render;
+use super::serving::{serve, Caller};
 use super::state::SimState;
-use super::WooSim;
 
 /// The simulator's state as the handlers share it. The lock is never held across an `await`.
 pub(crate) type Shared = Arc<Mutex<SimState>>;
@@ -67,8 +67,8 @@ pub(crate) fn error_response(error: SimError) -> Response {
     (status, Json(render::error_body(&error))).into_response()
 }
 
-fn listed(items: Vec<Value>, page_totals: (usize, usize)) -> Response {
-    let mut response = Json(Value::Array(items)).into_response();
+fn listed(items: Vec<Value>, page_totals: (usize, usize), quirks: &WooQuirks) -> Response {
+    let mut response = Json(quirks::list(items, quirks)).into_response();
     let headers = response.headers_mut();
     headers.insert("X-WP-Total", HeaderValue::from(page_totals.0));
     headers.insert("X-WP-TotalPages", HeaderValue::from(page_totals.1));
@@ -83,94 +83,6 @@ fn parse_id(raw: &str) -> Result<u64, SimError> {
     raw.parse().map_err(|_| no_route())
 }
 
-fn check_auth(headers: &HeaderMap) -> Result<(), SimError> {
-    let unauthenticated = || {
-        SimError::new(
-            401,
-            "woocommerce_rest_cannot_view",
-            "Sorry, you cannot list resources.",
-        )
-    };
-    let encoded = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic "))
-        .ok_or_else(unauthenticated)?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .ok_or_else(unauthenticated)?;
-    let (key, secret) = decoded.split_once(':').ok_or_else(unauthenticated)?;
-    if key != WooSim::CONSUMER_KEY {
-        return Err(SimError::new(
-            401,
-            "woocommerce_rest_authentication_error",
-            "Consumer key is invalid.",
-        ));
-    }
-    if secret != WooSim::CONSUMER_SECRET {
-        return Err(SimError::new(
-            401,
-            "woocommerce_rest_authentication_error",
-            "Consumer secret is invalid.",
-        ));
-    }
-    Ok(())
-}
-
-/// Authenticates, applies a queued fault for `endpoint`, and runs `act` on the shop.
-async fn serve(
-    shared: &Shared,
-    headers: &HeaderMap,
-    endpoint: WooEndpoint,
-    act: impl FnOnce(&mut SimState) -> Result<Response, SimError>,
-) -> Response {
-    if let Err(error) = check_auth(headers) {
-        return error_response(error);
-    }
-    let fault = lock(shared).faults.take(endpoint);
-    match fault {
-        Some(WooFault::Status(status)) => error_response(SimError::new(
-            status,
-            "sim_injected_fault",
-            format!("Simulated HTTP {status}."),
-        )),
-        Some(WooFault::RateLimited { retry_after_secs }) => {
-            let mut response = error_response(SimError::new(
-                429,
-                "woocommerce_rest_too_many_requests",
-                "Too many requests. Please wait and try again.",
-            ));
-            if let Some(secs) = retry_after_secs {
-                response
-                    .headers_mut()
-                    .insert(RETRY_AFTER, HeaderValue::from(secs));
-            }
-            response
-        }
-        acting => {
-            let response = {
-                let mut state = lock(shared);
-                act(&mut state).unwrap_or_else(error_response)
-            };
-            match acting {
-                Some(WooFault::Delay(delay)) => {
-                    tokio::time::sleep(delay).await;
-                    response
-                }
-                Some(WooFault::LostReply) => (
-                    StatusCode::BAD_GATEWAY,
-                    [(CONTENT_TYPE, "text/html")],
-                    "<html><body><h1>502 Bad Gateway</h1></body></html>",
-                )
-                    .into_response(),
-                _ => response,
-            }
-        }
-    }
-}
-
 fn parse_body(body: &Bytes) -> Result<Value, SimError> {
     serde_json::from_slice(body)
         .map_err(|_| SimError::new(400, "rest_invalid_json", "Invalid JSON body passed."))
@@ -178,24 +90,24 @@ fn parse_body(body: &Bytes) -> Result<Value, SimError> {
 
 async fn list_orders(
     State(shared): State<Shared>,
-    headers: HeaderMap,
+    caller: Caller,
     Query(params): Query<Params>,
 ) -> Response {
-    serve(&shared, &headers, WooEndpoint::ListOrders, |state| {
+    serve(&shared, &caller, WooEndpoint::ListOrders, |state| {
         let page = query::list_orders(state.orders.values(), &params)?;
         let items = page
             .items
             .iter()
             .map(|o| render::order_json(o, state))
             .collect();
-        Ok(listed(items, totals(&page)))
+        Ok(listed(items, totals(&page), &state.quirks))
     })
     .await
 }
 
-async fn create_order(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+async fn create_order(State(shared): State<Shared>, caller: Caller, body: Bytes) -> Response {
     lock(&shared).create_requests += 1;
-    serve(&shared, &headers, WooEndpoint::CreateOrder, |state| {
+    serve(&shared, &caller, WooEndpoint::CreateOrder, |state| {
         let id = state.create_order(&parse_body(&body)?)?;
         let order = state.orders.get(&id).ok_or_else(SimError::invalid_order)?;
         Ok((StatusCode::CREATED, Json(render::order_json(order, state))).into_response())
@@ -205,10 +117,10 @@ async fn create_order(State(shared): State<Shared>, headers: HeaderMap, body: By
 
 async fn get_order(
     State(shared): State<Shared>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Response {
-    serve(&shared, &headers, WooEndpoint::GetOrder, |state| {
+    serve(&shared, &caller, WooEndpoint::GetOrder, |state| {
         let order = state
             .orders
             .get(&parse_id(&id)?)
@@ -220,11 +132,11 @@ async fn get_order(
 
 async fn update_order(
     State(shared): State<Shared>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    serve(&shared, &headers, WooEndpoint::UpdateOrder, |state| {
+    serve(&shared, &caller, WooEndpoint::UpdateOrder, |state| {
         let id = parse_id(&id)?;
         state.update_order(id, &parse_body(&body)?)?;
         let order = state.orders.get(&id).ok_or_else(SimError::invalid_order)?;
@@ -235,42 +147,47 @@ async fn update_order(
 
 async fn list_products(
     State(shared): State<Shared>,
-    headers: HeaderMap,
+    caller: Caller,
     Query(params): Query<Params>,
 ) -> Response {
-    serve(&shared, &headers, WooEndpoint::Products, |state| {
+    serve(&shared, &caller, WooEndpoint::Products, |state| {
         let page = query::list_products(&state.products, &params)?;
         let items = page
             .items
             .iter()
-            .map(|p| render::product_json(p, &state.products))
+            .map(|p| render::product_json(p, &state.products, &state.quirks))
             .collect();
-        Ok(listed(items, totals(&page)))
+        Ok(listed(items, totals(&page), &state.quirks))
     })
     .await
 }
 
 async fn get_product(
     State(shared): State<Shared>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Response {
-    serve(&shared, &headers, WooEndpoint::Products, |state| {
+    serve(&shared, &caller, WooEndpoint::Products, |state| {
         let product = state.product(parse_id(&id)?).ok_or_else(|| {
             SimError::new(404, "woocommerce_rest_product_invalid_id", "Invalid ID.")
         })?;
-        Ok(Json(render::product_json(product, &state.products)).into_response())
+        Ok(Json(render::product_json(
+            product,
+            &state.products,
+            &state.quirks,
+        ))
+        .into_response())
     })
     .await
 }
 
 async fn list_variations(
     State(shared): State<Shared>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<String>,
     Query(params): Query<Params>,
 ) -> Response {
-    serve(&shared, &headers, WooEndpoint::Products, |state| {
+    serve(&shared, &caller, WooEndpoint::Products, |state| {
         let parent = parse_id(&id)?;
         let variations = state
             .products
@@ -281,19 +198,19 @@ async fn list_variations(
         let items = page
             .items
             .iter()
-            .map(|p| render::product_json(p, &state.products))
+            .map(|p| render::product_json(p, &state.products, &state.quirks))
             .collect();
-        Ok(listed(items, totals(&page)))
+        Ok(listed(items, totals(&page), &state.quirks))
     })
     .await
 }
 
 async fn shipment_trackings(
     State(shared): State<Shared>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Response {
-    serve(&shared, &headers, WooEndpoint::ShipmentTrackings, |state| {
+    serve(&shared, &caller, WooEndpoint::ShipmentTrackings, |state| {
         if !state.tracking_plugin_installed {
             return Err(no_route());
         }

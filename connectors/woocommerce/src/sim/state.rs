@@ -8,8 +8,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, DurationRound, Utc};
 use serde_json::{json, Value};
 
-use super::faults::FaultQueue;
+use super::faults::FaultPlan;
 use super::model::{SimError, SimProduct, SimWooLine, SimWooOrder};
+use super::quirks::WooQuirks;
 use crate::tracking::TRACKING_META_KEY;
 
 /// Statuses a simulated order may have (WooCommerce's own).
@@ -32,7 +33,8 @@ pub(crate) struct SimState {
     pub(crate) orders: BTreeMap<u64, SimWooOrder>,
     stock_reduced: HashSet<u64>,
     pub(crate) provider_names: HashMap<String, String>,
-    pub(crate) faults: FaultQueue,
+    pub(crate) faults: FaultPlan,
+    pub(crate) quirks: WooQuirks,
     pub(crate) create_requests: usize,
     pub(crate) tracking_meta_visible: bool,
     pub(crate) tracking_plugin_installed: bool,
@@ -46,7 +48,8 @@ impl Default for SimState {
             orders: BTreeMap::new(),
             stock_reduced: HashSet::new(),
             provider_names: HashMap::new(),
-            faults: FaultQueue::default(),
+            faults: FaultPlan::default(),
+            quirks: WooQuirks::default(),
             create_requests: 0,
             tracking_meta_visible: true,
             tracking_plugin_installed: true,

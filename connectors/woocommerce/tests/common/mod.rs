@@ -9,7 +9,8 @@ use orderbridge_core::domain::{
     Address, AddressFields, Currency, Ean, MarketplaceOrderId, Money, OrderCode, Quantity, Sku,
 };
 use orderbridge_core::webshop::{NewOrder, NewOrderLine};
-use orderbridge_core::{RetryPolicy, Secret, SecretSource};
+use orderbridge_core::{RateLimit, RetryPolicy, Secret, SecretSource};
+use orderbridge_woocommerce::sim::WooSim;
 use orderbridge_woocommerce::{WooClient, WooConfig};
 
 /// A Dutch address with a house number extension.
@@ -71,7 +72,8 @@ pub fn fast_retry() -> RetryPolicy {
     }
 }
 
-/// A configuration for the shop at `base_url` with fast retries.
+/// A configuration for the shop at `base_url` with fast retries and a rate budget too large to
+/// slow a test down (tests of the budget set their own).
 pub fn config(base_url: &str, key: &str, secret: &str) -> WooConfig {
     let mut config = WooConfig::new(
         base_url.parse().expect("valid test fixture"),
@@ -80,12 +82,25 @@ pub fn config(base_url: &str, key: &str, secret: &str) -> WooConfig {
     );
     config.retry = fast_retry();
     config.timeout_secs = 5;
+    config.rate_limit = RateLimit::per_second(10_000);
     config
 }
 
 /// A client for the shop at `base_url`.
 pub fn client(base_url: &str, key: &str, secret: &str) -> WooClient {
     WooClient::new(&config(base_url, key, secret), Secret::new(secret)).expect("valid test fixture")
+}
+
+/// A client for the simulated shop `sim` with `timeout_secs` and `max_attempts`.
+pub fn sim_client(sim: &WooSim, timeout_secs: u64, max_attempts: u32) -> WooClient {
+    let mut config = config(
+        &sim.base_url(),
+        WooSim::CONSUMER_KEY,
+        WooSim::CONSUMER_SECRET,
+    );
+    config.timeout_secs = timeout_secs;
+    config.retry.max_attempts = max_attempts;
+    WooClient::new(&config, Secret::new(WooSim::CONSUMER_SECRET)).expect("valid test fixture")
 }
 
 /// Wiremock helpers: WooCommerce-shaped replies and a look at what the client posted.
