@@ -79,12 +79,22 @@ api_base_url = "{bol_api}"
 token_url = "{bol_token}"
 timeout_secs = 5
 
+# The simulator has no limits of its own; the real bol.com defaults would slow the demo.
+[marketplace.rate_limits]
+orders_list = {{ requests = 1000, per_secs = 1.0 }}
+order_detail = {{ requests = 1000, per_secs = 1.0 }}
+order_cancellation = {{ requests = 1000, per_secs = 1.0 }}
+shipments = {{ requests = 1000, per_secs = 1.0 }}
+process_status = {{ requests = 1000, per_secs = 1.0 }}
+offers = {{ requests = 1000, per_secs = 1.0 }}
+
 [webshop]
 kind = "woocommerce"
 base_url = "{woo}"
 consumer_key = "{key}"
 consumer_secret = "{secret}"
 timeout_secs = 5
+rate_limit = {{ requests = 1000, per_secs = 1.0 }}
 
 [schedule]
 import_interval_secs = 1

@@ -15,6 +15,9 @@ use crate::store::{EventKind, OrderRecord, Transition};
 /// (clock differences between this machine and the webshop).
 const LOOKUP_MARGIN_MINUTES: i64 = 15;
 
+/// Attempts whose answer could not be read before an order is stopped in `error`.
+const UNREADABLE_CREATE_ATTEMPTS: i64 = 3;
+
 impl<M: Marketplace, W: Webshop> Engine<M, W> {
     /// Creates pending orders in the webshop. An order whose creation may have happened
     /// before (intent recorded, outcome not) is looked up first.
@@ -216,6 +219,16 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     action: "creating a webshop order",
                     source: ConnectorError::Auth { message },
                 })
+            }
+            // An unreadable answer may be a passing glitch (a proxy page, a cut-off body) or
+            // a broken shop: retried, with a lookup first, a few times before the merchant is
+            // asked to look.
+            Err(error @ ConnectorError::InvalidPayload { .. })
+                if order.create_attempts + 1 < UNREADABLE_CREATE_ATTEMPTS =>
+            {
+                self.defer(&order, "creating the webshop order", &error)
+                    .await?;
+                Ok(Outcome::Failed)
             }
             Err(error @ ConnectorError::InvalidPayload { .. }) => {
                 self.fail_create_unknown(&order, &error.to_string()).await

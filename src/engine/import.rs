@@ -5,12 +5,15 @@
 use std::collections::HashSet;
 
 use orderbridge_core::domain::{MarketplaceOrder, OpenOrder, OrderCode};
-use orderbridge_core::{Marketplace, Webshop};
+use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
 use super::{BuyerRequest, CancelOrigin, Engine, JobError, JobReport, PARTIAL_REQUEST_NOTE};
 use crate::clock::to_millis;
 use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, ImportedOrder, OrderFilter, OrderLine, OrderRecord, Transition};
+
+/// Import runs in a row a new order may be unreadable before it is recorded in `error`.
+const UNREADABLE_IMPORT_RUNS: u32 = 3;
 
 impl<M: Marketplace, W: Webshop> Engine<M, W> {
     /// One import run: new orders are recorded (a batch per run that finds any), then pending
@@ -73,7 +76,19 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     report.n_failed += 1;
                 }
                 Err(error) => {
-                    imported.push(self.imported_with_error(summary, &error.to_string()));
+                    // An unreadable answer may pass; an order is only recorded in `error`
+                    // once it stayed unreadable in a few runs in a row.
+                    let unreadable = matches!(error, ConnectorError::InvalidPayload { .. });
+                    if unreadable && self.unreadable_again(&id) < UNREADABLE_IMPORT_RUNS {
+                        tracing::warn!(
+                            connection = %connection,
+                            order_code = %OrderCode::derive(connection, &summary.id),
+                            marketplace_order_id = %id,
+                            "new order unreadable, will try again next run: {error}"
+                        );
+                    } else {
+                        imported.push(self.imported_with_error(summary, &error.to_string()));
+                    }
                     report.n_failed += 1;
                 }
             }
@@ -91,6 +106,17 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             report.n_progressed += order_ids.len();
         }
         Ok(report)
+    }
+
+    /// Counts one more run in a row in which a new order could not be read; returns the count.
+    fn unreadable_again(&self, marketplace_order_id: &str) -> u32 {
+        let mut counts = self
+            .unreadable
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let count = counts.entry(marketplace_order_id.to_owned()).or_insert(0);
+        *count += 1;
+        *count
     }
 
     fn imported(&self, summary: &OpenOrder, details: MarketplaceOrder) -> ImportedOrder {

@@ -171,6 +171,8 @@ pub struct Engine<M, W> {
     webshop: W,
     clock: SharedClock,
     failpoints: Failpoints,
+    /// New orders that could not be read, with the import runs in a row they failed.
+    unreadable: std::sync::Mutex<std::collections::HashMap<String, u32>>,
 }
 
 impl<M: Marketplace, W: Webshop> Engine<M, W> {
@@ -189,6 +191,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             webshop,
             clock,
             failpoints: Failpoints::default(),
+            unreadable: std::sync::Mutex::default(),
         }
     }
 

@@ -82,6 +82,14 @@ max_attempts = 3
 initial_backoff_ms = 50
 max_backoff_ms = 200
 
+[marketplace.rate_limits]
+orders_list = {{ requests = 1000, per_secs = 1.0 }}
+order_detail = {{ requests = 1000, per_secs = 1.0 }}
+order_cancellation = {{ requests = 1000, per_secs = 1.0 }}
+shipments = {{ requests = 1000, per_secs = 1.0 }}
+process_status = {{ requests = 1000, per_secs = 1.0 }}
+offers = {{ requests = 1000, per_secs = 1.0 }}
+
 [webshop]
 kind = "woocommerce"
 base_url = "{}"

@@ -115,11 +115,19 @@ impl TokenCache {
                 ),
             })?;
         match status {
+            // A token answer that is not even JSON (cut off, garbled) was most likely damaged
+            // on the way: temporary, and no API request was sent, so any call may retry it.
             s if s.is_success() => serde_json::from_slice::<TokenResponse>(&body).map_err(|e| {
-                ConnectorError::InvalidPayload {
-                    vendor: VENDOR.to_owned(),
-                    location,
-                    message: format!("token answer: {e}"),
+                if e.is_data() {
+                    ConnectorError::InvalidPayload {
+                        vendor: VENDOR.to_owned(),
+                        location,
+                        message: format!("token answer: {e}"),
+                    }
+                } else {
+                    ConnectorError::Transient {
+                        message: format!("{location}: unreadable token answer: {e}"),
+                    }
                 }
             }),
             StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {

@@ -1,100 +1,37 @@
 //! HTTP plumbing of the Retailer API: [`BolClient`] sends one logical call with the v10 media
-//! types and a bearer token, waits out rate limits, retries what is safe to retry and turns
-//! every failure into a [`ConnectorError`].
+//! types and a bearer token, keeps to its rate budgets, waits out rate limits, retries what is
+//! safe to retry and turns every failure into a [`ConnectorError`]. Waiting is in `pacing.rs`.
 //!
-//! Retry rules: reads (and the bulk process-status POST) are retried on any temporary
-//! failure. Writes are retried only when the request provably had no effect: bol refused it
-//! with 429, the connection was never made, or the token was refused (401, once, after a
-//! fresh token). A write that timed out or met a 5xx is returned as `Transient`; the daemon
-//! looks up what happened before trying again.
+//! Retry rules. Reads (and the bulk process-status POST) are retried on any temporary failure:
+//! 5xx, timeout, reset connection, and a 2xx answer that is not even well-formed JSON (cut off
+//! or garbled on the way); when the attempts run out, the last error is returned, an unreadable
+//! answer as `InvalidPayload` naming the endpoint. JSON of the wrong shape is not retried.
+//! Writes are retried only when the request provably had no effect: bol refused it with 429,
+//! the connection was never made (refused), no token could be had, or the token was refused
+//! (401, once, after a fresh token). A write that timed out, met a 5xx, lost its connection
+//! after sending, or got an unreadable 2xx answer is returned as `Transient` at once: it may
+//! have taken effect, and the daemon looks up what happened before trying again.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use orderbridge_core::{ConnectorError, RetryPolicy, Secret};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
-use reqwest::Method;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use tokio::time::Instant;
 use url::Url;
 
 use crate::auth::TokenCache;
+use crate::budget::{check_limit, named_limits, RateBudgets};
+use crate::call::{ApiCall, CallKind};
 use crate::config::BolConfig;
-use crate::response::{classify, decode_json, Outcome};
+use crate::response::{classify, decode_json, Outcome, Unreadable};
 use crate::wire::JSON_MEDIA_TYPE;
 use crate::VENDOR;
 
-/// Whether a call may be repeated after a failure whose effect is unknown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CallKind {
-    /// Has no effect (GET, bulk status POST, export request): retried on temporary failures.
-    Read,
-    /// Changes something at bol: retried only when it provably had no effect.
-    Write,
-}
-
-/// One logical API call: what to send and how it may be retried.
-pub(crate) struct ApiCall {
-    method: Method,
-    /// Names the endpoint for rate-limit bookkeeping, e.g. `GET /retailer/orders/{order-id}`.
-    endpoint: &'static str,
-    segments: Vec<String>,
-    query: Vec<(&'static str, String)>,
-    body: Option<Vec<u8>>,
-    accept: &'static str,
-    kind: CallKind,
-}
-
-impl ApiCall {
-    /// A call of `endpoint` on the path made of `segments` (each percent-encoded as needed).
-    pub(crate) fn new(
-        method: Method,
-        endpoint: &'static str,
-        segments: &[&str],
-        kind: CallKind,
-    ) -> Self {
-        Self {
-            method,
-            endpoint,
-            segments: segments.iter().map(|s| (*s).to_owned()).collect(),
-            query: Vec::new(),
-            body: None,
-            accept: JSON_MEDIA_TYPE,
-            kind,
-        }
-    }
-
-    /// Adds a query parameter.
-    pub(crate) fn query(mut self, name: &'static str, value: impl ToString) -> Self {
-        self.query.push((name, value.to_string()));
-        self
-    }
-
-    /// Sets the JSON body.
-    ///
-    /// # Errors
-    ///
-    /// `Rejected` when the body cannot be serialised (it always can for the wire types).
-    pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self, ConnectorError> {
-        let bytes = serde_json::to_vec(body).map_err(|e| ConnectorError::Rejected {
-            vendor: VENDOR.to_owned(),
-            message: format!("cannot encode request body for {}: {e}", self.endpoint),
-        })?;
-        self.body = Some(bytes);
-        Ok(self)
-    }
-
-    /// Asks for another media type than v10 JSON (the CSV export).
-    pub(crate) fn accept(mut self, media_type: &'static str) -> Self {
-        self.accept = media_type;
-        self
-    }
-}
-
 /// A client of the bol.com Retailer API v10 for one seller account. Cheap to clone; clones
-/// share the token cache and rate-limit state.
+/// share the token cache, the rate budgets and the rate-limit state.
 #[derive(Clone)]
 pub struct BolClient {
     pub(crate) inner: Arc<Inner>,
@@ -104,11 +41,13 @@ pub(crate) struct Inner {
     http: reqwest::Client,
     api_base_url: Url,
     tokens: TokenCache,
-    retry: RetryPolicy,
+    pub(crate) retry: RetryPolicy,
     timeout: Duration,
     pub(crate) include_fbb: bool,
+    /// Client-side budgets per group of endpoints.
+    pub(crate) budgets: RateBudgets,
     /// Per endpoint: no request before this instant (bol said its budget is spent).
-    throttle: Mutex<HashMap<&'static str, Instant>>,
+    pub(crate) throttle: Mutex<HashMap<&'static str, Instant>>,
     /// An offer export requested earlier whose file was not ready yet.
     pub(crate) pending_export: Mutex<Option<crate::offers::PendingExport>>,
 }
@@ -135,7 +74,7 @@ impl BolClient {
     /// # Errors
     ///
     /// [`ConnectorError::Rejected`] when the configuration cannot work: empty client id,
-    /// zero timeout, or a base URL that is not http(s).
+    /// zero timeout, a base URL that is not http(s), or a rate limit of no requests.
     pub fn new(config: &BolConfig, secret: Secret) -> Result<BolClient, ConnectorError> {
         if config.client_id.trim().is_empty() {
             return Err(config_error("client_id is empty".to_owned()));
@@ -150,6 +89,9 @@ impl BolClient {
             if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
                 return Err(config_error(format!("{name} {url} is not an http(s) URL")));
             }
+        }
+        for (name, limit) in named_limits(&config.rate_limits) {
+            check_limit(name, limit).map_err(config_error)?;
         }
         let timeout = Duration::from_secs(config.timeout_secs);
         let http = reqwest::Client::builder()
@@ -172,6 +114,7 @@ impl BolClient {
                 retry: config.retry,
                 timeout,
                 include_fbb: config.include_fbb,
+                budgets: RateBudgets::new(&config.rate_limits),
                 throttle: Mutex::new(HashMap::new()),
                 pending_export: Mutex::new(None),
             }),
@@ -199,11 +142,11 @@ impl BolClient {
         &self,
         call: ApiCall,
     ) -> Result<T, ConnectorError> {
-        let (location, body) = self.execute(call).await?;
-        decode_json(&body, &location)
+        let (_, value) = self.execute(call, decode_json).await?;
+        Ok(value)
     }
 
-    /// Sends `call` and returns the answer as text.
+    /// Sends `call` and returns where it went and the answer as text.
     ///
     /// # Errors
     ///
@@ -212,21 +155,29 @@ impl BolClient {
         &self,
         call: ApiCall,
     ) -> Result<(String, String), ConnectorError> {
-        let (location, body) = self.execute(call).await?;
-        let text = String::from_utf8(body).map_err(|e| ConnectorError::InvalidPayload {
-            vendor: VENDOR.to_owned(),
-            location: location.clone(),
-            message: format!("answer is not UTF-8: {e}"),
-        })?;
-        Ok((location, text))
+        self.execute(call, |body, location| {
+            String::from_utf8(body.to_vec()).map_err(|e| Unreadable {
+                error: ConnectorError::InvalidPayload {
+                    vendor: VENDOR.to_owned(),
+                    location: location.to_owned(),
+                    message: format!("answer is not UTF-8: {e}"),
+                },
+                damaged: true,
+            })
+        })
+        .await
     }
 
-    /// Sends `call` with retries; returns where it went (`METHOD /path`) and the body.
-    async fn execute(&self, call: ApiCall) -> Result<(String, Vec<u8>), ConnectorError> {
+    /// Sends `call` with retries and reads a 2xx answer with `read`; returns where the call
+    /// went (`METHOD /path`) and what `read` made of the answer.
+    async fn execute<T>(
+        &self,
+        call: ApiCall,
+        read: impl Fn(&[u8], &str) -> Result<T, Unreadable>,
+    ) -> Result<(String, T), ConnectorError> {
         let url = self.url(&call)?;
         let location = format!("{} {}", call.method, url.path());
-        let policy = self.inner.retry;
-        let max_attempts = policy.max_attempts.max(1);
+        let max_attempts = self.inner.retry.max_attempts.max(1);
         let mut attempt: u32 = 0;
         let mut token_refreshed = false;
         loop {
@@ -246,8 +197,12 @@ impl BolClient {
                 }
                 Err(error) => return Err(error),
             };
-            match self.attempt(&call, &url, &location, &token).await {
-                Outcome::Success(body) => return Ok((location, body)),
+            self.wait_for_budget(&call, &location).await;
+            let failure = match self.attempt(&call, &url, &location, &token).await {
+                Outcome::Success(body) => match read(&body, &location) {
+                    Ok(value) => return Ok((location, value)),
+                    Err(unreadable) => unreadable_answer(unreadable, call.kind, &location)?,
+                },
                 Outcome::Unauthorized(message) => {
                     if token_refreshed {
                         return Err(ConnectorError::Auth { message });
@@ -256,10 +211,12 @@ impl BolClient {
                     self.inner.tokens.invalidate(&token).await;
                     token_refreshed = true;
                     attempt -= 1;
+                    continue;
                 }
                 Outcome::RateLimited(retry_after) => {
                     self.wait_rate_limit(retry_after, attempt, max_attempts, &location)
                         .await?;
+                    continue;
                 }
                 Outcome::Failed {
                     error,
@@ -267,12 +224,16 @@ impl BolClient {
                 } => {
                     let retryable =
                         error.is_retryable() && (not_performed || call.kind == CallKind::Read);
-                    if !retryable || attempt >= max_attempts {
+                    if !retryable {
                         return Err(error);
                     }
-                    self.back_off(attempt, &location, &error).await;
+                    error
                 }
+            };
+            if attempt >= max_attempts {
+                return Err(failure);
             }
+            self.back_off(attempt, &location, &failure).await;
         }
     }
 
@@ -299,66 +260,26 @@ impl BolClient {
             Err(err) => crate::response::transport_failure(&err, location, self.inner.timeout),
         }
     }
+}
 
-    fn throttle_until(&self, endpoint: &'static str, until: Instant) {
-        let mut throttle = self
-            .inner
-            .throttle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        throttle.insert(endpoint, until);
-    }
-
-    async fn wait_for_throttle(&self, endpoint: &'static str) -> Result<(), ConnectorError> {
-        let until = {
-            let throttle = self
-                .inner
-                .throttle
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            throttle.get(endpoint).copied()
-        };
-        let Some(until) = until else { return Ok(()) };
-        let wait = until.saturating_duration_since(Instant::now());
-        if wait.is_zero() {
-            return Ok(());
-        }
-        if !self.inner.retry.waits_out(wait) {
-            return Err(ConnectorError::RateLimited {
-                retry_after: Some(wait),
-            });
-        }
-        tracing::debug!(
-            endpoint,
-            ?wait,
-            "bol rate limit budget spent; waiting for reset"
-        );
-        tokio::time::sleep(wait).await;
-        Ok(())
-    }
-
-    async fn wait_rate_limit(
-        &self,
-        retry_after: Option<Duration>,
-        attempt: u32,
-        max_attempts: u32,
-        location: &str,
-    ) -> Result<(), ConnectorError> {
-        let policy = self.inner.retry;
-        let too_long = retry_after.is_some_and(|wait| !policy.waits_out(wait));
-        if too_long || attempt >= max_attempts {
-            return Err(ConnectorError::RateLimited { retry_after });
-        }
-        let wait = retry_after.unwrap_or_else(|| policy.backoff(attempt, rand::random::<f64>()));
-        tracing::debug!(endpoint = %location, ?wait, "bol answered 429; waiting before the next attempt");
-        tokio::time::sleep(wait).await;
-        Ok(())
-    }
-
-    async fn back_off(&self, attempt: u32, location: &str, error: &ConnectorError) {
-        let wait = self.inner.retry.backoff(attempt, rand::random::<f64>());
-        tracing::debug!(endpoint = %location, ?wait, %error, "retrying bol call");
-        tokio::time::sleep(wait).await;
+/// What to do with a 2xx answer that could not be read: `Ok` is the error to retry with (a
+/// damaged answer to a read), `Err` the error to return now. A write's answer is returned as
+/// `Transient`: bol accepted the request, so it may have taken effect.
+fn unreadable_answer(
+    unreadable: Unreadable,
+    kind: CallKind,
+    location: &str,
+) -> Result<ConnectorError, ConnectorError> {
+    match kind {
+        CallKind::Write => Err(ConnectorError::Transient {
+            message: format!(
+                "{location}: bol answered but the answer is unreadable ({}); the write may have \
+                 taken effect",
+                unreadable.error
+            ),
+        }),
+        CallKind::Read if unreadable.damaged => Ok(unreadable.error),
+        CallKind::Read => Err(unreadable.error),
     }
 }
 
@@ -370,5 +291,32 @@ mod tests {
     fn client_is_clone_send_sync() {
         fn assert_traits<T: Clone + Send + Sync + 'static>() {}
         assert_traits::<BolClient>();
+    }
+
+    fn unreadable(damaged: bool) -> Unreadable {
+        Unreadable {
+            error: ConnectorError::InvalidPayload {
+                vendor: VENDOR.to_owned(),
+                location: "GET /x".to_owned(),
+                message: "bad".to_owned(),
+            },
+            damaged,
+        }
+    }
+
+    #[test]
+    fn unreadable_answers_retry_damaged_reads_and_never_writes() {
+        assert!(matches!(
+            unreadable_answer(unreadable(true), CallKind::Read, "GET /x"),
+            Ok(ConnectorError::InvalidPayload { .. })
+        ));
+        assert!(matches!(
+            unreadable_answer(unreadable(false), CallKind::Read, "GET /x"),
+            Err(ConnectorError::InvalidPayload { .. })
+        ));
+        assert!(matches!(
+            unreadable_answer(unreadable(true), CallKind::Write, "POST /x"),
+            Err(ConnectorError::Transient { .. })
+        ));
     }
 }

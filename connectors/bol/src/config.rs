@@ -1,10 +1,11 @@
 //! The `[marketplace]` section of a bol.com connection file: API credentials, where the API
-//! lives, how long a call may take and how the connector retries by itself.
+//! lives, how long a call may take, how the connector retries by itself and how fast it may
+//! call each group of endpoints ([`BolRateLimits`]).
 //!
 //! The daemon deserialises this, resolves [`BolConfig::client_secret`] and hands both to
 //! [`crate::BolClient::new`].
 
-use orderbridge_core::{RetryPolicy, SecretSource};
+use orderbridge_core::{RateLimit, RetryPolicy, SecretSource};
 use serde::Deserialize;
 use url::Url;
 
@@ -18,7 +19,7 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// Settings of one bol.com seller account connection.
 ///
 /// Unknown keys are rejected so a typo does not silently fall back to a default.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BolConfig {
     /// The API client id, created in the bol.com seller dashboard under
@@ -49,6 +50,59 @@ pub struct BolConfig {
     /// ships itself (FBR).
     #[serde(default)]
     pub include_fbb: bool,
+    /// How many requests the connector sends per group of endpoints, so it stays within bol's
+    /// limits instead of collecting 429 answers; a request over budget waits its turn. Each
+    /// group is `{ requests = N, per_secs = S }` (bursts of up to `N`); groups left out keep
+    /// their default. See [`BolRateLimits`].
+    #[serde(default)]
+    pub rate_limits: BolRateLimits,
+}
+
+/// Client-side request budgets per group of Retailer API endpoints (`[marketplace.rate_limits]`).
+///
+/// bol publishes its limits as an example table in its API conventions (the rules for
+/// `/retailer/orders`) and otherwise only in the `x-ratelimit-limit`/`-remaining`/`-reset`
+/// headers of each answer, which the connector also obeys (it pauses an endpoint whose budget
+/// bol reports spent). Where bol documents nothing the defaults are deliberately
+/// conservative; raise them when bol's headers show a larger allowance for the account.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BolRateLimits {
+    /// `GET /retailer/orders` (the open-orders list, one request per page of 50). Default
+    /// 7 per 180 s, bol's documented rule for this endpoint.
+    pub orders_list: RateLimit,
+    /// `GET /retailer/orders/{order-id}` (one request per new order). Default 8 per 60 s,
+    /// bol's documented rule for `GET /retailer/orders/*`.
+    pub order_detail: RateLimit,
+    /// `PUT /retailer/orders/cancellation`. Default 25 per 60 s, bol's documented rule for
+    /// writes under `/retailer/orders/*`.
+    pub order_cancellation: RateLimit,
+    /// `POST /retailer/shipments`. Not documented by bol; default 25 per 60 s, the same as
+    /// the other order writes.
+    pub shipments: RateLimit,
+    /// The `/shared/process-status` endpoints (following writes until bol confirms them). Not
+    /// documented by bol; default 60 per 60 s.
+    pub process_status: RateLimit,
+    /// The offer export (`/retailer/offers/export...`) and stock updates
+    /// (`PUT /retailer/offers/{offer-id}/stock`). Not documented by bol; default 60 per 60 s.
+    pub offers: RateLimit,
+}
+
+const fn per_window(requests: u32, per_secs: f64) -> RateLimit {
+    RateLimit { requests, per_secs }
+}
+
+impl Default for BolRateLimits {
+    fn default() -> Self {
+        Self {
+            orders_list: per_window(7, 180.0),
+            order_detail: per_window(8, 60.0),
+            order_cancellation: per_window(25, 60.0),
+            shipments: per_window(25, 60.0),
+            process_status: per_window(60, 60.0),
+            offers: per_window(60, 60.0),
+        }
+    }
 }
 
 fn parse_default_url(raw: &'static str) -> Url {
@@ -90,6 +144,31 @@ mod tests {
         assert_eq!(config.timeout_secs, 30);
         assert_eq!(config.retry, RetryPolicy::default());
         assert!(!config.include_fbb);
+        assert_eq!(config.rate_limits, BolRateLimits::default());
+        assert_eq!(config.rate_limits.orders_list.requests, 7);
+        assert_eq!(config.rate_limits.orders_list.per_secs, 180.0);
+    }
+
+    #[test]
+    fn rate_limits_override_per_group_and_reject_unknown_groups() {
+        let config = from_json(serde_json::json!({
+            "client_id": "abc",
+            "client_secret": "s",
+            "rate_limits": { "order_detail": { "requests": 100, "per_secs": 1.0 } }
+        }))
+        .unwrap();
+        assert_eq!(config.rate_limits.order_detail, RateLimit::per_second(100));
+        assert_eq!(
+            config.rate_limits.orders_list,
+            BolRateLimits::default().orders_list
+        );
+        let err = from_json(serde_json::json!({
+            "client_id": "abc",
+            "client_secret": "s",
+            "rate_limits": { "returns": { "requests": 1, "per_secs": 1.0 } }
+        }))
+        .unwrap_err();
+        assert!(err.to_string().contains("returns"), "{err}");
     }
 
     #[test]

@@ -4,25 +4,30 @@
 //! simulator of the same API on loopback for the demo and for tests.
 //!
 //! Layout: [`config`] (the connection file section), `client` (HTTP plumbing: token, retries,
-//! error mapping), [`wire`] (bol's JSON as its spec names it), `mapping` (wire ↔ domain),
+//! error mapping) with `call` (one API call), `budget` (client-side rate budgets) and
+//! `pacing` (waiting), [`wire`] (bol's JSON as its spec names it), `mapping` (wire ↔ domain),
 //! [`transporter`] (carriers ↔ bol transporter codes), `marketplace` (the trait
 //! implementation) and [`sim`]. bol's types never leave this crate's public API except through
 //! the simulator, which speaks them on purpose.
 
 mod auth;
+mod budget;
+mod call;
 mod client;
 pub mod config;
 mod mapping;
+mod mapping_process;
 mod marketplace;
 mod offer_export;
 mod offers;
+mod pacing;
 mod response;
 pub mod sim;
 pub mod transporter;
 pub mod wire;
 
 pub use client::BolClient;
-pub use config::BolConfig;
+pub use config::{BolConfig, BolRateLimits};
 pub use offer_export::OFFER_EXPORT_COLUMNS;
 
 /// How this connector names its vendor in errors.

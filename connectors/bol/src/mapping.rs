@@ -1,27 +1,32 @@
 //! Translation between bol's wire types ([`crate::wire`]) and the core domain types the daemon
 //! speaks. Reading errors name the order, item and field (`order 123 item 456: unitPrice -1 is
 //! negative`); requests bol would refuse anyway are refused here, before anything is sent.
+//! Orders are mapped here; processes and write requests in `mapping_process.rs`, re-exported.
+//!
+//! Who ships a line decides whether it is imported, so an unknown fulfilment method is never
+//! guessed: in the open-orders list it counts as merchant-fulfilled (the order is then fetched
+//! rather than silently skipped; with the default `fulfilment-method=FBR` filter bol itself
+//! vouches for that), and in the order details it makes the order unreadable with a reason
+//! the merchant sees, so the order lands in `error` for a person to look at instead of being
+//! imported (the merchant might ship what bol ships) or dropped (nobody would ship it).
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use orderbridge_core::domain::{
     Address, AddressFields, Currency, Ean, MarketplaceOrder, MarketplaceOrderId,
-    MarketplaceOrderLine, Money, OfferId, OpenOrder, OpenOrderLine, OrderLineId, ProcessId,
-    Quantity, Sku,
-};
-use orderbridge_core::marketplace::{
-    CancelReason, Cancellation, Process, ProcessKind, ProcessState, Shipment,
+    MarketplaceOrderLine, Money, OfferId, OpenOrder, OpenOrderLine, OrderLineId, Quantity, Sku,
 };
 use orderbridge_core::ConnectorError;
 
-use crate::transporter::{transporter_code, OTHER_TRANSPORTER_CODE};
 use crate::wire::{
-    self, BillingDetails, CancellationReasonCode, CancellationRequest, EventType, FulfilmentMethod,
-    Order, OrderItem, OrderItemCancellation, OrderOrderItem, ProcessStatus, ProcessStatusValue,
-    ReducedOrder, ShipmentDetails, ShipmentRequest, TransportInstruction,
+    BillingDetails, FulfilmentMethod, Order, OrderOrderItem, ReducedOrder, ShipmentDetails,
 };
 use crate::VENDOR;
 
-fn invalid(location: &str, message: String) -> ConnectorError {
+pub(crate) use crate::mapping_process::{
+    cancellation_request, event_type, process, shipment_request,
+};
+
+pub(crate) fn invalid(location: &str, message: String) -> ConnectorError {
     ConnectorError::InvalidPayload {
         vendor: VENDOR.to_owned(),
         location: location.to_owned(),
@@ -29,7 +34,7 @@ fn invalid(location: &str, message: String) -> ConnectorError {
     }
 }
 
-fn refused(message: String) -> ConnectorError {
+pub(crate) fn refused(message: String) -> ConnectorError {
     ConnectorError::Rejected {
         vendor: VENDOR.to_owned(),
         message: format!("{message} (refused before sending)"),
@@ -92,6 +97,7 @@ pub(crate) fn open_order(order: ReducedOrder, location: &str) -> Result<OpenOrde
                 quantity_shipped: item.quantity_shipped,
                 quantity_cancelled: item.quantity_cancelled,
                 cancellation_requested: item.cancellation_request,
+                // Unknown methods count as the merchant's here: the details decide (module docs).
                 fulfilled_by_marketplace: item.fulfilment_method == FulfilmentMethod::Fbb,
             })
         })
@@ -151,7 +157,18 @@ pub(crate) fn marketplace_order(
     let order_id = order.order_id.clone();
     let id = MarketplaceOrderId::parse(&order_id)
         .map_err(|e| invalid(location, format!("orderId {order_id:?}: {}", e.reason)))?;
-    let placed_at = placed_at(&order_id, order.order_placed_date_time.as_deref(), location)?;
+    // `orderPlacedDateTime` is optional in the details (required in the list); without it the
+    // earliest item change is the closest bol says about when the order came in.
+    let earliest_change = order
+        .order_items
+        .iter()
+        .filter_map(|item| item.latest_changed_date_time.as_deref())
+        .filter_map(parse_timestamp)
+        .min();
+    let placed_at = match (order.order_placed_date_time.as_deref(), earliest_change) {
+        (None, Some(earliest)) => earliest,
+        (raw, _) => placed_at(&order_id, raw, location)?,
+    };
     let details = order.shipment_details.ok_or_else(|| {
         invalid(
             location,
@@ -196,6 +213,7 @@ fn order_line(
     let fail = |message: String| invalid(location, format!("{context}: {message}"));
     let line_id = OrderLineId::parse(&item.order_item_id)
         .map_err(|e| fail(format!("orderItemId {}", e.reason)))?;
+    let fulfilled_by_marketplace = fulfilled_by_bol(&item).map_err(fail)?;
     let unit_price = match item.unit_price {
         None => return Err(fail("unitPrice is missing".to_owned())),
         Some(price) if price < 0.0 => return Err(fail(format!("unitPrice {price} is negative"))),
@@ -234,139 +252,23 @@ fn order_line(
         quantity_cancelled: item.quantity_cancelled,
         unit_price,
         cancellation_requested: item.cancellation_request,
-        fulfilled_by_marketplace: item
-            .fulfilment
-            .is_some_and(|f| f.method.eq_ignore_ascii_case("FBB")),
+        fulfilled_by_marketplace,
     })
 }
 
-/// A bol process status as the daemon's [`Process`].
-///
-/// # Errors
-///
-/// [`ConnectorError::InvalidPayload`] when the process has no usable `processStatusId`.
-pub(crate) fn process(status: ProcessStatus, location: &str) -> Result<Process, ConnectorError> {
-    let raw_id = status.process_status_id.ok_or_else(|| {
-        invalid(
-            location,
-            "process status: processStatusId is missing".to_owned(),
-        )
-    })?;
-    let id = ProcessId::parse(&raw_id).map_err(|e| {
-        invalid(
-            location,
-            format!("process status: processStatusId {}", e.reason),
-        )
-    })?;
-    let state = match status.status {
-        ProcessStatusValue::Pending => ProcessState::Pending,
-        ProcessStatusValue::Success => ProcessState::Succeeded,
-        ProcessStatusValue::Failure => ProcessState::Failed {
-            message: status
-                .error_message
-                .filter(|m| !m.trim().is_empty())
-                .unwrap_or_else(|| {
-                    format!("{} failed without an error message", status.event_type)
-                }),
-        },
-        ProcessStatusValue::Timeout => ProcessState::TimedOut,
-    };
-    Ok(Process {
-        id,
-        entity_id: status.entity_id,
-        state,
-        created_at: parse_timestamp(&status.create_timestamp),
-    })
-}
-
-/// The bol event type of a kind of process.
-pub(crate) fn event_type(kind: ProcessKind) -> EventType {
-    match kind {
-        ProcessKind::Shipment => EventType::CreateShipment,
-        ProcessKind::Cancellation => EventType::CancelOrder,
-        ProcessKind::StockUpdate => EventType::UpdateOfferStock,
+/// Whether bol ships the item itself. No `fulfilment` at all (the spec lets bol leave it out)
+/// reads as merchant-fulfilled, as the list it came from already said; an unknown method is
+/// refused rather than guessed (see the module docs).
+fn fulfilled_by_bol(item: &OrderOrderItem) -> Result<bool, String> {
+    match item.fulfilment.as_ref().map(|f| &f.method) {
+        None | Some(FulfilmentMethod::Fbr) => Ok(false),
+        Some(FulfilmentMethod::Fbb) => Ok(true),
+        Some(FulfilmentMethod::Unknown(raw)) => Err(format!(
+            "fulfilment method {raw:?} is unknown to this connector, so it cannot tell whether \
+             bol ships this item itself; not imported automatically (check the order in the bol \
+             seller dashboard and handle it by hand)"
+        )),
     }
-}
-
-/// The body of `POST /retailer/shipments` for a shipment. Without a carrier the transport
-/// says `OTHER`; without a track & trace code it carries only the transporter.
-///
-/// # Errors
-///
-/// [`ConnectorError::Rejected`] when the shipment has no lines, more than bol takes in one
-/// request, or a reference longer than bol accepts.
-pub(crate) fn shipment_request(shipment: &Shipment) -> Result<ShipmentRequest, ConnectorError> {
-    let n_lines = shipment.lines.len();
-    if n_lines == 0 {
-        return Err(refused(format!(
-            "shipment of order {} has no lines",
-            shipment.order_id
-        )));
-    }
-    if n_lines > wire::MAX_SHIPMENT_ORDER_ITEMS {
-        return Err(refused(format!(
-            "shipment of order {} has {n_lines} lines; bol takes at most {} per shipment",
-            shipment.order_id,
-            wire::MAX_SHIPMENT_ORDER_ITEMS
-        )));
-    }
-    let reference = shipment.reference.trim();
-    if reference.chars().count() > wire::MAX_SHIPMENT_REFERENCE_CHARS {
-        return Err(refused(format!(
-            "shipmentReference {reference:?} is longer than {} characters",
-            wire::MAX_SHIPMENT_REFERENCE_CHARS
-        )));
-    }
-    let transporter = shipment
-        .carrier
-        .as_ref()
-        .map_or(OTHER_TRANSPORTER_CODE, transporter_code);
-    Ok(ShipmentRequest {
-        order_items: shipment
-            .lines
-            .iter()
-            .map(|line| OrderItem {
-                order_item_id: line.line_id.as_str().to_owned(),
-                quantity: Some(line.quantity.get()),
-            })
-            .collect(),
-        shipment_reference: (!reference.is_empty()).then(|| reference.to_owned()),
-        shipping_label_id: None,
-        transport: Some(TransportInstruction {
-            transporter_code: transporter.to_owned(),
-            track_and_trace: shipment.tracking.as_ref().map(|t| t.as_str().to_owned()),
-        }),
-    })
-}
-
-/// The body of `PUT /retailer/orders/cancellation`.
-///
-/// # Errors
-///
-/// [`ConnectorError::Rejected`] unless the cancellation names exactly one line: bol cancels
-/// one order item per request, so the caller cancels line by line.
-pub(crate) fn cancellation_request(
-    cancellation: &Cancellation,
-) -> Result<CancellationRequest, ConnectorError> {
-    let [line] = cancellation.lines.as_slice() else {
-        return Err(refused(format!(
-            "cancellation of order {} names {} lines; bol cancels exactly {} order item per request",
-            cancellation.order_id,
-            cancellation.lines.len(),
-            wire::MAX_CANCELLATION_ORDER_ITEMS
-        )));
-    };
-    let reason_code = match cancellation.reason {
-        CancelReason::RequestedByCustomer => CancellationReasonCode::RequestedByCustomer,
-        CancelReason::OutOfStock => CancellationReasonCode::OutOfStock,
-        CancelReason::Other => CancellationReasonCode::Other,
-    };
-    Ok(CancellationRequest {
-        order_items: vec![OrderItemCancellation {
-            order_item_id: line.as_str().to_owned(),
-            reason_code,
-        }],
-    })
 }
 
 #[cfg(test)]

@@ -1,10 +1,13 @@
 //! Unit tests of [`super`]: bol JSON in, domain types out, and requests built from domain types.
 
 use orderbridge_core::domain::{Carrier, TrackingCode};
-use orderbridge_core::marketplace::LineQuantity;
+use orderbridge_core::marketplace::{
+    CancelReason, Cancellation, LineQuantity, ProcessState, Shipment,
+};
 use serde_json::json;
 
 use super::*;
+use crate::wire::{CancellationReasonCode, ProcessStatus};
 
 const LOCATION: &str = "GET /retailer/orders/1043946570";
 
@@ -264,4 +267,104 @@ fn cancellation_request_takes_exactly_one_line() {
         cancellation_request(&double),
         Err(ConnectorError::Rejected { .. })
     ));
+}
+
+#[test]
+fn unknown_fulfilment_method_in_details_is_refused_naming_it() {
+    let mut value = order_json();
+    value["orderItems"][0]["fulfilment"]["method"] = json!("FBX");
+    let message = error_message(order_from(value).unwrap_err());
+    assert!(
+        message.starts_with("order 1043946570 item 6107434013: fulfilment method \"FBX\""),
+        "{message}"
+    );
+}
+
+#[test]
+fn unknown_values_the_connector_does_not_act_on_are_accepted() {
+    let mut value = order_json();
+    value["shipmentDetails"]["salutation"] = json!("X");
+    value["shipmentDetails"]["language"] = json!("de");
+    value["orderItems"][0]["fulfilment"]["distributionParty"] = json!("OTHER");
+    value["orderItems"][0]["fulfilment"]["timeFrameType"] = json!("MOONLIGHT");
+    let order = order_from(value).unwrap();
+    assert!(!order.lines[0].fulfilled_by_marketplace);
+    assert_eq!(order.shipping.surname(), "Jansen");
+}
+
+#[test]
+fn missing_fulfilment_reads_as_merchant_fulfilled() {
+    let mut value = order_json();
+    value["orderItems"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("fulfilment");
+    assert!(!order_from(value).unwrap().lines[0].fulfilled_by_marketplace);
+}
+
+#[test]
+fn missing_placed_date_falls_back_to_the_earliest_item_change() {
+    let mut value = order_json();
+    value.as_object_mut().unwrap().remove("orderPlacedDateTime");
+    value["orderItems"][0]["latestChangedDateTime"] = json!("2026-11-20T11:00:00+01:00");
+    let order = order_from(value.clone()).unwrap();
+    assert_eq!(order.placed_at.to_rfc3339(), "2026-11-20T10:00:00+00:00");
+
+    value["orderItems"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("latestChangedDateTime");
+    let message = error_message(order_from(value).unwrap_err());
+    assert!(
+        message.contains("orderPlacedDateTime is missing"),
+        "{message}"
+    );
+}
+
+#[test]
+fn unknown_fulfilment_method_in_the_list_is_not_skipped_as_bol_fulfilled() {
+    let reduced: ReducedOrder = serde_json::from_value(json!({
+        "orderId": "A1",
+        "orderPlacedDateTime": "2026-11-20T10:15:00+01:00",
+        "orderItems": [
+            { "orderItemId": "1", "ean": "8712345678906", "fulfilmentMethod": "FBX",
+              "fulfilmentStatus": "SOMEWHERE", "quantity": 1, "quantityShipped": 0,
+              "quantityCancelled": 0, "cancellationRequest": false,
+              "latestChangedDateTime": "2026-11-20T10:15:00+01:00" }
+        ]
+    }))
+    .unwrap();
+    let open = open_order(reduced, "GET /retailer/orders").unwrap();
+    assert!(!open.lines[0].fulfilled_by_marketplace);
+}
+
+#[test]
+fn unknown_process_status_is_pending_and_the_id_may_come_from_the_self_link() {
+    let status: ProcessStatus = serde_json::from_value(json!({
+        "eventType": "SOMETHING_NEW",
+        "description": "A process bol added",
+        "status": "QUEUED",
+        "createTimestamp": "2026-11-20T10:15:00+01:00",
+        "links": [{
+            "rel": "self",
+            "href": "https://api.bol.com/shared/process-status/987654321",
+            "method": "GET"
+        }]
+    }))
+    .unwrap();
+    let queued = process(status, "POST /retailer/shipments").unwrap();
+    assert_eq!(queued.id.as_str(), "987654321");
+    assert_eq!(queued.state, ProcessState::Pending);
+    assert_eq!(queued.entity_id, None);
+
+    let without_any_id: ProcessStatus = serde_json::from_value(json!({
+        "eventType": "CREATE_SHIPMENT", "description": "", "status": "PENDING",
+        "createTimestamp": "", "links": []
+    }))
+    .unwrap();
+    let err = process(without_any_id, "POST /retailer/shipments").unwrap_err();
+    assert!(
+        matches!(err, ConnectorError::InvalidPayload { .. }),
+        "{err:?}"
+    );
 }

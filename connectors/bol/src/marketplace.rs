@@ -11,7 +11,7 @@ use orderbridge_core::marketplace::{Cancellation, Offer, Process, ProcessKind, S
 use orderbridge_core::{ConnectorError, ConnectorResult, Marketplace};
 use reqwest::Method;
 
-use crate::client::{ApiCall, CallKind};
+use crate::call::{ApiCall, CallKind};
 use crate::mapping;
 use crate::wire::{
     self, BulkProcessStatusRequest, Order, ProcessStatus, ProcessStatusId, ProcessStatusResponse,
@@ -72,9 +72,17 @@ impl BolClient {
             .collect()
     }
 
+    /// Sends a write and returns the process bol started. An accepted write whose answer names
+    /// no usable process is `Transient`, not `InvalidPayload`: it may have taken effect, and
+    /// the daemon finds the process by entity before trying again.
     async fn write_process(&self, call: ApiCall, location: &str) -> ConnectorResult<Process> {
         let status: ProcessStatus = self.call_json(call).await?;
-        mapping::process(status, location)
+        mapping::process(status, location).map_err(|error| ConnectorError::Transient {
+            message: format!(
+                "{location}: bol accepted the write but its answer names no usable process \
+                 ({error}); it may have taken effect"
+            ),
+        })
     }
 }
 

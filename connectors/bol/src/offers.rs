@@ -12,7 +12,7 @@ use orderbridge_core::{ConnectorError, ConnectorResult};
 use reqwest::Method;
 use tokio::time::Instant;
 
-use crate::client::{ApiCall, CallKind};
+use crate::call::{ApiCall, CallKind};
 use crate::mapping;
 use crate::offer_export::offers_from_export;
 use crate::wire::{CreateOfferExportRequest, ExportFormat, ProcessStatus, CSV_MEDIA_TYPE};

@@ -188,12 +188,27 @@ pub(crate) fn describe_transport_error(err: &reqwest::Error) -> String {
     text
 }
 
+/// An answer that could not be read.
+#[derive(Debug)]
+pub(crate) struct Unreadable {
+    /// `InvalidPayload` naming the endpoint (and the JSON path when the JSON itself was fine).
+    pub(crate) error: ConnectorError,
+    /// True when the body is not even well-formed JSON (cut off, garbled, not UTF-8): most
+    /// likely damaged on the way, so reading it again may help. False when it is JSON of the
+    /// wrong shape, which asking again will not change.
+    pub(crate) damaged: bool,
+}
+
 /// Decodes JSON, naming the endpoint and the JSON path of the first problem. An empty body
 /// reads as `{}` (bol answers empty lists that way too).
+///
+/// # Errors
+///
+/// [`Unreadable`] with an `InvalidPayload` and whether the body looks damaged.
 pub(crate) fn decode_json<T: DeserializeOwned>(
     body: &[u8],
     location: &str,
-) -> Result<T, ConnectorError> {
+) -> Result<T, Unreadable> {
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}".as_slice()
     } else {
@@ -202,15 +217,17 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
-        ConnectorError::InvalidPayload {
+        let damaged = !matches!(e.inner().classify(), serde_json::error::Category::Data);
+        let error = ConnectorError::InvalidPayload {
             vendor: VENDOR.to_owned(),
-            location: if path == "." {
+            location: if path == "." || damaged {
                 location.to_owned()
             } else {
                 format!("{location} field {path}")
             },
             message: e.into_inner().to_string(),
-        }
+        };
+        Unreadable { error, damaged }
     })
 }
 
@@ -294,7 +311,8 @@ mod tests {
             "GET /retailer/orders",
         )
         .unwrap_err();
-        match err {
+        assert!(!err.damaged);
+        match err.error {
             ConnectorError::InvalidPayload {
                 location, message, ..
             } => {
@@ -308,5 +326,24 @@ mod tests {
         }
         let empty: crate::wire::ReducedOrders = decode_json(b"", "GET /retailer/orders").unwrap();
         assert!(empty.orders.is_empty());
+        let empty: crate::wire::ReducedOrders = decode_json(b"{}", "GET /retailer/orders").unwrap();
+        assert!(empty.orders.is_empty());
+    }
+
+    #[test]
+    fn cut_off_or_garbled_bodies_count_as_damaged() {
+        let full = br#"{"orders":[{"orderId":"1","orderPlacedDateTime":"x","orderItems":[]}]}"#;
+        let garbled: &[u8] = b"<html>Bad gateway</html>";
+        let not_utf8: &[u8] = b"\xff\xfe";
+        for body in [&full[..full.len() / 2], garbled, not_utf8] {
+            let err = decode_json::<crate::wire::ReducedOrders>(body, "GET /retailer/orders")
+                .unwrap_err();
+            assert!(err.damaged, "{body:?}");
+            assert!(
+                matches!(&err.error, ConnectorError::InvalidPayload { location, .. } if location == "GET /retailer/orders"),
+                "{:?}",
+                err.error
+            );
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! `BolClient` against a mock server when bol fails: 5xx on reads retried, 5xx on writes not,
 //! 429 waited out (or handed back when too long), spent rate-limit budgets, timeouts, `Problem`
-//! bodies, unknown orders and answers that are not bol JSON.
+//! bodies, unknown orders, answers that are not bol JSON, and unreadable answers to writes.
 
 mod support;
 
@@ -11,7 +11,7 @@ use orderbridge_core::marketplace::{LineQuantity, Shipment};
 use orderbridge_core::{ConnectorError, Marketplace, RetryPolicy};
 use support::*;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn order_id(raw: &str) -> MarketplaceOrderId {
     MarketplaceOrderId::parse(raw).expect("valid test fixture")
@@ -266,6 +266,8 @@ async fn answer_that_is_not_bol_json_names_endpoint_and_field() {
             200,
             serde_json::json!({ "orderId": 1, "orderItems": [] }),
         ))
+        // Well-formed JSON of the wrong shape will not change when asked again.
+        .expect(1)
         .mount(&server)
         .await;
     let err = client(&config(&server))
@@ -281,4 +283,30 @@ async fn answer_that_is_not_bol_json_names_endpoint_and_field() {
         }
         other => panic!("expected InvalidPayload, got {other:?}"),
     }
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn unreadable_answer_to_a_write_is_transient_and_not_repeated() {
+    let server = server_with_token().await;
+    Mock::given(method("POST"))
+        .and(path("/retailer/shipments"))
+        .respond_with(ResponseTemplate::new(202).set_body_raw(
+            br#"{"processStatusId": "1"#.to_vec(),
+            orderbridge_bol::wire::JSON_MEDIA_TYPE,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&config(&server))
+        .ship(&shipment())
+        .await
+        .unwrap_err();
+    match err {
+        ConnectorError::Transient { message } => {
+            assert!(message.contains("may have taken effect"), "{message}")
+        }
+        other => panic!("expected Transient, got {other:?}"),
+    }
+    server.verify().await;
 }

@@ -224,6 +224,7 @@ async fn wrong_credentials_are_an_auth_error() {
         timeout_secs: 5,
         retry: support::fast_retry(),
         include_fbb: false,
+        rate_limits: support::unthrottled(),
     };
     let client = orderbridge_bol::BolClient::new(&config, Secret::new("wrong")).unwrap();
     let err = client.open_orders().await.unwrap_err();

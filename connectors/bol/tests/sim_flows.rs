@@ -204,6 +204,7 @@ async fn shipment_that_times_out_after_bol_acted_is_found_by_entity() {
         timeout_secs: 1,
         retry: support::fast_retry(),
         include_fbb: false,
+        rate_limits: support::unthrottled(),
     };
     config.retry.max_attempts = 3;
     let client = orderbridge_bol::BolClient::new(

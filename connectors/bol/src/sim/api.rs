@@ -1,6 +1,7 @@
 //! The simulator's read side of the Retailer API and its router: token endpoint, orders list,
-//! order details and the three process-status endpoints. Writes are in `writes.rs`, the
-//! `/_sim/` control surface in `control.rs`.
+//! order details (raw ones verbatim) and the three process-status endpoints, with quirks
+//! applied. Writes are in `writes.rs`, faults in `gate.rs`, the `/_sim/` control surface in
+//! `control.rs`.
 
 use std::collections::HashMap;
 
@@ -10,20 +11,23 @@ use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use axum::Router;
+use axum::{middleware, Router};
 use base64::Engine;
 
-use super::http::{admit, bad_request, json_response, problem, read_body, take_fault, Refusal};
-use super::orders_wire::{order_matches, reduced_order, wire_order, ListFilter};
+use super::gate::{fault_gate, GateState};
+use super::http::{admit, bad_request, json_response, problem, read_body, Refusal};
+use super::orders_wire::{wire_order, ListFilter};
+use super::raw_orders::listed_orders;
 use super::state::TOKEN_LIFETIME_SECS;
-use super::{control, with_state, writes, BolSim, SharedState, SimEndpoint};
+use super::{control, quirks, with_state, writes, BolSim, SharedState};
 use crate::wire::{
-    BulkProcessStatusRequest, ProcessStatusResponse, ReducedOrders, TokenResponse, JSON_MEDIA_TYPE,
-    MAX_BULK_PROCESS_STATUS_IDS, PAGE_SIZE,
+    BulkProcessStatusRequest, ProcessStatusResponse, ReducedOrder, ReducedOrders, TokenResponse,
+    JSON_MEDIA_TYPE, MAX_BULK_PROCESS_STATUS_IDS, PAGE_SIZE,
 };
 
-/// All routes of the simulator.
-pub(crate) fn router(state: SharedState) -> Router {
+/// All routes of the simulator: the Retailer API behind the fault gate, and the `/_sim/`
+/// control surface without it.
+pub(crate) fn router(state: SharedState, gate: GateState) -> Router {
     Router::new()
         .route("/token", post(token))
         .route("/retailer/orders", get(list_orders))
@@ -50,6 +54,7 @@ pub(crate) fn router(state: SharedState) -> Router {
             get(processes_by_entity).post(processes_in_bulk),
         )
         .route("/shared/process-status/{process_id}", get(process_by_id))
+        .route_layer(middleware::from_fn_with_state(gate, fault_gate))
         .merge(control::routes())
         .with_state(state)
 }
@@ -89,10 +94,6 @@ async fn token(
     Query(params): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let admitted = match take_fault(&state, SimEndpoint::Token) {
-        Ok(admitted) => admitted,
-        Err(refusal) => return refusal.into_response(),
-    };
     let form_grant = String::from_utf8_lossy(&body).contains("grant_type=client_credentials");
     let oauth_error = |status: StatusCode, code: &str| {
         let body = serde_json::json!({ "error": code });
@@ -103,27 +104,26 @@ async fn token(
         )
             .into_response()
     };
-    let response = if params.get("grant_type").map(String::as_str) != Some("client_credentials")
-        && !form_grant
-    {
+    if params.get("grant_type").map(String::as_str) != Some("client_credentials") && !form_grant {
         oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type")
     } else if !credentials_match(&headers) {
         oauth_error(StatusCode::UNAUTHORIZED, "invalid_client")
     } else {
-        let answer = TokenResponse {
-            access_token: with_state(&state, |s| s.issue_token()),
+        let (access_token, quirks) = with_state(&state, |s| (s.issue_token(), s.quirks));
+        let mut answer = TokenResponse {
+            access_token,
             token_type: Some("Bearer".to_owned()),
             expires_in: TOKEN_LIFETIME_SECS,
             scope: Some("RETAILER".to_owned()),
         };
+        quirks::token(&mut answer, quirks);
         match serde_json::to_string(&answer) {
             Ok(text) => {
                 (StatusCode::OK, [(CONTENT_TYPE, "application/json")], text).into_response()
             }
             Err(_) => oauth_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error"),
         }
-    };
-    admitted.answer(response).await
+    }
 }
 
 async fn list_orders(
@@ -131,27 +131,26 @@ async fn list_orders(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let admitted = match admit(&state, SimEndpoint::ListOrders, &headers, JSON_MEDIA_TYPE) {
-        Ok(admitted) => admitted,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let response = match (ListFilter::from_params(&params), page_param(&params)) {
+    if let Err(refusal) = admit(&state, &headers, JSON_MEDIA_TYPE) {
+        return refusal.into_response();
+    }
+    match (ListFilter::from_params(&params), page_param(&params)) {
         (Err(refusal), _) | (_, Err(refusal)) => refusal.into_response(),
         (Ok(filter), Ok(page)) => {
-            let answer = with_state(&state, |s| ReducedOrders {
-                orders: s
-                    .orders
-                    .iter()
-                    .filter(|order| order_matches(order, filter))
+            let (answer, quirks) = with_state(&state, |s| {
+                let mut orders: Vec<ReducedOrder> = listed_orders(s, filter)
+                    .into_iter()
                     .skip((page - 1) * PAGE_SIZE)
                     .take(PAGE_SIZE)
-                    .map(|order| reduced_order(order, filter))
-                    .collect(),
+                    .collect();
+                for order in &mut orders {
+                    quirks::reduced_order(order, s.quirks);
+                }
+                (ReducedOrders { orders }, s.quirks)
             });
-            json_response(StatusCode::OK, &answer)
+            quirks::list_response(answer.orders.is_empty(), &answer, quirks)
         }
-    };
-    admitted.answer(response).await
+    }
 }
 
 async fn get_order(
@@ -159,25 +158,32 @@ async fn get_order(
     headers: HeaderMap,
     Path(order_id): Path<String>,
 ) -> Response {
-    let admitted = match admit(&state, SimEndpoint::GetOrder, &headers, JSON_MEDIA_TYPE) {
-        Ok(admitted) => admitted,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let order = with_state(&state, |s| {
-        let offers = &s.offers;
-        s.orders
+    if let Err(refusal) = admit(&state, &headers, JSON_MEDIA_TYPE) {
+        return refusal.into_response();
+    }
+    let (order, raw) = with_state(&state, |s| {
+        let raw = s
+            .raw_orders
             .iter()
-            .find(|o| o.order_id == order_id)
-            .map(|o| wire_order(o, offers))
+            .find(|raw| raw.order_id == order_id)
+            .map(|raw| raw.body.clone());
+        let order = s.orders.iter().find(|o| o.order_id == order_id).map(|o| {
+            let mut order = wire_order(o, &s.offers);
+            quirks::order(&mut order, s.quirks);
+            order
+        });
+        (order, raw)
     });
-    let response = match order {
-        Some(order) => json_response(StatusCode::OK, &order),
-        None => problem(
+    match (raw, order) {
+        (Some(body), _) => {
+            (StatusCode::OK, [(CONTENT_TYPE, JSON_MEDIA_TYPE)], body).into_response()
+        }
+        (None, Some(order)) => json_response(StatusCode::OK, &order),
+        (None, None) => problem(
             StatusCode::NOT_FOUND,
             format!("Order {order_id} not found."),
         ),
-    };
-    admitted.answer(response).await
+    }
 }
 
 async fn process_by_id(
@@ -185,26 +191,19 @@ async fn process_by_id(
     headers: HeaderMap,
     Path(process_id): Path<String>,
 ) -> Response {
-    let admitted = match admit(
-        &state,
-        SimEndpoint::ProcessStatus,
-        &headers,
-        JSON_MEDIA_TYPE,
-    ) {
-        Ok(admitted) => admitted,
-        Err(refusal) => return refusal.into_response(),
-    };
+    if let Err(refusal) = admit(&state, &headers, JSON_MEDIA_TYPE) {
+        return refusal.into_response();
+    }
     let status = with_state(&state, |s| {
         s.process_index(&process_id).map(|idx| s.read_process(idx))
     });
-    let response = match status {
+    match status {
         Some(status) => json_response(StatusCode::OK, &status),
         None => problem(
             StatusCode::NOT_FOUND,
             format!("Process status {process_id} not found."),
         ),
-    };
-    admitted.answer(response).await
+    }
 }
 
 async fn processes_in_bulk(
@@ -212,16 +211,10 @@ async fn processes_in_bulk(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let admitted = match admit(
-        &state,
-        SimEndpoint::ProcessStatus,
-        &headers,
-        JSON_MEDIA_TYPE,
-    ) {
-        Ok(admitted) => admitted,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let response = match read_body::<BulkProcessStatusRequest>(&headers, &body) {
+    if let Err(refusal) = admit(&state, &headers, JSON_MEDIA_TYPE) {
+        return refusal.into_response();
+    }
+    match read_body::<BulkProcessStatusRequest>(&headers, &body) {
         Err(refusal) => refusal.into_response(),
         Ok(request) if request.process_status_queries.is_empty() => {
             bad_request("processStatusQueries", "must hold at least 1 id").into_response()
@@ -234,20 +227,20 @@ async fn processes_in_bulk(
             .into_response()
         }
         Ok(request) => {
-            let answer = with_state(&state, |s| {
+            let (answer, quirks) = with_state(&state, |s| {
                 let known: Vec<usize> = request
                     .process_status_queries
                     .iter()
                     .filter_map(|query| s.process_index(&query.process_status_id))
                     .collect();
-                ProcessStatusResponse {
+                let answer = ProcessStatusResponse {
                     process_statuses: known.into_iter().map(|idx| s.read_process(idx)).collect(),
-                }
+                };
+                (answer, s.quirks)
             });
-            json_response(StatusCode::OK, &answer)
+            quirks::list_response(answer.process_statuses.is_empty(), &answer, quirks)
         }
-    };
-    admitted.answer(response).await
+    }
 }
 
 async fn processes_by_entity(
@@ -255,16 +248,10 @@ async fn processes_by_entity(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let admitted = match admit(
-        &state,
-        SimEndpoint::ProcessStatus,
-        &headers,
-        JSON_MEDIA_TYPE,
-    ) {
-        Ok(admitted) => admitted,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let response = match (
+    if let Err(refusal) = admit(&state, &headers, JSON_MEDIA_TYPE) {
+        return refusal.into_response();
+    }
+    match (
         params.get("entity-id"),
         params.get("event-type"),
         page_param(&params),
@@ -273,7 +260,7 @@ async fn processes_by_entity(
         (_, None, _) => bad_request("event-type", "is required").into_response(),
         (_, _, Err(refusal)) => refusal.into_response(),
         (Some(entity_id), Some(event_type), Ok(page)) => {
-            let answer = with_state(&state, |s| {
+            let (answer, quirks) = with_state(&state, |s| {
                 // Newest first, as bol lists them.
                 let matching: Vec<usize> = (0..s.processes.len())
                     .rev()
@@ -285,15 +272,15 @@ async fn processes_by_entity(
                     .skip((page - 1) * PAGE_SIZE)
                     .take(PAGE_SIZE)
                     .collect();
-                ProcessStatusResponse {
+                let answer = ProcessStatusResponse {
                     process_statuses: matching
                         .into_iter()
                         .map(|idx| s.read_process(idx))
                         .collect(),
-                }
+                };
+                (answer, s.quirks)
             });
-            json_response(StatusCode::OK, &answer)
+            quirks::list_response(answer.process_statuses.is_empty(), &answer, quirks)
         }
-    };
-    admitted.answer(response).await
+    }
 }

@@ -1,8 +1,6 @@
-//! HTTP helpers of the simulator: the gate every API request passes (injected faults, bearer
-//! token, `Accept` and `Content-Type` media types), and answers in bol's shape (v10 JSON,
-//! `Problem` bodies, rate-limit headers).
-
-use std::time::Duration;
+//! HTTP helpers of the simulator: the checks every API request passes after the fault gate
+//! (bearer token, `Accept` and `Content-Type` media types), and answers in bol's shape (v10
+//! JSON, `Problem` bodies, rate-limit headers).
 
 use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -10,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::{with_state, SharedState, SimEndpoint, SimFault};
+use super::{with_state, SharedState};
 use crate::response::{RATE_LIMIT_REMAINING, RATE_LIMIT_RESET};
 use crate::wire::{Problem, Violation, JSON_MEDIA_TYPE};
 
@@ -100,37 +98,6 @@ pub(crate) fn bad_request(field: &str, reason: impl Into<String>) -> Refusal {
     }
 }
 
-/// What the gate lets through: the delay to add before answering, if a fault asked for one.
-pub(crate) struct Admitted {
-    delay: Option<Duration>,
-}
-
-impl Admitted {
-    /// Sends `response` after the injected delay. The request's effect already happened, so a
-    /// client that gives up meanwhile sees a timeout of a write that took effect.
-    pub(crate) async fn answer(self, response: Response) -> Response {
-        if let Some(delay) = self.delay {
-            tokio::time::sleep(delay).await;
-        }
-        response
-    }
-}
-
-/// Applies an injected fault for `endpoint`, if any. `Err` is the answer to send instead.
-pub(crate) fn take_fault(state: &SharedState, endpoint: SimEndpoint) -> Result<Admitted, Refusal> {
-    match with_state(state, |s| s.take_fault(endpoint)) {
-        None => Ok(Admitted { delay: None }),
-        Some(SimFault::Delay(delay)) => Ok(Admitted { delay: Some(delay) }),
-        Some(SimFault::RateLimited { retry_after_secs }) => {
-            Err(Refusal::RateLimited { retry_after_secs })
-        }
-        Some(SimFault::Status(code)) => {
-            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            Err(refusal(status, format!("Injected failure (HTTP {code}).")))
-        }
-    }
-}
-
 fn accepts(headers: &HeaderMap, media_type: &str) -> bool {
     headers
         .get_all(ACCEPT)
@@ -146,14 +113,9 @@ fn accepts(headers: &HeaderMap, media_type: &str) -> bool {
         })
 }
 
-/// The gate of every API request: injected fault, then bearer token, then `Accept`.
-pub(crate) fn admit(
-    state: &SharedState,
-    endpoint: SimEndpoint,
-    headers: &HeaderMap,
-    accept: &str,
-) -> Result<Admitted, Refusal> {
-    let admitted = take_fault(state, endpoint)?;
+/// The check of every API request after the fault gate (`gate.rs`): bearer token, then
+/// `Accept`.
+pub(crate) fn admit(state: &SharedState, headers: &HeaderMap, accept: &str) -> Result<(), Refusal> {
     let token = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -172,7 +134,7 @@ pub(crate) fn admit(
             format!("Accept header must be {accept}."),
         ));
     }
-    Ok(admitted)
+    Ok(())
 }
 
 /// Reads a v10 JSON body; `Err` is the 415 or 400 answer.

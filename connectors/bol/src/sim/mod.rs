@@ -1,7 +1,10 @@
 //! A stateful simulator of the bol.com Retailer API v10 on loopback, for the demo and for
 //! tests: the same paths, field names, status codes and `Problem` bodies as bol, OAuth2 tokens,
-//! asynchronous processes that resolve after a set number of status reads, offer export, and
-//! injectable faults (status codes, 429 with `Retry-After`, slow answers).
+//! asynchronous processes that resolve after a set number of status reads, offer export,
+//! injectable faults ([`SimFault`]: error statuses, 429 with or without `Retry-After`, slow
+//! answers, hangs, reset connections, garbled or cut-off answers, writes whose answer is lost),
+//! injected a number of times, at a rate or as seeded chaos, valid-but-odd answers
+//! ([`SimQuirks`]), and raw orders served byte for byte for bad-input tests.
 //!
 //! [`BolSim`] is a cheap handle: clones share one simulated account, and the HTTP server stops
 //! when the last handle is dropped. An HTTP control surface under `/_sim/` places orders and
@@ -9,22 +12,31 @@
 
 mod api;
 mod control;
+mod faults;
+mod gate;
 mod http;
+mod listener;
 mod model;
 mod orders_wire;
 mod processes;
+mod quirks;
+mod raw_orders;
 mod sample;
 mod state;
 mod writes;
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
+use tokio::sync::watch;
 use tokio::task::AbortHandle;
 
+pub use faults::{SimEndpoint, SimFault, SimQuirks};
+use gate::GateState;
+use listener::{SimConnection, SimListener};
 pub use model::{
     SimCancellation, SimItemView, SimLine, SimOrder, SimOrderView, SimProduct, SimShipment,
 };
+use raw_orders::RawOrder;
 use state::State;
 
 /// The simulator state shared by the server and every handle.
@@ -36,52 +48,17 @@ pub(crate) fn with_state<T>(state: &SharedState, f: impl FnOnce(&mut State) -> T
     f(&mut guard)
 }
 
-/// An endpoint a fault can be injected into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SimEndpoint {
-    /// `POST /token`.
-    Token,
-    /// `GET /retailer/orders`.
-    ListOrders,
-    /// `GET /retailer/orders/{order-id}`.
-    GetOrder,
-    /// `POST /retailer/shipments`.
-    CreateShipment,
-    /// `PUT /retailer/orders/cancellation`.
-    Cancellation,
-    /// All three `/shared/process-status` endpoints.
-    ProcessStatus,
-    /// `POST /retailer/offers/export` and `GET /retailer/offers/export/{report-id}`.
-    OfferExport,
-    /// `PUT /retailer/offers/{offer-id}/stock`.
-    OfferStock,
-    /// Every endpoint above, the token endpoint included.
-    Any,
-}
-
-/// A fault to inject.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SimFault {
-    /// Answer this HTTP status with a `Problem` body, without acting on the request.
-    Status(u16),
-    /// Answer 429 with a `Problem` body and, when given, `Retry-After` (and
-    /// `x-ratelimit-remaining: 0`, `x-ratelimit-reset`), without acting on the request.
-    RateLimited {
-        /// Seconds to send in `Retry-After`.
-        retry_after_secs: Option<u64>,
-    },
-    /// Act on the request as usual, then wait this long before answering (a write still takes
-    /// effect when the client gives up meanwhile).
-    Delay(Duration),
-}
-
-/// Aborts the server task when the last [`BolSim`] handle goes.
+/// Aborts the server task when the last [`BolSim`] handle goes, and (by dropping the sender)
+/// ends every request still hanging.
 #[derive(Debug)]
-struct ServerGuard(AbortHandle);
+struct ServerGuard {
+    server: AbortHandle,
+    _stop: watch::Sender<()>,
+}
 
 impl Drop for ServerGuard {
     fn drop(&mut self) {
-        self.0.abort();
+        self.server.abort();
     }
 }
 
@@ -109,9 +86,15 @@ impl BolSim {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let base_url = format!("http://{}", listener.local_addr()?);
         let state: SharedState = Arc::new(Mutex::new(State::new(base_url.clone())));
-        let app = api::router(state.clone());
+        let (stop, stopped) = watch::channel(());
+        let gate = GateState {
+            shared: state.clone(),
+            stopped,
+        };
+        let app =
+            api::router(state.clone(), gate).into_make_service_with_connect_info::<SimConnection>();
         let server = tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, app).await {
+            if let Err(error) = axum::serve(SimListener(listener), app).await {
                 tracing::debug!(%error, "bol simulator stopped");
             }
         });
@@ -119,7 +102,10 @@ impl BolSim {
         Ok(BolSim {
             state,
             base_url,
-            _server: Arc::new(ServerGuard(server.abort_handle())),
+            _server: Arc::new(ServerGuard {
+                server: server.abort_handle(),
+                _stop: stop,
+            }),
         })
     }
 
@@ -204,8 +190,76 @@ impl BolSim {
     }
 
     /// The next `times` requests to `endpoint` meet `fault`. Faults are used up in the order
-    /// they were injected.
+    /// they were injected, before any fault injected at a rate or by chaos.
     pub fn inject_fault(&self, endpoint: SimEndpoint, fault: SimFault, times: u32) {
-        with_state(&self.state, |s| s.inject_fault(endpoint, fault, times));
+        with_state(&self.state, |s| s.faults.inject(endpoint, fault, times));
+    }
+
+    /// Every request to `endpoint` meets `fault` with probability `rate` (0 to 1), until
+    /// [`BolSim::clear_faults`]. Draws come from the generator seeded by
+    /// [`BolSim::set_chaos`] (seed 0 until then), so runs repeat.
+    pub fn inject_fault_rate(&self, endpoint: SimEndpoint, fault: SimFault, rate: f64) {
+        with_state(&self.state, |s| s.faults.inject_rate(endpoint, fault, rate));
+    }
+
+    /// Chaos: every request to any endpoint, the token endpoint included, meets with
+    /// probability `rate` a fault drawn from a fixed mix: HTTP 500, 502 or 503, a reset
+    /// connection, a delay of 2.5 s (beyond a typical 2 s client timeout), 429 with a
+    /// `Retry-After` of 1 s or without one, a garbled or a cut-off answer, and for writes also
+    /// [`SimFault::AppliedButLost`]. `seed` makes the draws repeatable; `rate` 0 stops chaos.
+    pub fn set_chaos(&self, rate: f64, seed: u64) {
+        with_state(&self.state, |s| s.faults.set_chaos(rate, seed));
+    }
+
+    /// Removes every injected fault (counted, rated) and stops chaos. The counts of
+    /// [`BolSim::fault_counts`] stay.
+    pub fn clear_faults(&self) {
+        with_state(&self.state, |s| s.faults.clear());
+    }
+
+    /// How many faults of each kind were injected so far, by kind name (`status_503`,
+    /// `connection_reset`, `rate_limited_without_retry_after`, ...), sorted by name.
+    pub fn fault_counts(&self) -> Vec<(String, u64)> {
+        with_state(&self.state, |s| s.faults.counts())
+    }
+
+    /// Switches the oddities of valid answers ([`SimQuirks`]) for every answer from now on.
+    pub fn set_quirks(&self, quirks: SimQuirks) {
+        with_state(&self.state, |s| s.quirks = quirks);
+    }
+
+    /// Adds an order whose details (`GET /retailer/orders/{order_id}`) are `detail_body`
+    /// byte for byte, served as v10 JSON even when they are not JSON or not UTF-8. The
+    /// open-orders list shows it with whatever it can read from the body (item ids,
+    /// quantities, fulfilment method), else with one open FBR item `{order_id}-1` of
+    /// quantity 1. Writes naming its items are refused as unknown items. Returns `order_id`.
+    pub fn add_raw_order(&self, order_id: &str, detail_body: Vec<u8>) -> String {
+        with_state(&self.state, |s| {
+            s.raw_orders.retain(|raw| raw.order_id != order_id);
+            s.raw_orders.push(RawOrder::new(order_id, detail_body));
+        });
+        order_id.to_owned()
+    }
+
+    /// Replaces the details of a raw order (the marketplace "fixed" it); adds it when unknown.
+    pub fn replace_raw_order(&self, order_id: &str, detail_body: Vec<u8>) {
+        with_state(&self.state, |s| {
+            let raw = RawOrder::new(order_id, detail_body);
+            match s.raw_orders.iter_mut().find(|r| r.order_id == order_id) {
+                Some(existing) => *existing = raw,
+                None => s.raw_orders.push(raw),
+            }
+        });
+    }
+
+    /// The open-orders list shows this order twice (bol does when orders change while a
+    /// client pages): once in its place and once more at the start of the next page, or at
+    /// the end of the list when there is no next page.
+    pub fn list_order_twice(&self, order_id: &str) {
+        with_state(&self.state, |s| {
+            if !s.listed_twice.iter().any(|id| id == order_id) {
+                s.listed_twice.push(order_id.to_owned());
+            }
+        });
     }
 }

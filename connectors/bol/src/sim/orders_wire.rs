@@ -55,6 +55,34 @@ impl ListFilter {
         Ok(Self { fbr, fbb, status })
     }
 
+    /// The order with only the items the filter selects (as for a simulated order), or `None`
+    /// when it selects none. For raw orders, whose list entry is all there is.
+    pub(crate) fn select_items(self, order: &ReducedOrder) -> Option<ReducedOrder> {
+        let items: Vec<ReducedOrderItem> = order
+            .order_items
+            .iter()
+            .filter(|item| {
+                let method_ok = if item.fulfilment_method == FulfilmentMethod::Fbb {
+                    self.fbb
+                } else {
+                    self.fbr
+                };
+                let open = item.quantity > item.quantity_shipped + item.quantity_cancelled;
+                method_ok
+                    && match self.status {
+                        StatusFilter::Open => open,
+                        StatusFilter::Shipped => item.quantity_shipped > 0,
+                        StatusFilter::All => true,
+                    }
+            })
+            .cloned()
+            .collect();
+        (!items.is_empty()).then(|| ReducedOrder {
+            order_items: items,
+            ..order.clone()
+        })
+    }
+
     fn item_matches(self, item: &ItemRecord) -> bool {
         match self.status {
             StatusFilter::Open => item.open_quantity() > 0,
@@ -174,12 +202,7 @@ pub(crate) fn wire_order(order: &OrderRecord, offers: &[OfferRecord]) -> Order {
                 order_item_id: item.order_item_id.clone(),
                 cancellation_request: item.cancellation_request,
                 fulfilment: Some(OrderFulfilment {
-                    method: if order.order.fulfilled_by_bol {
-                        "FBB"
-                    } else {
-                        "FBR"
-                    }
-                    .to_owned(),
+                    method: fulfilment_method(order),
                     distribution_party: Some(
                         if order.order.fulfilled_by_bol {
                             "BOL"

@@ -6,6 +6,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::model::{SimCancellation, SimShipment};
+use super::quirks;
 use super::state::State;
 use crate::offer_export::{write_csv_record, OFFER_EXPORT_COLUMNS};
 use crate::wire::{EventType, Link, ProcessStatus, ProcessStatusValue};
@@ -98,13 +99,16 @@ impl State {
         self.processes.iter().position(|p| p.id == id)
     }
 
+    /// A process as bol answers it, quirks applied.
     fn process_wire(&self, record: &ProcessRecord) -> ProcessStatus {
-        ProcessStatus {
+        let keep_entity = record.event_type == EventType::CreateOfferExport
+            && record.status == ProcessStatusValue::Success;
+        let mut status = ProcessStatus {
             process_status_id: Some(record.id.clone()),
             entity_id: record.entity_id.clone(),
             event_type: record.event_type.as_str().to_owned(),
             description: record.description.clone(),
-            status: record.status,
+            status: record.status.clone(),
             error_message: record.error_message.clone(),
             create_timestamp: record
                 .created_at
@@ -117,7 +121,9 @@ impl State {
                 )),
                 ..Link::default()
             }],
-        }
+        };
+        quirks::process(&mut status, self.quirks, keep_entity);
+        status
     }
 
     /// Applies an effect all-or-nothing; `Ok` carries a new entity id (an export's report id).

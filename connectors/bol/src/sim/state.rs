@@ -1,15 +1,17 @@
-//! The simulated bol account: orders and their items, offers, issued tokens, injected faults
-//! and the records the tests read back (applied shipments, cancellations, stock updates).
-//! Processes live in `processes.rs`; HTTP is in `api.rs` and `control.rs`.
+//! The simulated bol account: orders and their items, raw orders, offers, issued tokens, the
+//! fault plan and quirks, and the records the tests read back (applied shipments,
+//! cancellations, stock updates). Processes live in `processes.rs`; HTTP is in `api.rs` and
+//! `control.rs`.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
+use super::faults::{FaultPlan, SimQuirks};
 use super::model::{SimCancellation, SimItemView, SimOrder, SimOrderView, SimShipment};
 use super::processes::ProcessRecord;
-use super::{SimEndpoint, SimFault};
+use super::raw_orders::RawOrder;
 
 /// How long issued tokens live, as bol's do.
 pub(crate) const TOKEN_LIFETIME_SECS: u64 = 299;
@@ -51,12 +53,6 @@ pub(crate) struct OfferRecord {
     pub mutated_at: DateTime<Utc>,
 }
 
-struct InjectedFault {
-    endpoint: SimEndpoint,
-    fault: SimFault,
-    remaining: u32,
-}
-
 /// Everything the simulated bol knows. Always used under the simulator's mutex, never across
 /// an `.await`.
 pub(crate) struct State {
@@ -72,7 +68,12 @@ pub(crate) struct State {
     pub stock_updates: Vec<(String, u32)>,
     pub pending_reads: u32,
     pub exports: HashMap<String, String>,
-    faults: Vec<InjectedFault>,
+    pub faults: FaultPlan,
+    pub quirks: SimQuirks,
+    /// Orders whose details are served verbatim (the bad-input corpus).
+    pub raw_orders: Vec<RawOrder>,
+    /// Order ids the open-orders list shows twice.
+    pub listed_twice: Vec<String>,
     tokens: HashMap<String, Instant>,
 }
 
@@ -99,7 +100,10 @@ impl State {
             stock_updates: Vec::new(),
             pending_reads: 1,
             exports: HashMap::new(),
-            faults: Vec::new(),
+            faults: FaultPlan::new(),
+            quirks: SimQuirks::default(),
+            raw_orders: Vec::new(),
+            listed_twice: Vec::new(),
             tokens: HashMap::new(),
         }
     }
@@ -223,31 +227,6 @@ impl State {
 
     pub fn offer_mut(&mut self, offer_id: &str) -> Option<&mut OfferRecord> {
         self.offers.iter_mut().find(|o| o.offer_id == offer_id)
-    }
-
-    pub fn inject_fault(&mut self, endpoint: SimEndpoint, fault: SimFault, times: u32) {
-        if times > 0 {
-            self.faults.push(InjectedFault {
-                endpoint,
-                fault,
-                remaining: times,
-            });
-        }
-    }
-
-    /// The next injected fault for a request to `endpoint`, used up by this call.
-    pub fn take_fault(&mut self, endpoint: SimEndpoint) -> Option<SimFault> {
-        let idx = self
-            .faults
-            .iter()
-            .position(|f| f.endpoint == endpoint || f.endpoint == SimEndpoint::Any)?;
-        let injected = &mut self.faults[idx];
-        let fault = injected.fault.clone();
-        injected.remaining -= 1;
-        if injected.remaining == 0 {
-            self.faults.remove(idx);
-        }
-        Some(fault)
     }
 
     pub fn issue_token(&mut self) -> String {

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::http::{admit, bad_request, json_response, problem, read_body, Refusal};
 use super::processes::Effect;
-use super::{with_state, SharedState, SimEndpoint};
+use super::{with_state, SharedState};
 use crate::transporter::is_known_transporter_code;
 use crate::wire::{
     CancellationRequest, CreateOfferExportRequest, EventType, ShipmentRequest,
@@ -99,17 +99,11 @@ pub(crate) async fn create_shipment(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let admitted = match admit(
-        &state,
-        SimEndpoint::CreateShipment,
-        &headers,
-        JSON_MEDIA_TYPE,
-    ) {
-        Ok(admitted) => admitted,
-        Err(refusal) => return refusal.into_response(),
-    };
+    if let Err(refusal) = admit(&state, &headers, JSON_MEDIA_TYPE) {
+        return refusal.into_response();
+    }
     with_state(&state, |s| s.shipment_requests += 1);
-    let response = match read_body::<ShipmentRequest>(&headers, &body)
+    match read_body::<ShipmentRequest>(&headers, &body)
         .and_then(|request| check_shipment(&state, &request).map(|order_id| (order_id, request)))
     {
         Err(refusal) => refusal.into_response(),
@@ -138,8 +132,7 @@ pub(crate) async fn create_shipment(
             });
             json_response(StatusCode::ACCEPTED, &status)
         }
-    };
-    admitted.answer(response).await
+    }
 }
 
 pub(crate) async fn cancel_order_item(
@@ -147,12 +140,11 @@ pub(crate) async fn cancel_order_item(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let admitted = match admit(&state, SimEndpoint::Cancellation, &headers, JSON_MEDIA_TYPE) {
-        Ok(admitted) => admitted,
-        Err(refusal) => return refusal.into_response(),
-    };
+    if let Err(refusal) = admit(&state, &headers, JSON_MEDIA_TYPE) {
+        return refusal.into_response();
+    }
     with_state(&state, |s| s.cancellation_requests += 1);
-    let response = match read_body::<CancellationRequest>(&headers, &body) {
+    match read_body::<CancellationRequest>(&headers, &body) {
         Err(refusal) => refusal.into_response(),
         Ok(request) if request.order_items.len() != MAX_CANCELLATION_ORDER_ITEMS => bad_request(
             "orderItems",
@@ -188,8 +180,7 @@ pub(crate) async fn cancel_order_item(
                 |status| json_response(StatusCode::ACCEPTED, &status),
             )
         }
-    };
-    admitted.answer(response).await
+    }
 }
 
 pub(crate) async fn update_offer_stock(
@@ -198,11 +189,10 @@ pub(crate) async fn update_offer_stock(
     Path(offer_id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let admitted = match admit(&state, SimEndpoint::OfferStock, &headers, JSON_MEDIA_TYPE) {
-        Ok(admitted) => admitted,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let response = match read_body::<UpdateOfferStockRequest>(&headers, &body) {
+    if let Err(refusal) = admit(&state, &headers, JSON_MEDIA_TYPE) {
+        return refusal.into_response();
+    }
+    match read_body::<UpdateOfferStockRequest>(&headers, &body) {
         Err(refusal) => refusal.into_response(),
         Ok(request) if request.amount > MAX_OFFER_STOCK_AMOUNT => {
             bad_request("amount", format!("must be 0 to {MAX_OFFER_STOCK_AMOUNT}")).into_response()
@@ -228,8 +218,7 @@ pub(crate) async fn update_offer_stock(
             },
             |status| json_response(StatusCode::ACCEPTED, &status),
         ),
-    };
-    admitted.answer(response).await
+    }
 }
 
 pub(crate) async fn request_offer_export(
@@ -237,11 +226,10 @@ pub(crate) async fn request_offer_export(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let admitted = match admit(&state, SimEndpoint::OfferExport, &headers, JSON_MEDIA_TYPE) {
-        Ok(admitted) => admitted,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let response = match read_body::<CreateOfferExportRequest>(&headers, &body) {
+    if let Err(refusal) = admit(&state, &headers, JSON_MEDIA_TYPE) {
+        return refusal.into_response();
+    }
+    match read_body::<CreateOfferExportRequest>(&headers, &body) {
         Err(refusal) => refusal.into_response(),
         Ok(_) => {
             let status = with_state(&state, |s| {
@@ -254,8 +242,7 @@ pub(crate) async fn request_offer_export(
             });
             json_response(StatusCode::ACCEPTED, &status)
         }
-    };
-    admitted.answer(response).await
+    }
 }
 
 pub(crate) async fn offer_export_file(
@@ -263,16 +250,14 @@ pub(crate) async fn offer_export_file(
     headers: HeaderMap,
     Path(report_id): Path<String>,
 ) -> Response {
-    let admitted = match admit(&state, SimEndpoint::OfferExport, &headers, CSV_MEDIA_TYPE) {
-        Ok(admitted) => admitted,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let response = match with_state(&state, |s| s.exports.get(&report_id).cloned()) {
+    if let Err(refusal) = admit(&state, &headers, CSV_MEDIA_TYPE) {
+        return refusal.into_response();
+    }
+    match with_state(&state, |s| s.exports.get(&report_id).cloned()) {
         Some(csv) => (StatusCode::OK, [(CONTENT_TYPE, CSV_MEDIA_TYPE)], csv).into_response(),
         None => problem(
             StatusCode::NOT_FOUND,
             format!("Offer export {report_id} not found."),
         ),
-    };
-    admitted.answer(response).await
+    }
 }

@@ -4,20 +4,22 @@
 //!
 //! Fields the spec marks required but that this connector can live without are `Option` or
 //! defaulted, so a missing one becomes a mapping error that names the field instead of a
-//! failed page.
+//! failed page. Enumerations the connector acts on are open (`enums.rs`): a value bol adds
+//! later reads as `Unknown(text)`, and `mapping.rs` decides what it means.
 
+mod enums;
 mod orders;
 mod process;
 mod requests;
 
+pub use enums::{FulfilmentMethod, ProcessStatusValue};
 pub use orders::{
-    AdditionalService, BillingDetails, Discount, FulfilmentMethod, Order, OrderFulfilment,
-    OrderOffer, OrderOrderItem, OrderProduct, ReducedOrder, ReducedOrderItem, ReducedOrders,
-    ShipmentDetails,
+    AdditionalService, BillingDetails, Discount, Order, OrderFulfilment, OrderOffer,
+    OrderOrderItem, OrderProduct, ReducedOrder, ReducedOrderItem, ReducedOrders, ShipmentDetails,
 };
 pub use process::{
     BulkProcessStatusRequest, EventType, Link, Problem, ProcessStatus, ProcessStatusId,
-    ProcessStatusResponse, ProcessStatusValue, TokenResponse, Violation,
+    ProcessStatusResponse, TokenResponse, Violation,
 };
 pub use requests::{
     CancellationReasonCode, CancellationRequest, CreateOfferExportRequest, ExportFormat, OrderItem,

@@ -3,12 +3,15 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A page of `GET /retailer/orders`. bol answers `{}` for an empty page.
+use super::FulfilmentMethod;
+
+/// A page of `GET /retailer/orders`. bol sometimes answers `{}` for an empty page, so a
+/// missing `orders` reads as none.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReducedOrders {
     /// The orders on this page.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub orders: Vec<ReducedOrder>,
 }
 
@@ -25,17 +28,6 @@ pub struct ReducedOrder {
     pub order_items: Vec<ReducedOrderItem>,
 }
 
-/// Fulfilled by the retailer (`FBR`) or by bol.com (`FBB`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FulfilmentMethod {
-    /// Fulfilled by the retailer.
-    #[serde(rename = "FBR")]
-    Fbr,
-    /// Fulfilled by bol.com.
-    #[serde(rename = "FBB")]
-    Fbb,
-}
-
 /// An item of an order in the orders list.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -44,7 +36,7 @@ pub struct ReducedOrderItem {
     pub order_item_id: String,
     /// The product's EAN.
     pub ean: String,
-    /// FBR or FBB.
+    /// FBR or FBB (or a value bol added later).
     pub fulfilment_method: FulfilmentMethod,
     /// `OPEN` or `HANDLED`.
     pub fulfilment_status: String,
@@ -235,8 +227,8 @@ pub struct OrderOrderItem {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderFulfilment {
-    /// `FBR` or `FBB`.
-    pub method: String,
+    /// `FBR` or `FBB` (or a value bol added later).
+    pub method: FulfilmentMethod,
     /// `RETAILER` or `BOL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution_party: Option<String>,

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ProcessStatusValue;
+
 /// Answer of the OAuth2 token endpoint (snake case, as OAuth2 names it).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TokenResponse {
@@ -46,20 +48,6 @@ pub struct ProcessStatus {
     /// Related actions.
     #[serde(default)]
     pub links: Vec<Link>,
-}
-
-/// Where a process stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum ProcessStatusValue {
-    /// Still running.
-    Pending,
-    /// Done.
-    Success,
-    /// Refused; see `errorMessage`.
-    Failure,
-    /// bol gave up.
-    Timeout,
 }
 
 /// The event types this connector creates and looks up.

@@ -4,8 +4,8 @@
 #![allow(dead_code)]
 
 use orderbridge_bol::wire::JSON_MEDIA_TYPE;
-use orderbridge_bol::{BolClient, BolConfig};
-use orderbridge_core::{RetryPolicy, Secret, SecretSource};
+use orderbridge_bol::{BolClient, BolConfig, BolRateLimits};
+use orderbridge_core::{RateLimit, RetryPolicy, Secret, SecretSource};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -24,6 +24,20 @@ pub fn fast_retry() -> RetryPolicy {
     }
 }
 
+/// Rate budgets no test reaches (1000 requests per second in every group), so only tests about
+/// the budget itself wait for it.
+pub fn unthrottled() -> BolRateLimits {
+    let plenty = RateLimit::per_second(1000);
+    BolRateLimits {
+        orders_list: plenty,
+        order_detail: plenty,
+        order_cancellation: plenty,
+        shipments: plenty,
+        process_status: plenty,
+        offers: plenty,
+    }
+}
+
 pub fn config(server: &MockServer) -> BolConfig {
     BolConfig {
         client_id: CLIENT_ID.to_owned(),
@@ -35,6 +49,7 @@ pub fn config(server: &MockServer) -> BolConfig {
         timeout_secs: 5,
         retry: fast_retry(),
         include_fbb: false,
+        rate_limits: unthrottled(),
     }
 }
 
@@ -132,15 +147,55 @@ pub fn full_order(order_id: &str) -> Value {
 
 /// A client of a running simulator with the simulator's credentials and a fast retry policy.
 pub fn sim_client(sim: &orderbridge_bol::sim::BolSim, include_fbb: bool) -> BolClient {
+    let mut config = sim_config(sim);
+    config.include_fbb = include_fbb;
+    sim_client_with(&config)
+}
+
+/// The configuration [`sim_client`] uses, to adjust before [`sim_client_with`].
+pub fn sim_config(sim: &orderbridge_bol::sim::BolSim) -> BolConfig {
     use orderbridge_bol::sim::BolSim;
-    let config = BolConfig {
+    BolConfig {
         client_id: BolSim::CLIENT_ID.to_owned(),
         client_secret: SecretSource::Inline(BolSim::CLIENT_SECRET.to_owned()),
         api_base_url: sim.api_base_url().parse().expect("valid test fixture"),
         token_url: sim.token_url().parse().expect("valid test fixture"),
         timeout_secs: 5,
         retry: fast_retry(),
-        include_fbb,
-    };
-    BolClient::new(&config, Secret::new(BolSim::CLIENT_SECRET)).expect("valid test fixture")
+        include_fbb: false,
+        rate_limits: unthrottled(),
+    }
+}
+
+/// A client of a simulator with `config` (from [`sim_config`]).
+pub fn sim_client_with(config: &BolConfig) -> BolClient {
+    use orderbridge_bol::sim::BolSim;
+    BolClient::new(config, Secret::new(BolSim::CLIENT_SECRET)).expect("valid test fixture")
+}
+
+/// `GET path` on a simulator as a client would send it (fresh token, v10 `Accept`), without
+/// any of the connector's reading: the status and the raw body, to check what is on the wire.
+pub async fn sim_raw_get(sim: &orderbridge_bol::sim::BolSim, path: &str) -> (u16, Vec<u8>) {
+    use orderbridge_bol::sim::BolSim;
+    let http = reqwest::Client::new();
+    let token: serde_json::Value = http
+        .post(sim.token_url())
+        .query(&[("grant_type", "client_credentials")])
+        .basic_auth(BolSim::CLIENT_ID, Some(BolSim::CLIENT_SECRET))
+        .send()
+        .await
+        .expect("token request")
+        .json()
+        .await
+        .expect("token answer");
+    let access_token = token["access_token"].as_str().expect("token in answer");
+    let response = http
+        .get(format!("{}{path}", sim.api_base_url()))
+        .bearer_auth(access_token)
+        .header("accept", JSON_MEDIA_TYPE)
+        .send()
+        .await
+        .expect("request");
+    let status = response.status().as_u16();
+    (status, response.bytes().await.expect("body").to_vec())
 }

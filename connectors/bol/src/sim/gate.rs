@@ -1,0 +1,189 @@
+//! The fault gate every Retailer API request passes first (an axum middleware): it names the
+//! endpoint, asks the fault plan (`faults.rs`) whether this request meets a fault, and plays
+//! the fault on the wire: an error answer, a 429, a hang, a reset connection, or the real
+//! answer delayed, garbled, cut in half or lost after the request took effect.
+
+use std::time::Duration;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tokio::sync::watch;
+
+use super::faults::{SimEndpoint, SimFault};
+use super::http::{problem, refusal, Refusal};
+use super::listener::SimConnection;
+use super::{with_state, SharedState};
+use crate::wire::JSON_MEDIA_TYPE;
+
+/// How long a [`SimFault::Hang`] holds a request when the simulator keeps running.
+const HANG: Duration = Duration::from_secs(3600);
+/// Largest answer the gate reads back to cut it in half.
+const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
+/// What a [`SimFault::GarbageBody`] answers.
+const GARBAGE: &str = "<html><body><h1>502 Bad Gateway</h1>upstream sent garbage</body></html>";
+
+/// What the gate needs: the simulated account and a signal that closes when the simulator stops
+/// (so hanging requests end with it).
+#[derive(Clone)]
+pub(crate) struct GateState {
+    pub(crate) shared: SharedState,
+    pub(crate) stopped: watch::Receiver<()>,
+}
+
+/// The endpoint a request goes to, or `None` for anything faults do not apply to.
+pub(crate) fn endpoint_of(method: &Method, path: &str) -> Option<SimEndpoint> {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let endpoint = match (method.as_str(), segments.as_slice()) {
+        ("POST", ["token"]) => SimEndpoint::Token,
+        ("GET", ["retailer", "orders"]) => SimEndpoint::ListOrders,
+        ("PUT", ["retailer", "orders", "cancellation"]) => SimEndpoint::Cancellation,
+        ("GET", ["retailer", "orders", _]) => SimEndpoint::GetOrder,
+        ("POST", ["retailer", "shipments"]) => SimEndpoint::CreateShipment,
+        (_, ["shared", "process-status", ..]) => SimEndpoint::ProcessStatus,
+        (_, ["retailer", "offers", "export", ..]) => SimEndpoint::OfferExport,
+        ("PUT", ["retailer", "offers", _, "stock"]) => SimEndpoint::OfferStock,
+        _ => return None,
+    };
+    Some(endpoint)
+}
+
+/// The middleware: plays the fault this request meets, if any.
+pub(crate) async fn fault_gate(
+    State(gate): State<GateState>,
+    ConnectInfo(connection): ConnectInfo<SimConnection>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(endpoint) = endpoint_of(request.method(), request.uri().path()) else {
+        return next.run(request).await;
+    };
+    let Some(fault) = with_state(&gate.shared, |s| s.faults.take(endpoint)) else {
+        return next.run(request).await;
+    };
+    tracing::debug!(?endpoint, ?fault, "bol simulator injects a fault");
+    match fault {
+        SimFault::Status(code) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            refusal(status, format!("Injected failure (HTTP {code}).")).into_response()
+        }
+        SimFault::RateLimited { retry_after_secs } => {
+            Refusal::RateLimited { retry_after_secs }.into_response()
+        }
+        SimFault::Hang => {
+            let mut stopped = gate.stopped.clone();
+            tokio::select! {
+                () = tokio::time::sleep(HANG) => {}
+                _ = stopped.changed() => {}
+            }
+            problem(
+                StatusCode::GATEWAY_TIMEOUT,
+                "The simulator stopped hanging.",
+            )
+        }
+        SimFault::ConnectionReset => {
+            connection.reset();
+            problem(
+                StatusCode::BAD_GATEWAY,
+                "Never sent: the connection is reset.",
+            )
+        }
+        SimFault::Delay(delay) => {
+            let response = next.run(request).await;
+            tokio::time::sleep(delay).await;
+            response
+        }
+        SimFault::GarbageBody => garbled(next.run(request).await),
+        SimFault::TruncatedBody => truncated(next.run(request).await).await,
+        SimFault::AppliedButLost => {
+            drop(next.run(request).await);
+            if with_state(&gate.shared, |s| s.faults.next_lost_answer_resets()) {
+                connection.reset();
+            }
+            problem(
+                StatusCode::BAD_GATEWAY,
+                "Bad gateway (the request was processed; its answer was lost).",
+            )
+        }
+    }
+}
+
+/// A 200 answer with text that is not JSON, under the real answer's content type.
+fn garbled(real: Response) -> Response {
+    let content_type = real
+        .headers()
+        .get(CONTENT_TYPE)
+        .cloned()
+        .unwrap_or_else(|| HeaderValue::from_static(JSON_MEDIA_TYPE));
+    (StatusCode::OK, [(CONTENT_TYPE, content_type)], GARBAGE).into_response()
+}
+
+/// The real answer with only the first half of its body.
+async fn truncated(real: Response) -> Response {
+    let (mut parts, body) = real.into_parts();
+    let bytes = match to_bytes(body, MAX_ANSWER_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            return problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("cannot read the answer to cut it: {error}"),
+            )
+        }
+    };
+    parts.headers.remove(CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(bytes.slice(..bytes.len() / 2)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_are_named_from_method_and_path() {
+        let cases = [
+            (Method::POST, "/token", Some(SimEndpoint::Token)),
+            (
+                Method::GET,
+                "/retailer/orders",
+                Some(SimEndpoint::ListOrders),
+            ),
+            (
+                Method::GET,
+                "/retailer/orders/123",
+                Some(SimEndpoint::GetOrder),
+            ),
+            (
+                Method::PUT,
+                "/retailer/orders/cancellation",
+                Some(SimEndpoint::Cancellation),
+            ),
+            (
+                Method::POST,
+                "/retailer/shipments",
+                Some(SimEndpoint::CreateShipment),
+            ),
+            (
+                Method::GET,
+                "/shared/process-status/3",
+                Some(SimEndpoint::ProcessStatus),
+            ),
+            (
+                Method::POST,
+                "/retailer/offers/export",
+                Some(SimEndpoint::OfferExport),
+            ),
+            (
+                Method::PUT,
+                "/retailer/offers/abc/stock",
+                Some(SimEndpoint::OfferStock),
+            ),
+            (Method::GET, "/_sim/state", None),
+        ];
+        for (method, path, endpoint) in cases {
+            assert_eq!(endpoint_of(&method, path), endpoint, "{method} {path}");
+        }
+    }
+}
