@@ -203,6 +203,11 @@ impl Daemon {
         if drained.is_err() {
             tracing::warn!("grace time over; abandoning jobs in flight (their intents are recorded and resume at next start)");
             tasks.abort_all();
+            while tasks.join_next().await.is_some() {}
+            match self.store.release_leases(&self.leases.holder).await {
+                Ok(n) => tracing::info!(n_leases = n, "released the leases of abandoned runs"),
+                Err(error) => tracing::warn!("releasing leases failed: {error}"),
+            }
         }
         self.store.close().await;
         tracing::info!("orderbridge stopped");

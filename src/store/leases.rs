@@ -186,6 +186,23 @@ impl Store {
         Ok(failures.unwrap_or(0))
     }
 
+    /// Releases every lease `holder` still holds (runs abandoned at shutdown), so the next
+    /// process takes the jobs over at once instead of waiting for the leases to expire.
+    ///
+    /// # Errors
+    ///
+    /// On database failure.
+    pub async fn release_leases(&self, holder: &str) -> StoreResult<u64> {
+        let result = sqlx::query(
+            "UPDATE job_leases SET holder = NULL, lease_until = 0, fence = fence + 1
+             WHERE holder = ?",
+        )
+        .bind(holder)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected())
+    }
+
     /// Makes every job of a connection due now (used after `orders sync` and at start-up of
     /// the demo).
     ///

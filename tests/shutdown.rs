@@ -1,0 +1,100 @@
+//! SIGTERM with a call in flight: the daemon stops taking new work, gives the call the grace
+//! time, abandons it when the grace time is over and exits 0; the next start resumes exactly
+//! where it stopped (the abandoned create is found, not repeated).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{connection_toml, line, simulators, write_config, FAST_SCHEDULE};
+use orderbridge_bol::sim::SimOrder;
+use orderbridge_woocommerce::sim::{WooEndpoint, WooFault};
+
+async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done() {
+        assert!(Instant::now() < deadline, "gave up waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_abandons_a_slow_call_after_the_grace_time_and_the_restart_resumes() {
+    let (bol, woo, products) = simulators(Some(5)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(
+        dir.path(),
+        "shop",
+        "[scheduler]\nshutdown_grace_secs = 1\n",
+        &connection_toml(&bol, &woo, FAST_SCHEDULE)
+            .replace("timeout_secs = 5", "timeout_secs = 60"),
+    );
+    let log = dir.path().join("daemon.log");
+    let spawn = || {
+        let out = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .unwrap();
+        Command::new(env!("CARGO_BIN_EXE_orderbridge"))
+            .arg("--config")
+            .arg(&config)
+            .arg("run")
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().unwrap())
+            .stderr(out)
+            .spawn()
+            .unwrap()
+    };
+    // The webshop creates the order at once but answers only after 40 s.
+    woo.inject_fault(
+        WooEndpoint::CreateOrder,
+        WooFault::Delay(Duration::from_secs(40)),
+        1,
+    );
+    let id = bol.add_order(SimOrder::nl(vec![line(&products[0], 1)]));
+    let mut child = spawn();
+    wait_for("the create call in flight", || woo.create_requests() == 1).await;
+
+    let asked = Instant::now();
+    Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    let stopped_after = asked.elapsed();
+    assert!(status.success(), "exit 0 after SIGTERM: {status:?}");
+    assert!(
+        stopped_after < Duration::from_secs(20),
+        "the 40 s call was abandoned after the 1 s grace time (took {stopped_after:?})"
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("grace time over"),
+        "the abandonment is logged"
+    );
+
+    let mut child = spawn();
+    wait_for("the order recorded as created", || {
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .contains("found the order an earlier attempt created")
+    })
+    .await;
+    Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(
+        woo.orders_with_marketplace_order(&id).len(),
+        1,
+        "created exactly once"
+    );
+    assert_eq!(woo.create_requests(), 1, "not sent again after the restart");
+}
