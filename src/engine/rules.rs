@@ -1,0 +1,127 @@
+//! Rules the jobs share: what status an order's steps mean, who started a cancellation, and
+//! what a buyer's cancellation request covers.
+
+use crate::status::{OrderStatus, Step};
+use crate::store::OrderRecord;
+
+/// What a buyer's cancellation request covers, judged on the open lines (`(requested, open)`
+/// per line). Only a request for the whole order is carried out automatically: cancelling a
+/// whole order for a request about one line would cancel what the buyer still wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuyerRequest {
+    /// No open line is asked to be cancelled.
+    None,
+    /// Every open line is.
+    WholeOrder,
+    /// Some open lines are, others not.
+    SomeLines,
+}
+
+impl BuyerRequest {
+    /// Judges lines given as `(cancellation requested, has open items)`.
+    pub fn of(lines: impl IntoIterator<Item = (bool, bool)>) -> Self {
+        let (mut n_requested, mut n_open) = (0, 0);
+        for (requested, open) in lines {
+            if open {
+                n_open += 1;
+                if requested {
+                    n_requested += 1;
+                }
+            }
+        }
+        match n_requested {
+            0 => Self::None,
+            n if n == n_open => Self::WholeOrder,
+            _ => Self::SomeLines,
+        }
+    }
+}
+
+/// The note for a request about some lines only.
+pub(super) const PARTIAL_REQUEST_NOTE: &str = "the buyer asked to cancel some lines of this \
+    order; orderbridge only carries out requests for whole orders: cancel those lines in the \
+    marketplace's seller dashboard, or ship them (which denies the request)";
+
+/// The status an order should show given its steps (used after a resend or a sync).
+pub fn derived_status(order: &OrderRecord) -> OrderStatus {
+    match order.cancel_step {
+        Step::Done => return OrderStatus::Cancelled,
+        Step::Ready | Step::Requested | Step::Pending => {
+            return if order.cancel_origin.as_deref() == Some(CancelOrigin::Webshop.as_str()) {
+                OrderStatus::PendingCancellation
+            } else {
+                OrderStatus::CancellationRequest
+            };
+        }
+        Step::None | Step::Skipped => {}
+    }
+    match order.ship_step {
+        Step::Done => OrderStatus::Shipped,
+        Step::Pending | Step::Requested => OrderStatus::PendingShipment,
+        Step::Ready => OrderStatus::NotShipped,
+        Step::None | Step::Skipped if order.completed_at.is_some() => OrderStatus::Waiting,
+        Step::None | Step::Skipped => OrderStatus::NotShipped,
+    }
+}
+
+/// Who started a cancellation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelOrigin {
+    /// The buyer asked; the webshop order is cancelled and the request confirmed.
+    BuyerRequest,
+    /// The marketplace cancelled; only the webshop order is cancelled.
+    Marketplace,
+    /// The merchant cancelled in the webshop; the marketplace is told.
+    Webshop,
+}
+
+impl CancelOrigin {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BuyerRequest => "buyer_request",
+            Self::Marketplace => "marketplace",
+            Self::Webshop => "webshop",
+        }
+    }
+
+    pub(super) fn parse(s: Option<&str>) -> Option<Self> {
+        match s? {
+            "buyer_request" => Some(Self::BuyerRequest),
+            "marketplace" => Some(Self::Marketplace),
+            "webshop" => Some(Self::Webshop),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_requests_for_every_open_line_are_whole_order_requests() {
+        assert_eq!(
+            BuyerRequest::of([(false, true), (false, true)]),
+            BuyerRequest::None
+        );
+        assert_eq!(
+            BuyerRequest::of([(true, true), (true, true)]),
+            BuyerRequest::WholeOrder
+        );
+        assert_eq!(
+            BuyerRequest::of([(true, true), (false, false)]),
+            BuyerRequest::WholeOrder,
+            "a line already shipped does not count"
+        );
+        assert_eq!(
+            BuyerRequest::of([(true, true), (false, true)]),
+            BuyerRequest::SomeLines
+        );
+        assert_eq!(
+            BuyerRequest::of([(true, false)]),
+            BuyerRequest::None,
+            "a request on a line with nothing open"
+        );
+    }
+}

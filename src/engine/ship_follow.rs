@@ -1,0 +1,119 @@
+//! Following shipments the marketplace accepted: its processes end in `shipped`, a refusal,
+//! a time-out (looked up and sent again), or silence (after six hours the order itself is read).
+
+use std::collections::HashMap;
+
+use orderbridge_core::domain::{MarketplaceOrderId, ProcessId};
+use orderbridge_core::marketplace::ProcessState;
+use orderbridge_core::{Marketplace, Webshop};
+
+use super::{Engine, JobError, PROCESS_STALE_MILLIS};
+use crate::status::Step;
+use crate::store::{EventKind, OrderRecord, Transition};
+
+impl<M: Marketplace, W: Webshop> Engine<M, W> {
+    pub(super) async fn follow_processes(
+        &self,
+        pending: &[OrderRecord],
+    ) -> Result<usize, JobError> {
+        let by_process: HashMap<String, &OrderRecord> = pending
+            .iter()
+            .filter_map(|o| o.ship_process_id.clone().map(|p| (p, o)))
+            .collect();
+        let ids: Vec<ProcessId> = by_process
+            .keys()
+            .filter_map(|id| ProcessId::parse(id).ok())
+            .collect();
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let processes = match self.marketplace.processes(&ids).await {
+            Ok(processes) => processes,
+            Err(error) => {
+                tracing::warn!(connection = %self.settings.connection, "reading shipment processes failed, will retry: {error}");
+                return Ok(0);
+            }
+        };
+        let mut n_done = 0;
+        let now = self.now_millis();
+        for order in pending {
+            let answered = order
+                .ship_process_id
+                .as_deref()
+                .is_some_and(|id| processes.iter().any(|p| p.id.as_str() == id));
+            let stale = order
+                .ship_intent_at
+                .is_some_and(|at| now - at > PROCESS_STALE_MILLIS);
+            if !answered && stale && self.shipment_process_lost(order).await? {
+                n_done += 1;
+            }
+        }
+        for process in processes {
+            let Some(order) = by_process.get(process.id.as_str()) else {
+                continue;
+            };
+            let done = match &process.state {
+                ProcessState::Pending => false,
+                ProcessState::Succeeded => self.shipment_confirmed(order, "marketplace confirmed the shipment: shipped").await?,
+                ProcessState::Failed { message } => self.shipment_failed(order, message).await?,
+                ProcessState::TimedOut => {
+                    self.transition(
+                        order,
+                        Transition::of(order.id)
+                            .when("ship_step", Step::Pending)
+                            .set("ship_step", Step::Requested)
+                            .set("ship_process_id", Option::<String>::None)
+                            .event(EventKind::Error, "the marketplace timed out processing the shipment; looking it up, then sending it again"),
+                    )
+                    .await?
+                }
+            };
+            if done {
+                n_done += 1;
+            }
+        }
+        Ok(n_done)
+    }
+
+    /// The marketplace no longer knows the shipment's process: read the order to see whether
+    /// it is shipped; if not, look the shipment up again (and send it if there is none).
+    async fn shipment_process_lost(&self, order: &OrderRecord) -> Result<bool, JobError> {
+        let Ok(id) = MarketplaceOrderId::parse(&order.marketplace_order_id) else {
+            return Ok(false);
+        };
+        let details = match self.marketplace.order(&id).await {
+            Ok(details) => details,
+            Err(error) => {
+                self.defer(
+                    order,
+                    "reading an order whose shipment process is lost",
+                    &error,
+                )
+                .await?;
+                return Ok(false);
+            }
+        };
+        if details
+            .lines
+            .iter()
+            .all(|l| l.quantity_shipped + l.quantity_cancelled >= l.quantity.get())
+        {
+            return self
+                .shipment_confirmed(order, "the marketplace shows the order shipped: shipped")
+                .await;
+        }
+        self.transition(
+            order,
+            Transition::of(order.id)
+                .when("ship_step", Step::Pending)
+                .set("ship_step", Step::Requested)
+                .set("ship_process_id", Option::<String>::None)
+                .event(
+                    EventKind::Error,
+                    "the marketplace lost the shipment's process and the order is not shipped; looking it up, then sending it again",
+                ),
+        )
+        .await?;
+        Ok(false)
+    }
+}
