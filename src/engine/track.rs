@@ -66,6 +66,16 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 }
                 continue;
             }
+            if webshop_order.tracking_unavailable
+                && webshop_order.status == orderbridge_core::webshop::WebshopStatus::Completed
+            {
+                // Read it again next run: the watermark stays before this change.
+                if let Some(modified) = webshop_order.modified_at {
+                    let before = to_millis(modified) - 1;
+                    hold_back = Some(hold_back.map_or(before, |h| h.min(before)));
+                }
+                continue;
+            }
             if self.apply_webshop_state(order, webshop_order).await? {
                 report.n_progressed += 1;
             }

@@ -87,6 +87,9 @@ pub struct WebshopOrder {
     pub completed_at: Option<DateTime<Utc>>,
     /// Track & trace entries, newest last.
     pub tracking: Vec<TrackingEntry>,
+    /// True when the tracking could not be read this time (a temporary failure): `tracking`
+    /// is then unknown, not empty, and the order must be looked at again later.
+    pub tracking_unavailable: bool,
 }
 
 /// Stock of one SKU in the webshop.

@@ -226,6 +226,7 @@ pub(crate) fn order_from_wire(
         modified_at: date(&order.date_modified_gmt),
         completed_at: date(&order.date_completed_gmt),
         tracking,
+        tracking_unavailable: false,
     })
 }
 

@@ -158,8 +158,22 @@ impl Webshop for WooClient {
         let mut orders = Vec::with_capacity(changed.len());
         for wire in &changed {
             let ours = order_code_from_meta(&wire.meta_data).is_some();
-            let tracking = self.tracking_of(wire, ours).await?;
-            orders.push(order_from_wire(wire, tracking)?);
+            // One order whose tracking cannot be read now must not fail the whole list: it is
+            // returned marked, so the caller looks at it again later.
+            let order = match self.tracking_of(wire, ours).await {
+                Ok(tracking) => order_from_wire(wire, tracking)?,
+                Err(error) if error.is_retryable() => {
+                    tracing::warn!(
+                        order_id = wire.id,
+                        "tracking of a changed order unreadable for now: {error}"
+                    );
+                    let mut order = order_from_wire(wire, Vec::new())?;
+                    order.tracking_unavailable = true;
+                    order
+                }
+                Err(error) => return Err(error),
+            };
+            orders.push(order);
         }
         orders.sort_by_key(|order| order.modified_at);
         Ok(orders)

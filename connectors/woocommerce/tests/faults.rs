@@ -268,3 +268,31 @@ async fn a_429_without_retry_after_is_retried_after_a_backoff() {
     assert_eq!(changed[0].id, id);
     assert_eq!(served(&sim, "rate_limited"), 3);
 }
+
+#[tokio::test]
+async fn an_unreadable_tracking_marks_the_order_instead_of_failing_the_list() {
+    let (sim, client) = shop(5, 2).await;
+    sim.set_tracking_meta_visible(false);
+    let first = place(&client, "1001").await;
+    let second = place(&client, "1002").await;
+    let number = |id: &WebshopOrderId| id.as_str().parse::<u64>().expect("numeric id");
+    sim.complete_order(number(&first), Some(("PostNL", "3SABCD1234567")));
+    sim.complete_order(number(&second), Some(("PostNL", "3SABCD7654321")));
+    // Every tracking read fails for a while: more failures than the client's attempts.
+    sim.inject_fault(WooEndpoint::ShipmentTrackings, WooFault::Status(503), 2);
+    let since = Utc::now() - chrono::Duration::hours(1);
+    let changed = client
+        .changed_orders(since)
+        .await
+        .expect("the list itself is fine");
+    assert_eq!(changed.len(), 2);
+    let marked: Vec<_> = changed.iter().filter(|o| o.tracking_unavailable).collect();
+    assert_eq!(
+        marked.len(),
+        1,
+        "only the order whose tracking failed is marked"
+    );
+    assert!(marked[0].tracking.is_empty());
+    let read: Vec<_> = changed.iter().filter(|o| !o.tracking_unavailable).collect();
+    assert_eq!(read[0].tracking.len(), 1);
+}
