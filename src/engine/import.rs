@@ -184,7 +184,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 sku: None,
                 ean: None,
                 title: String::new(),
-                quantity: i64::from(line.quantity.get()),
+                quantity: i64::from(line.quantity),
                 quantity_shipped: i64::from(line.quantity_shipped),
                 quantity_cancelled: i64::from(line.quantity_cancelled),
                 unit_price_cents: 0,
@@ -232,7 +232,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     let request = BuyerRequest::of(summary.lines.iter().map(|l| {
                         (
                             l.cancellation_requested,
-                            l.quantity.get() > l.quantity_shipped + l.quantity_cancelled,
+                            l.quantity > l.quantity_shipped + l.quantity_cancelled,
                         )
                     }));
                     let carried_out = match request {

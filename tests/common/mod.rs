@@ -243,3 +243,22 @@ pub fn unknown_line() -> SimLine {
         unit_price_cents: 999,
     }
 }
+
+/// The bad-input corpus: bol order detail bodies, each one defect or hostile value away from a
+/// valid order (`tests/fixtures/bad_orders/NNN-what-is-wrong.json`, `.bin` when not UTF-8).
+pub fn bad_orders_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad_orders")
+}
+
+/// The bol order id a corpus file stands for (`007-...` → `A2KB000007`, the `orderId` inside
+/// it where it has one) and the file's bytes.
+pub fn bad_order(file: &str) -> (String, Vec<u8>) {
+    let number: u32 = file
+        .split('-')
+        .next()
+        .and_then(|prefix| prefix.parse().ok())
+        .unwrap_or_else(|| panic!("corpus file {file} does not start with its number"));
+    let body = std::fs::read(bad_orders_dir().join(file))
+        .unwrap_or_else(|e| panic!("reading corpus file {file}: {e}"));
+    (format!("A2KB{number:06}"), body)
+}

@@ -92,8 +92,10 @@ pub(crate) fn open_order(order: ReducedOrder, location: &str) -> Result<OpenOrde
                 line_id: OrderLineId::parse(&item.order_item_id).map_err(|e| {
                     invalid(location, format!("{context}: orderItemId {}", e.reason))
                 })?,
-                quantity: Quantity::new(item.quantity)
-                    .map_err(|e| invalid(location, format!("{context}: quantity {}", e.reason)))?,
+                // Kept as sent: the list only says whether the order is new or open; the
+                // details are checked strictly, so a bad quantity lands the order in `error`
+                // instead of dropping it from the list.
+                quantity: item.quantity,
                 quantity_shipped: item.quantity_shipped,
                 quantity_cancelled: item.quantity_cancelled,
                 cancellation_requested: item.cancellation_request,
@@ -189,6 +191,26 @@ pub(crate) fn marketplace_order(
     let pickup_point = order
         .pickup_point
         .then(|| pickup_point_name.unwrap_or_else(|| "pickup point (name not given)".to_owned()));
+    if order.order_items.is_empty() {
+        return Err(invalid(
+            location,
+            format!("order {order_id}: orderItems is empty"),
+        ));
+    }
+    let mut seen_items = std::collections::HashSet::new();
+    if let Some(twice) = order
+        .order_items
+        .iter()
+        .find(|item| !seen_items.insert(item.order_item_id.as_str()))
+    {
+        return Err(invalid(
+            location,
+            format!(
+                "order {order_id}: orderItemId {} appears twice",
+                twice.order_item_id
+            ),
+        ));
+    }
     let lines = order
         .order_items
         .into_iter()

@@ -135,7 +135,16 @@ impl Marketplace for BolClient {
             }
             other => other?,
         };
-        mapping::marketplace_order(order, &format!("GET /retailer/orders/{id}"))
+        let location = format!("GET /retailer/orders/{id}");
+        let mapped = mapping::marketplace_order(order, &location)?;
+        if &mapped.id != id {
+            return Err(ConnectorError::InvalidPayload {
+                vendor: "bol".into(),
+                location,
+                message: format!("orderId {} is not the order asked for, {id}", mapped.id),
+            });
+        }
+        Ok(mapped)
     }
 
     async fn ship(&self, shipment: &Shipment) -> ConnectorResult<Process> {

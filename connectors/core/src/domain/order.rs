@@ -11,8 +11,8 @@ use super::{Address, Ean, MarketplaceOrderId, Money, OfferId, OrderLineId, Quant
 pub struct OpenOrderLine {
     /// Marketplace id of the line.
     pub line_id: OrderLineId,
-    /// Items ordered.
-    pub quantity: Quantity,
+    /// Items ordered, as listed (checked strictly only in the full order).
+    pub quantity: u32,
     /// Items already shipped.
     pub quantity_shipped: u32,
     /// Items already cancelled.
