@@ -17,10 +17,10 @@ mod common;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{connection_toml, simulators, write_config, FAST_SCHEDULE};
+use common::{connection_toml, sigterm, simulators, spawn_daemon, write_config, FAST_SCHEDULE};
 use orderbridge_bol::sim::{BolSim, SimOrder};
 use orderbridge_woocommerce::sim::WooSim;
 use rand::rngs::StdRng;
@@ -31,23 +31,6 @@ fn env_or(name: &str, default: u64) -> u64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn spawn(config: &Path, log: &Path) -> Child {
-    let out = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)
-        .unwrap();
-    Command::new(env!("CARGO_BIN_EXE_orderbridge"))
-        .arg("--config")
-        .arg(config)
-        .arg("run")
-        .stdin(Stdio::null())
-        .stdout(out.try_clone().unwrap())
-        .stderr(out)
-        .spawn()
-        .unwrap()
 }
 
 /// What the buyer and the merchant do with each order.
@@ -163,7 +146,7 @@ async fn under_faults_and_kills_nothing_is_lost_and_nothing_happens_twice() {
         world.fates.insert(id, fate);
     };
     let started = Instant::now();
-    let mut child = spawn(&config, &log);
+    let mut child = spawn_daemon(&config, &log);
     for kill_idx in 0..n_kills {
         // Orders keep arriving while the daemon is killed and restarted.
         let due = n_orders * (kill_idx + 1) / n_kills;
@@ -178,7 +161,7 @@ async fn under_faults_and_kills_nothing_is_lost_and_nothing_happens_twice() {
         }
         child.kill().unwrap();
         child.wait().unwrap();
-        child = spawn(&config, &log);
+        child = spawn_daemon(&config, &log);
     }
     let kills_done = started.elapsed();
 
@@ -223,13 +206,8 @@ async fn under_faults_and_kills_nothing_is_lost_and_nothing_happens_twice() {
     woo.clear_faults();
     // A last look at the local state once the daemon had time to record the final processes.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status()
-        .unwrap();
     assert!(
-        child.wait().unwrap().success(),
+        sigterm(&mut child).success(),
         "SIGTERM ends the daemon with 0"
     );
 

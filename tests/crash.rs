@@ -8,34 +8,15 @@
 mod common;
 
 use std::collections::HashMap;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{connection_toml, simulators, write_config, FAST_SCHEDULE};
+use common::{connection_toml, sigterm, simulators, spawn_daemon, write_config, FAST_SCHEDULE};
 use orderbridge_bol::sim::SimOrder;
 use orderbridge_woocommerce::sim::WooSim;
 use rand::Rng;
 
 const N_ORDERS: usize = 200;
 const N_KILLS: usize = 22;
-
-fn spawn_daemon(config: &Path, log: &Path) -> Child {
-    let log_file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)
-        .unwrap();
-    Command::new(env!("CARGO_BIN_EXE_orderbridge"))
-        .arg("--config")
-        .arg(config)
-        .arg("run")
-        .stdin(Stdio::null())
-        .stdout(log_file.try_clone().unwrap())
-        .stderr(log_file)
-        .spawn()
-        .expect("the orderbridge binary starts")
-}
 
 /// Completes every webshop order still processing, each with its own PostNL code.
 fn complete_new_webshop_orders(woo: &WooSim, n_completed: &mut usize) {
@@ -120,13 +101,7 @@ async fn sigkilled_daemon_creates_and_ships_every_order_exactly_once() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let status = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let exit = child.wait().unwrap();
+    let exit = sigterm(&mut child);
     let log_text = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(
         exit.success(),

@@ -6,10 +6,11 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{connection_toml, line, simulators, write_config, FAST_SCHEDULE};
+use common::{
+    connection_toml, line, sigterm, simulators, spawn_daemon, write_config, FAST_SCHEDULE,
+};
 use orderbridge_bol::sim::SimOrder;
 use orderbridge_woocommerce::sim::{WooEndpoint, WooFault};
 
@@ -33,22 +34,6 @@ async fn sigterm_abandons_a_slow_call_after_the_grace_time_and_the_restart_resum
             .replace("timeout_secs = 5", "timeout_secs = 60"),
     );
     let log = dir.path().join("daemon.log");
-    let spawn = || {
-        let out = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&log)
-            .unwrap();
-        Command::new(env!("CARGO_BIN_EXE_orderbridge"))
-            .arg("--config")
-            .arg(&config)
-            .arg("run")
-            .stdin(Stdio::null())
-            .stdout(out.try_clone().unwrap())
-            .stderr(out)
-            .spawn()
-            .unwrap()
-    };
     // The webshop creates the order at once but answers only after 40 s.
     woo.inject_fault(
         WooEndpoint::CreateOrder,
@@ -56,16 +41,11 @@ async fn sigterm_abandons_a_slow_call_after_the_grace_time_and_the_restart_resum
         1,
     );
     let id = bol.add_order(SimOrder::nl(vec![line(&products[0], 1)]));
-    let mut child = spawn();
+    let mut child = spawn_daemon(&config, &log);
     wait_for("the create call in flight", || woo.create_requests() == 1).await;
 
     let asked = Instant::now();
-    Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status()
-        .unwrap();
-    let status = child.wait().unwrap();
+    let status = sigterm(&mut child);
     let stopped_after = asked.elapsed();
     assert!(status.success(), "exit 0 after SIGTERM: {status:?}");
     assert!(
@@ -78,19 +58,14 @@ async fn sigterm_abandons_a_slow_call_after_the_grace_time_and_the_restart_resum
         "the abandonment is logged"
     );
 
-    let mut child = spawn();
+    let mut child = spawn_daemon(&config, &log);
     wait_for("the order recorded as created", || {
         std::fs::read_to_string(&log)
             .unwrap()
             .contains("found the order an earlier attempt created")
     })
     .await;
-    Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status()
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    assert!(sigterm(&mut child).success());
     assert_eq!(
         woo.orders_with_marketplace_order(&id).len(),
         1,

@@ -262,3 +262,31 @@ pub fn bad_order(file: &str) -> (String, Vec<u8>) {
         .unwrap_or_else(|e| panic!("reading corpus file {file}: {e}"));
     (format!("A2KB{number:06}"), body)
 }
+
+/// Starts `orderbridge run` on `config` as a child process, appending its output to `log`.
+pub fn spawn_daemon(config: &Path, log: &Path) -> std::process::Child {
+    let out = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_orderbridge"))
+        .arg("--config")
+        .arg(config)
+        .arg("run")
+        .stdin(std::process::Stdio::null())
+        .stdout(out.try_clone().unwrap())
+        .stderr(out)
+        .spawn()
+        .expect("the orderbridge binary starts")
+}
+
+/// Sends SIGTERM to a child daemon and returns how it exited.
+pub fn sigterm(child: &mut std::process::Child) -> std::process::ExitStatus {
+    std::process::Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    child.wait().unwrap()
+}
