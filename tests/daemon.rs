@@ -81,6 +81,10 @@ async fn scheduled_jobs_carry_orders_through_and_stop_on_shutdown() {
         leases.iter().all(|l| l.holder.is_none()),
         "leases are released on shutdown"
     );
+    assert!(
+        common::capture::assert_no_secrets() > 100,
+        "the trace log was captured and scanned"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod capture;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -40,6 +42,7 @@ pub const FAST_SCHEDULE: &str = "[schedule]\nimport_interval_secs = 1\ntrack_int
 
 /// Both simulators, the webshop selling the catalogue with `stock` items of each product.
 pub async fn simulators(stock: Option<i64>) -> (BolSim, WooSim, Vec<SimProduct>) {
+    capture::install();
     let bol = BolSim::start().await.unwrap();
     let woo = WooSim::start().await.unwrap();
     let products = catalogue();
@@ -145,6 +148,14 @@ pub struct Harness {
     pub engine: ConnectionEngine,
     pub products: Vec<SimProduct>,
     pub config: Config,
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            capture::assert_no_secrets();
+        }
+    }
 }
 
 impl Harness {
