@@ -12,6 +12,9 @@ use crate::clock::to_millis;
 use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, ImportedOrder, OrderFilter, OrderLine, OrderRecord, Transition};
 
+/// New orders recorded at a time within one import run.
+const IMPORT_CHUNK: usize = 20;
+
 /// Import runs in a row a new order may be unreadable before it is recorded in `error`.
 const UNREADABLE_IMPORT_RUNS: u32 = 3;
 
@@ -55,6 +58,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let mut imported = Vec::new();
         let mut report = JobReport::default();
         let mut queued = HashSet::new();
+        let mut batch_id = None;
         for summary in open {
             let id = summary.id.to_string();
             if known.contains(&id) || !queued.insert(id.clone()) {
@@ -92,20 +96,41 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     report.n_failed += 1;
                 }
             }
+            // Record as we go: a long run (a backlog, a slow marketplace) keeps what it read
+            // when it is stopped, and the first orders reach the webshop early.
+            if imported.len() >= IMPORT_CHUNK {
+                report.n_progressed += self.record_chunk(&mut imported, &mut batch_id).await?;
+                self.run_create().await?;
+            }
         }
-        let now = self.now_millis();
-        if let Some((batch_id, order_ids)) =
-            self.store.record_import(connection, &imported, now).await?
-        {
-            tracing::info!(
-                connection = %connection,
-                batch_id,
-                n_orders = order_ids.len(),
-                "imported new marketplace orders"
-            );
-            report.n_progressed += order_ids.len();
-        }
+        report.n_progressed += self.record_chunk(&mut imported, &mut batch_id).await?;
         Ok(report)
+    }
+
+    /// Records orders read so far in this run's batch (made on the first chunk). Returns how
+    /// many were recorded.
+    async fn record_chunk(
+        &self,
+        imported: &mut Vec<ImportedOrder>,
+        batch_id: &mut Option<i64>,
+    ) -> Result<usize, JobError> {
+        let chunk = std::mem::take(imported);
+        let connection = &self.settings.connection;
+        let recorded = self
+            .store
+            .record_import(connection, &chunk, *batch_id, self.now_millis())
+            .await?;
+        let Some((batch, order_ids)) = recorded else {
+            return Ok(0);
+        };
+        *batch_id = Some(batch);
+        tracing::info!(
+            connection = %connection,
+            batch_id = batch,
+            n_orders = order_ids.len(),
+            "imported new marketplace orders"
+        );
+        Ok(order_ids.len())
     }
 
     /// Counts one more run in a row in which a new order could not be read; returns the count.

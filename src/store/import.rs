@@ -124,9 +124,9 @@ impl Store {
         Ok(known)
     }
 
-    /// Records the orders of one import run as a batch. Orders recorded meanwhile (by another
-    /// process) are skipped; when none is left, no batch is made. Returns the batch id and the
-    /// row ids of the orders recorded.
+    /// Records orders of one import run in its batch: a new batch when `batch` is `None`, else
+    /// the run's batch so far. Orders recorded meanwhile (by another process) are skipped; when
+    /// none is left, nothing is written. Returns the batch id and the row ids recorded.
     ///
     /// # Errors
     ///
@@ -135,19 +135,26 @@ impl Store {
         &self,
         connection: &str,
         orders: &[ImportedOrder],
+        batch: Option<i64>,
         now_millis: i64,
     ) -> StoreResult<Option<(i64, Vec<i64>)>> {
         if orders.is_empty() {
             return Ok(None);
         }
         let mut tx = self.write().await?;
-        let batch_id: i64 = sqlx::query_scalar(
-            "INSERT INTO batches (connection, created_at, n_orders) VALUES (?, ?, 0) RETURNING id",
-        )
-        .bind(connection)
-        .bind(now_millis)
-        .fetch_one(&mut *tx)
-        .await?;
+        let batch_id: i64 = match batch {
+            Some(batch_id) => batch_id,
+            None => {
+                sqlx::query_scalar(
+                    "INSERT INTO batches (connection, created_at, n_orders) VALUES (?, ?, 0)
+                     RETURNING id",
+                )
+                .bind(connection)
+                .bind(now_millis)
+                .fetch_one(&mut *tx)
+                .await?
+            }
+        };
         let mut order_ids = Vec::with_capacity(orders.len());
         for order in orders {
             let details = order
@@ -201,7 +208,7 @@ impl Store {
             tx.rollback().await?;
             return Ok(None);
         }
-        sqlx::query("UPDATE batches SET n_orders = ? WHERE id = ?")
+        sqlx::query("UPDATE batches SET n_orders = n_orders + ? WHERE id = ?")
             .bind(order_ids.len() as i64)
             .bind(batch_id)
             .execute(&mut *tx)

@@ -172,7 +172,7 @@ mod tests {
             note: "imported".into(),
         };
         let (_, ids) = store
-            .record_import("c", &[order], 1)
+            .record_import("c", &[order], None, 1)
             .await
             .unwrap()
             .unwrap();
