@@ -8,7 +8,7 @@
 //! stuck outside a final status.
 //!
 //! CI runs a bounded version. The full run (1,000 orders, 50 kills) is
-//! `ORDERBRIDGE_CHAOS_ORDERS=1000 ORDERBRIDGE_CHAOS_KILLS=50 cargo test --release --test chaos -- --nocapture`
+//! `ORDERBRIDGE_CHAOS_ORDERS=1000 ORDERBRIDGE_CHAOS_KILLS=50 ORDERBRIDGE_CHAOS_SETTLE_SECS=1500 cargo test --test chaos -- --nocapture`
 //! (see RELIABILITY.md).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
