@@ -8,21 +8,13 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{connection_toml, line, simulators, write_config, FAST_SCHEDULE};
+use common::{connection_toml, line, simulators, wait_for, write_config, FAST_SCHEDULE};
 use orderbridge::clock::SystemClock;
 use orderbridge::config::Config;
 use orderbridge::daemon::Daemon;
 use orderbridge::status::OrderStatus;
 use orderbridge::store::{OrderFilter, Store};
 use orderbridge_bol::sim::SimOrder;
-
-async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !done() {
-        assert!(Instant::now() < deadline, "gave up waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scheduled_jobs_carry_orders_through_and_stop_on_shutdown() {

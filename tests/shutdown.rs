@@ -9,18 +9,10 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{
-    connection_toml, line, sigterm, simulators, spawn_daemon, write_config, FAST_SCHEDULE,
+    connection_toml, line, sigterm, simulators, spawn_daemon, wait_for, write_config, FAST_SCHEDULE,
 };
 use orderbridge_bol::sim::SimOrder;
 use orderbridge_woocommerce::sim::{WooEndpoint, WooFault};
-
-async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !done() {
-        assert!(Instant::now() < deadline, "gave up waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_abandons_a_slow_call_after_the_grace_time_and_the_restart_resumes() {

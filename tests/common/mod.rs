@@ -301,3 +301,15 @@ pub fn sigterm(child: &mut std::process::Child) -> std::process::ExitStatus {
         .unwrap();
     child.wait().unwrap()
 }
+
+/// Waits (up to a minute) until `done` holds; fails the test naming `what` otherwise.
+pub async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "gave up waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
