@@ -97,7 +97,7 @@ impl Daemon {
     ///
     /// When the store cannot be opened or a connection cannot be built.
     pub async fn start(config: &Config, clock: SharedClock) -> Result<Self, DaemonError> {
-        let store = Store::open(&config.database_location()).await?;
+        let store = Store::connect(&config.database_location(), config.migration_policy()).await?;
         let mut engines = BTreeMap::new();
         for connection in config.connections.iter().filter(|c| c.enabled) {
             let engine = build_engine(connection, &store, clock.clone())?;

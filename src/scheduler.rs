@@ -10,7 +10,7 @@ use std::time::Duration;
 use chrono::Utc;
 use rand::Rng;
 
-use crate::engine::{Engine, JobError, JobReport};
+use crate::engine::{Engine, JobError, JobReport, RunLease};
 use crate::shutdown::Shutdown;
 use crate::store::{JobLease, RunOutcome, Store};
 use orderbridge_core::{Marketplace, Webshop};
@@ -177,7 +177,13 @@ pub async fn job_loop<M: Marketplace, W: Webshop>(
             Ok(Some(lease)) => {
                 let started = std::time::Instant::now();
                 let outcome = {
-                    let run = run_job(&engine, schedule.kind);
+                    let run = crate::engine::with_lease(
+                        RunLease {
+                            lease: lease.clone(),
+                            lease_millis: millis(leases.lease),
+                        },
+                        run_job(&engine, schedule.kind),
+                    );
                     tokio::pin!(run);
                     let renew_every = leases.lease / 3;
                     let mut held_until = now + millis(leases.lease);

@@ -6,10 +6,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod common;
 
 use std::collections::BTreeSet;
 
+use common::TestDb;
 use common::{bad_order, bad_orders_dir, Harness};
 use orderbridge::status::OrderStatus;
 use orderbridge::store::{OrderFilter, OrderRecord};
@@ -178,9 +180,8 @@ fn the_table_covers_every_fixture_and_the_issue_asks_at_least_fifty() {
     );
 }
 
-#[tokio::test]
-async fn each_bad_order_errors_alone_or_is_handled_and_the_good_ones_go_through() {
-    let h = Harness::start("").await;
+async fn each_bad_order_errors_alone_or_is_handled_and_the_good_ones_go_through(db: TestDb) {
+    let h = Harness::start(db, "").await;
     let mut good = vec![h.place(0, 1)];
     for (idx, (file, _)) in CORPUS.iter().enumerate() {
         let (order_id, body) = bad_order(file);
@@ -356,3 +357,5 @@ fn webshop_value(order: &SimWooOrder, place: &str) -> Option<String> {
         _ => panic!("unknown place {place}"),
     }
 }
+
+both_backends!(each_bad_order_errors_alone_or_is_handled_and_the_good_ones_go_through);

@@ -5,9 +5,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod common;
 
 use chrono::Duration;
+use common::TestDb;
 use common::{bad_order, ean13, Harness};
 use orderbridge::engine::ManageError;
 use orderbridge::status::{BatchStatus, OrderStatus};
@@ -25,9 +27,8 @@ fn bytes(order: &Value) -> Vec<u8> {
     serde_json::to_vec(order).unwrap()
 }
 
-#[tokio::test]
-async fn orders_in_error_complete_after_the_cause_is_fixed_and_they_are_resent() {
-    let h = Harness::start("").await;
+async fn orders_in_error_complete_after_the_cause_is_fixed_and_they_are_resent(db: TestDb) {
+    let h = Harness::start(db, "").await;
     let (no_number, mut no_number_body) = fixture_json("012-missing-house-number.json");
     let (unknown_sku, unknown_sku_body) = fixture_json("073-unknown-sku-and-ean.json");
     let (bad_price, mut bad_price_body) = fixture_json("100-unit-price-three-decimals.json");
@@ -112,9 +113,8 @@ async fn orders_in_error_complete_after_the_cause_is_fixed_and_they_are_resent()
     ));
 }
 
-#[tokio::test]
-async fn an_order_listed_twice_across_pages_is_imported_and_created_once() {
-    let h = Harness::start("").await;
+async fn an_order_listed_twice_across_pages_is_imported_and_created_once(db: TestDb) {
+    let h = Harness::start(db, "").await;
     // 55 orders: bol's pages hold 50, so the list has a second page.
     let placed: Vec<String> = (0..55).map(|idx| h.place(idx % 5, 1)).collect();
     let (handled, body) = bad_order("015-house-number-23-II.json");
@@ -148,9 +148,8 @@ async fn an_order_listed_twice_across_pages_is_imported_and_created_once() {
 /// its creation `requested` (the shop answered 503: it may exist), the import notices the
 /// request, the create job looks the order up, finds nothing and never creates it, and the
 /// request is confirmed at bol. No webshop order for an order cancelled before it got there.
-#[tokio::test]
-async fn an_order_the_buyer_cancels_while_its_creation_fails_never_reaches_the_webshop() {
-    let h = Harness::start("").await;
+async fn an_order_the_buyer_cancels_while_its_creation_fails_never_reaches_the_webshop(db: TestDb) {
+    let h = Harness::start(db, "").await;
     h.woo
         .inject_fault(WooEndpoint::CreateOrder, WooFault::Status(503), 1);
     let id = h.place(1, 2);
@@ -185,9 +184,8 @@ async fn an_order_the_buyer_cancels_while_its_creation_fails_never_reaches_the_w
 /// details read then are what the batch, the pick list and the webshop order are built from;
 /// a later change neither creates a second webshop order nor alters the first. (bol does not
 /// add items to a placed order; cancellations, which it does make, are the test above.)
-#[tokio::test]
-async fn an_order_changing_while_its_creation_fails_is_created_once_as_imported() {
-    let h = Harness::start("").await;
+async fn an_order_changing_while_its_creation_fails_is_created_once_as_imported(db: TestDb) {
+    let h = Harness::start(db, "").await;
     h.woo
         .inject_fault(WooEndpoint::CreateOrder, WooFault::Status(503), 1);
     let (id, mut order) = fixture_json("015-house-number-23-II.json");
@@ -219,9 +217,8 @@ async fn an_order_changing_while_its_creation_fails_is_created_once_as_imported(
 
 /// An order whose details are unreadable, corrected at bol before the third run in a row: it
 /// is imported normally, never shown in `error`.
-#[tokio::test]
-async fn an_unreadable_order_fixed_at_the_marketplace_in_time_is_imported_normally() {
-    let h = Harness::start("").await;
+async fn an_unreadable_order_fixed_at_the_marketplace_in_time_is_imported_normally(db: TestDb) {
+    let h = Harness::start(db, "").await;
     let (id, truncated) = bad_order("132-truncated-json.json");
     h.bol.add_raw_order(&id, truncated);
     h.cycles(2).await;
@@ -244,3 +241,11 @@ async fn an_unreadable_order_fixed_at_the_marketplace_in_time_is_imported_normal
         "Tweede Jan Steenstraat 23-II"
     );
 }
+
+both_backends!(
+    orders_in_error_complete_after_the_cause_is_fixed_and_they_are_resent,
+    an_order_listed_twice_across_pages_is_imported_and_created_once,
+    an_order_the_buyer_cancels_while_its_creation_fails_never_reaches_the_webshop,
+    an_order_changing_while_its_creation_fails_is_created_once_as_imported,
+    an_unreadable_order_fixed_at_the_marketplace_in_time_is_imported_normally
+);

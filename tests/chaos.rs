@@ -13,6 +13,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod common;
 
 use std::collections::{HashMap, HashSet};
@@ -20,6 +21,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::TestDb;
 use common::{connection_toml, sigterm, simulators, spawn_daemon, write_config, FAST_SCHEDULE};
 use orderbridge_bol::sim::{BolSim, SimOrder};
 use orderbridge_woocommerce::sim::WooSim;
@@ -104,8 +106,7 @@ impl World {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn under_faults_and_kills_nothing_is_lost_and_nothing_happens_twice() {
+async fn under_faults_and_kills_nothing_is_lost_and_nothing_happens_twice(db: TestDb) {
     let n_orders = env_or("ORDERBRIDGE_CHAOS_ORDERS", 120) as usize;
     let n_kills = env_or("ORDERBRIDGE_CHAOS_KILLS", 20) as usize;
     let seed = env_or("ORDERBRIDGE_CHAOS_SEED", 20_261_122);
@@ -118,8 +119,7 @@ async fn under_faults_and_kills_nothing_is_lost_and_nothing_happens_twice() {
     let extra = format!(
         "{FAST_SCHEDULE}\n[orders]\ntracking_wait_secs = 2\nretry_delay_secs = 1\nbatch_limit = 500\n\n[stock]\nenabled = false\n"
     );
-    let config = write_config(
-        dir.path(),
+    let config = write_config(dir.path(), &db,
         "chaos",
         "[logging]\nformat = \"json\"\nlevel = \"info\"\n\n[scheduler]\ninstance_id = \"chaos\"\nlease_secs = 10\nshutdown_grace_secs = 10\n",
         &connection_toml(&bol, &woo, &extra).replace("timeout_secs = 5", "timeout_secs = 2"),
@@ -328,3 +328,5 @@ fn check_invariants(world: &World, config: &Path) {
         "every order recorded"
     );
 }
+
+both_backends!(under_faults_and_kills_nothing_is_lost_and_nothing_happens_twice);

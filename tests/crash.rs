@@ -5,11 +5,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod common;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use common::TestDb;
 use common::{connection_toml, sigterm, simulators, spawn_daemon, write_config, FAST_SCHEDULE};
 use orderbridge_bol::sim::SimOrder;
 use orderbridge_woocommerce::sim::WooSim;
@@ -31,16 +33,14 @@ fn complete_new_webshop_orders(woo: &WooSim, n_completed: &mut usize) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigkilled_daemon_creates_and_ships_every_order_exactly_once() {
+async fn sigkilled_daemon_creates_and_ships_every_order_exactly_once(db: TestDb) {
     let (bol, woo, products) = simulators(None).await;
     let dir = tempfile::tempdir().unwrap();
     let extra = format!(
         "{FAST_SCHEDULE}\n[orders]\nretry_delay_secs = 1\nbatch_limit = 500\n\n[stock]\nenabled = false\n"
     );
     // A fixed instance id: the restarted process may take over its own leases at once.
-    let config = write_config(
-        dir.path(),
+    let config = write_config(dir.path(), &db,
         "crash",
         "[logging]\nformat = \"json\"\nlevel = \"info\"\n\n[scheduler]\ninstance_id = \"crash-test\"\nlease_secs = 10\nshutdown_grace_secs = 10\n",
         &connection_toml(&bol, &woo, &extra),
@@ -155,3 +155,5 @@ fn tail(log: &str) -> String {
     let lines: Vec<&str> = log.lines().collect();
     lines[lines.len().saturating_sub(30)..].join("\n")
 }
+
+both_backends!(sigkilled_daemon_creates_and_ships_every_order_exactly_once);

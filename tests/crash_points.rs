@@ -5,8 +5,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod common;
 
+use common::TestDb;
 use common::{line, Harness};
 use orderbridge::engine::{Failpoint, JobError};
 use orderbridge::status::OrderStatus;
@@ -19,8 +21,12 @@ fn stopped_at(result: Result<orderbridge::engine::JobReport, JobError>, point: F
     }
 }
 
-async fn created_once_after_a_crash_at(point: Failpoint, created_before_restart: usize) {
-    let mut h = Harness::start("").await;
+async fn created_once_after_a_crash_at(
+    db: TestDb,
+    point: Failpoint,
+    created_before_restart: usize,
+) {
+    let mut h = Harness::start(db, "").await;
     let id = h.place(0, 1);
     h.engine.failpoints().arm(point);
     stopped_at(h.engine.run_import().await, point);
@@ -41,18 +47,16 @@ async fn created_once_after_a_crash_at(point: Failpoint, created_before_restart:
     );
 }
 
-#[tokio::test]
-async fn create_between_intent_and_call() {
-    created_once_after_a_crash_at(Failpoint::CreateAfterIntent, 0).await;
+async fn create_between_intent_and_call(db: TestDb) {
+    created_once_after_a_crash_at(db, Failpoint::CreateAfterIntent, 0).await;
 }
 
-#[tokio::test]
-async fn create_between_call_and_outcome() {
-    created_once_after_a_crash_at(Failpoint::CreateAfterCall, 1).await;
+async fn create_between_call_and_outcome(db: TestDb) {
+    created_once_after_a_crash_at(db, Failpoint::CreateAfterCall, 1).await;
 }
 
-async fn shipped_once_after_a_crash_at(point: Failpoint, sent_before_restart: usize) {
-    let mut h = Harness::start("").await;
+async fn shipped_once_after_a_crash_at(db: TestDb, point: Failpoint, sent_before_restart: usize) {
+    let mut h = Harness::start(db, "").await;
     h.bol.set_process_pending_reads(0);
     let id = h.place(1, 2);
     h.cycles(1).await;
@@ -72,18 +76,16 @@ async fn shipped_once_after_a_crash_at(point: Failpoint, sent_before_restart: us
     assert_eq!(h.order(&id).await.status, OrderStatus::Shipped);
 }
 
-#[tokio::test]
-async fn ship_between_intent_and_call() {
-    shipped_once_after_a_crash_at(Failpoint::ShipAfterIntent, 0).await;
+async fn ship_between_intent_and_call(db: TestDb) {
+    shipped_once_after_a_crash_at(db, Failpoint::ShipAfterIntent, 0).await;
 }
 
-#[tokio::test]
-async fn ship_between_call_and_outcome() {
-    shipped_once_after_a_crash_at(Failpoint::ShipAfterCall, 1).await;
+async fn ship_between_call_and_outcome(db: TestDb) {
+    shipped_once_after_a_crash_at(db, Failpoint::ShipAfterCall, 1).await;
 }
 
-async fn cancelled_once_after_a_crash_at(point: Failpoint, sent_before_restart: usize) {
-    let mut h = Harness::start("").await;
+async fn cancelled_once_after_a_crash_at(db: TestDb, point: Failpoint, sent_before_restart: usize) {
+    let mut h = Harness::start(db, "").await;
     h.bol.set_process_pending_reads(0);
     let id = h.bol.add_order(SimOrder::nl(vec![
         line(&h.products[0], 1),
@@ -113,12 +115,19 @@ async fn cancelled_once_after_a_crash_at(point: Failpoint, sent_before_restart: 
     assert_eq!(h.order(&id).await.status, OrderStatus::Cancelled);
 }
 
-#[tokio::test]
-async fn cancel_between_intent_and_call() {
-    cancelled_once_after_a_crash_at(Failpoint::CancelAfterIntent, 0).await;
+async fn cancel_between_intent_and_call(db: TestDb) {
+    cancelled_once_after_a_crash_at(db, Failpoint::CancelAfterIntent, 0).await;
 }
 
-#[tokio::test]
-async fn cancel_between_call_and_outcome() {
-    cancelled_once_after_a_crash_at(Failpoint::CancelAfterCall, 1).await;
+async fn cancel_between_call_and_outcome(db: TestDb) {
+    cancelled_once_after_a_crash_at(db, Failpoint::CancelAfterCall, 1).await;
 }
+
+both_backends!(
+    create_between_intent_and_call,
+    create_between_call_and_outcome,
+    ship_between_intent_and_call,
+    ship_between_call_and_outcome,
+    cancel_between_intent_and_call,
+    cancel_between_call_and_outcome
+);

@@ -3,11 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::TestDb;
 use common::{connection_toml, line, simulators, wait_for, write_config, FAST_SCHEDULE};
 use orderbridge::clock::SystemClock;
 use orderbridge::config::Config;
@@ -16,13 +18,13 @@ use orderbridge::status::OrderStatus;
 use orderbridge::store::{OrderFilter, Store};
 use orderbridge_bol::sim::SimOrder;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn scheduled_jobs_carry_orders_through_and_stop_on_shutdown() {
+async fn scheduled_jobs_carry_orders_through_and_stop_on_shutdown(db: TestDb) {
     let (bol, woo, products) = simulators(Some(7)).await;
     let offer = bol.add_offer(&products[0].sku, &products[0].ean, 1);
     let dir = tempfile::tempdir().unwrap();
     let path = write_config(
         dir.path(),
+        &db,
         "shop",
         "",
         &connection_toml(&bol, &woo, FAST_SCHEDULE),
@@ -79,13 +81,13 @@ async fn scheduled_jobs_carry_orders_through_and_stop_on_shutdown() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn refused_credentials_back_off_and_show_while_other_connections_keep_working() {
+async fn refused_credentials_back_off_and_show_while_other_connections_keep_working(db: TestDb) {
     let (bol, woo, products) = simulators(Some(5)).await;
     let dir = tempfile::tempdir().unwrap();
     let admin = "[admin]\nlisten = \"127.0.0.1:0\"\ntoken = \"admin-token-for-tests\"\n";
     let path = write_config(
         dir.path(),
+        &db,
         "good",
         admin,
         &connection_toml(&bol, &woo, FAST_SCHEDULE),
@@ -188,3 +190,8 @@ async fn refused_credentials_back_off_and_show_while_other_connections_keep_work
         .unwrap()
         .unwrap();
 }
+
+both_backends!(
+    scheduled_jobs_carry_orders_through_and_stop_on_shutdown,
+    refused_credentials_back_off_and_show_while_other_connections_keep_working
+);

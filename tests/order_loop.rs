@@ -4,16 +4,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod common;
 
 use chrono::Duration;
+use common::TestDb;
 use common::{line, Harness};
 use orderbridge::status::{BatchStatus, OrderStatus};
 use orderbridge_bol::sim::SimOrder;
 
-#[tokio::test]
-async fn each_order_is_created_once_and_shipped_once_with_the_right_transporter() {
-    let h = Harness::start("").await;
+async fn each_order_is_created_once_and_shipped_once_with_the_right_transporter(db: TestDb) {
+    let h = Harness::start(db, "").await;
     let postnl = h.place(0, 1);
     let dhl = h.bol.add_order(SimOrder::be(vec![
         line(&h.products[1], 2),
@@ -75,9 +76,8 @@ async fn each_order_is_created_once_and_shipped_once_with_the_right_transporter(
     );
 }
 
-#[tokio::test]
-async fn a_completed_order_without_tt_waits_then_ships_without_tt() {
-    let h = Harness::start("[orders]\ntracking_wait_secs = 10800\n").await;
+async fn a_completed_order_without_tt_waits_then_ships_without_tt(db: TestDb) {
+    let h = Harness::start(db, "[orders]\ntracking_wait_secs = 10800\n").await;
     let id = h.place(0, 1);
     h.cycles(2).await;
     h.woo.complete_order(h.webshop_id(&id), None);
@@ -102,9 +102,8 @@ async fn a_completed_order_without_tt_waits_then_ships_without_tt() {
     assert_eq!(shipments[0].track_and_trace, None);
 }
 
-#[tokio::test]
-async fn a_tt_code_arriving_during_the_wait_ships_with_it() {
-    let h = Harness::start("").await;
+async fn a_tt_code_arriving_during_the_wait_ships_with_it(db: TestDb) {
+    let h = Harness::start(db, "").await;
     let id = h.place(1, 1);
     h.cycles(2).await;
     let webshop_id = h.webshop_id(&id);
@@ -124,9 +123,8 @@ async fn a_tt_code_arriving_during_the_wait_ships_with_it() {
     assert_eq!(shipments[0].transporter_code.as_deref(), Some("DHLFORYOU"));
 }
 
-#[tokio::test]
-async fn an_order_the_buyer_cancels_before_import_never_reaches_the_webshop() {
-    let h = Harness::start("").await;
+async fn an_order_the_buyer_cancels_before_import_never_reaches_the_webshop(db: TestDb) {
+    let h = Harness::start(db, "").await;
     let id = h.place(0, 2);
     h.bol.request_cancellation(&id);
     h.cycles(3).await;
@@ -137,9 +135,10 @@ async fn an_order_the_buyer_cancels_before_import_never_reaches_the_webshop() {
     assert_eq!(cancellations[0].reason_code, "REQUESTED_BY_CUSTOMER");
 }
 
-#[tokio::test]
-async fn a_buyer_cancellation_after_creation_cancels_the_webshop_order_and_is_confirmed() {
-    let h = Harness::start("").await;
+async fn a_buyer_cancellation_after_creation_cancels_the_webshop_order_and_is_confirmed(
+    db: TestDb,
+) {
+    let h = Harness::start(db, "").await;
     let id = h.place(2, 1);
     h.cycles(1).await;
     let webshop_id = h.webshop_id(&id);
@@ -157,9 +156,8 @@ async fn a_buyer_cancellation_after_creation_cancels_the_webshop_order_and_is_co
     assert!(h.bol.shipments().is_empty());
 }
 
-#[tokio::test]
-async fn an_order_cancelled_by_bol_cancels_the_webshop_order() {
-    let h = Harness::start("").await;
+async fn an_order_cancelled_by_bol_cancels_the_webshop_order(db: TestDb) {
+    let h = Harness::start(db, "").await;
     let id = h.place(2, 1);
     h.cycles(1).await;
     let webshop_id = h.webshop_id(&id);
@@ -179,9 +177,8 @@ async fn an_order_cancelled_by_bol_cancels_the_webshop_order() {
     );
 }
 
-#[tokio::test]
-async fn a_webshop_cancellation_cancels_on_the_marketplace() {
-    let h = Harness::start("").await;
+async fn a_webshop_cancellation_cancels_on_the_marketplace(db: TestDb) {
+    let h = Harness::start(db, "").await;
     let keep = h.place(0, 1);
     let cancel = h.place(1, 2);
     h.cycles(1).await;
@@ -201,9 +198,8 @@ async fn a_webshop_cancellation_cancels_on_the_marketplace() {
     assert_eq!(view.items[0].quantity_cancelled, 2);
 }
 
-#[tokio::test]
-async fn stock_is_pushed_only_when_it_changed_minus_the_buffer() {
-    let h = Harness::start("[stock]\nbuffer = 2\n").await;
+async fn stock_is_pushed_only_when_it_changed_minus_the_buffer(db: TestDb) {
+    let h = Harness::start(db, "[stock]\nbuffer = 2\n").await;
     h.bol.set_process_pending_reads(0);
     let offer_0 = h.bol.add_offer(&h.products[0].sku, &h.products[0].ean, 3);
     let offer_1 = h.bol.add_offer(&h.products[1].sku, &h.products[1].ean, 8);
@@ -232,9 +228,8 @@ async fn stock_is_pushed_only_when_it_changed_minus_the_buffer() {
     assert_eq!(h.bol.offer_stock(&offer_1), Some(0));
 }
 
-#[tokio::test]
-async fn an_unknown_sku_errors_alone_and_a_resend_completes_its_batch() {
-    let h = Harness::start("").await;
+async fn an_unknown_sku_errors_alone_and_a_resend_completes_its_batch(db: TestDb) {
+    let h = Harness::start(db, "").await;
     let good_1 = h.place(0, 1);
     let unknown = h.bol.add_order(SimOrder::nl(vec![common::unknown_line()]));
     let good_2 = h.place(1, 1);
@@ -275,10 +270,9 @@ async fn an_unknown_sku_errors_alone_and_a_resend_completes_its_batch() {
     assert!(history.iter().any(|e| e.message.contains("resent")));
 }
 
-#[tokio::test]
-async fn a_lost_create_reply_does_not_create_the_order_twice() {
+async fn a_lost_create_reply_does_not_create_the_order_twice(db: TestDb) {
     use orderbridge_woocommerce::sim::{WooEndpoint, WooFault};
-    let h = Harness::start("").await;
+    let h = Harness::start(db, "").await;
     h.woo
         .inject_fault(WooEndpoint::CreateOrder, WooFault::LostReply, 1);
     let id = h.place(0, 1);
@@ -297,9 +291,8 @@ async fn a_lost_create_reply_does_not_create_the_order_twice() {
     assert_eq!(order.webshop_order_id, Some(h.webshop_id(&id).to_string()));
 }
 
-#[tokio::test]
-async fn manual_orders_are_left_alone_and_sync_reads_both_sides() {
-    let h = Harness::start("").await;
+async fn manual_orders_are_left_alone_and_sync_reads_both_sides(db: TestDb) {
+    let h = Harness::start(db, "").await;
     let manual = h.place(0, 1);
     let synced = h.place(1, 1);
     h.cycles(1).await;
@@ -330,10 +323,9 @@ async fn manual_orders_are_left_alone_and_sync_reads_both_sides() {
     assert_eq!(h.order(&synced).await.status, OrderStatus::Shipped);
 }
 
-#[tokio::test]
-async fn a_buyer_request_after_the_shipment_was_sent_does_not_cancel_or_stick() {
+async fn a_buyer_request_after_the_shipment_was_sent_does_not_cancel_or_stick(db: TestDb) {
     use orderbridge::engine::{Failpoint, JobError};
-    let h = Harness::start("").await;
+    let h = Harness::start(db, "").await;
     let id = h.place(0, 1);
     h.cycles(1).await;
     h.woo
@@ -354,10 +346,9 @@ async fn a_buyer_request_after_the_shipment_was_sent_does_not_cancel_or_stick() 
     assert_eq!(h.bol.shipments().len(), 1);
 }
 
-#[tokio::test]
-async fn a_refused_cancellation_is_recorded_at_once_and_resend_completes_it() {
+async fn a_refused_cancellation_is_recorded_at_once_and_resend_completes_it(db: TestDb) {
     use orderbridge_bol::sim::{SimEndpoint, SimFault};
-    let h = Harness::start("").await;
+    let h = Harness::start(db, "").await;
     let id = h.place(0, 1);
     h.cycles(1).await;
     h.woo.cancel_order(h.webshop_id(&id));
@@ -393,10 +384,9 @@ async fn a_refused_cancellation_is_recorded_at_once_and_resend_completes_it() {
     assert_eq!(h.bol.cancellations().len(), 1);
 }
 
-#[tokio::test]
-async fn a_manual_order_stays_manual_when_a_call_in_flight_answers() {
+async fn a_manual_order_stays_manual_when_a_call_in_flight_answers(db: TestDb) {
     use orderbridge::engine::{Failpoint, JobError};
-    let h = Harness::start("").await;
+    let h = Harness::start(db, "").await;
     let id = h.place(0, 1);
     h.cycles(1).await;
     h.woo
@@ -417,3 +407,20 @@ async fn a_manual_order_stays_manual_when_a_call_in_flight_answers() {
         "the daemon no longer touches it"
     );
 }
+
+both_backends!(
+    each_order_is_created_once_and_shipped_once_with_the_right_transporter,
+    a_completed_order_without_tt_waits_then_ships_without_tt,
+    a_tt_code_arriving_during_the_wait_ships_with_it,
+    an_order_the_buyer_cancels_before_import_never_reaches_the_webshop,
+    a_buyer_cancellation_after_creation_cancels_the_webshop_order_and_is_confirmed,
+    an_order_cancelled_by_bol_cancels_the_webshop_order,
+    a_webshop_cancellation_cancels_on_the_marketplace,
+    stock_is_pushed_only_when_it_changed_minus_the_buffer,
+    an_unknown_sku_errors_alone_and_a_resend_completes_its_batch,
+    a_lost_create_reply_does_not_create_the_order_twice,
+    manual_orders_are_left_alone_and_sync_reads_both_sides,
+    a_buyer_request_after_the_shipment_was_sent_does_not_cancel_or_stick,
+    a_refused_cancellation_is_recorded_at_once_and_resend_completes_it,
+    a_manual_order_stays_manual_when_a_call_in_flight_answers
+);

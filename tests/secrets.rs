@@ -4,11 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod common;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::TestDb;
 use common::{connection_toml, line, simulators, write_config, FAST_SCHEDULE};
 use orderbridge_bol::sim::{BolSim, SimOrder};
 use orderbridge_woocommerce::sim::WooSim;
@@ -32,12 +34,10 @@ fn cli(config: &std::path::Path, args: &[&str]) -> String {
     )
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn secrets_never_reach_logs_errors_cli_output_or_history() {
+async fn secrets_never_reach_logs_errors_cli_output_or_history(db: TestDb) {
     let (bol, woo, products) = simulators(Some(9)).await;
     let dir = tempfile::tempdir().unwrap();
-    let config = write_config(
-        dir.path(),
+    let config = write_config(dir.path(), &db,
         "shop",
         &format!(
             "[logging]\nformat = \"json\"\nlevel = \"trace\"\n\n[admin]\nlisten = \"127.0.0.1:0\"\ntoken = \"{ADMIN_TOKEN}\"\n"
@@ -136,3 +136,5 @@ async fn secrets_never_reach_logs_errors_cli_output_or_history() {
     }
     println!("scanned {n_lines} captured lines for 5 secrets");
 }
+
+both_backends!(secrets_never_reach_logs_errors_cli_output_or_history);

@@ -4,22 +4,24 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod common;
 
 use std::time::{Duration, Instant};
 
+use common::TestDb;
 use common::{
     connection_toml, line, sigterm, simulators, spawn_daemon, wait_for, write_config, FAST_SCHEDULE,
 };
 use orderbridge_bol::sim::SimOrder;
 use orderbridge_woocommerce::sim::{WooEndpoint, WooFault};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_abandons_a_slow_call_after_the_grace_time_and_the_restart_resumes() {
+async fn sigterm_abandons_a_slow_call_after_the_grace_time_and_the_restart_resumes(db: TestDb) {
     let (bol, woo, products) = simulators(Some(5)).await;
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(
         dir.path(),
+        &db,
         "shop",
         "[scheduler]\nshutdown_grace_secs = 1\n",
         &connection_toml(&bol, &woo, FAST_SCHEDULE)
@@ -65,3 +67,5 @@ async fn sigterm_abandons_a_slow_call_after_the_grace_time_and_the_restart_resum
     );
     assert_eq!(woo.create_requests(), 1, "not sent again after the restart");
 }
+
+both_backends!(sigterm_abandons_a_slow_call_after_the_grace_time_and_the_restart_resumes);

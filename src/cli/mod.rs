@@ -1,4 +1,4 @@
-//! The command line: `run`, `demo`, `check-config`, and the merchant's `orders …` and
+//! The command line: `run`, `demo`, `check-config`, `migrate`, and the merchant's `orders …` and
 //! `batches …` commands. Parsing is clap's; each command is a function over the library.
 
 use std::path::PathBuf;
@@ -7,6 +7,7 @@ use anyhow::{anyhow, Context};
 use clap::{Parser, Subcommand};
 
 mod batches;
+mod migrate;
 mod orders;
 
 pub use batches::{batch_row, BATCH_HEADERS};
@@ -15,7 +16,7 @@ pub use orders::{describe_order, order_rows, ORDER_HEADERS};
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
 use crate::daemon::Daemon;
-use crate::store::Store;
+use crate::store::{redact_location, Store};
 
 /// orderbridge: marketplace orders into your webshop, shipments back.
 #[derive(Debug, Parser)]
@@ -52,6 +53,8 @@ pub enum Command {
     /// Look at import batches.
     #[command(subcommand)]
     Batches(BatchesCommand),
+    /// Apply the database schema migrations this orderbridge needs.
+    Migrate(migrate::MigrateArgs),
 }
 
 /// `orders …`.
@@ -112,9 +115,10 @@ pub(super) fn load(path: &std::path::Path) -> anyhow::Result<Config> {
 }
 
 pub(super) async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    Store::open(&config.database_location())
+    let location = config.database_location();
+    Store::connect(&location, config.migration_policy())
         .await
-        .with_context(|| format!("opening the state database {}", config.database_location()))
+        .with_context(|| format!("opening the state database {}", redact_location(&location)))
 }
 
 /// Runs a parsed command.
@@ -177,6 +181,7 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Orders(command) => orders::orders(&cli.config, command).await,
         Command::Batches(command) => batches::batches(&cli.config, command).await,
+        Command::Migrate(args) => migrate::migrate(&load(&cli.config)?, args).await,
     }
 }
 

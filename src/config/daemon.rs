@@ -37,15 +37,21 @@ fn default_connections_dir() -> PathBuf {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
-    /// SQLite file path (relative to this file) or `sqlite://` URL. Default `orderbridge.db`.
+    /// SQLite file path (relative to this file), `sqlite://` URL, or `postgres://` URL (for
+    /// several instances sharing the work). Default `orderbridge.db`.
     #[serde(default = "default_database_url")]
     pub url: String,
+    /// Whether `run` applies pending schema migrations itself. Default false: `run` refuses
+    /// to start on an older schema and `orderbridge migrate` applies them.
+    #[serde(default)]
+    pub auto_migrate: bool,
 }
 
 impl Default for DatabaseSettings {
     fn default() -> Self {
         Self {
             url: default_database_url(),
+            auto_migrate: false,
         }
     }
 }

@@ -151,10 +151,20 @@ impl Config {
         })
     }
 
-    /// The database location, relative paths taken from the config file's folder.
+    /// What opening the store for `run` and the CLI does with pending migrations.
+    pub fn migration_policy(&self) -> crate::store::MigrationPolicy {
+        if self.daemon.database.auto_migrate {
+            crate::store::MigrationPolicy::Apply
+        } else {
+            crate::store::MigrationPolicy::Refuse
+        }
+    }
+
+    /// The database location: a URL as written, a relative SQLite path taken from the config
+    /// file's folder.
     pub fn database_location(&self) -> String {
         let url = &self.daemon.database.url;
-        if url.starts_with("sqlite:") || Path::new(url).is_absolute() {
+        if url.starts_with("sqlite:") || url.contains("://") || Path::new(url).is_absolute() {
             return url.clone();
         }
         self.path

@@ -113,6 +113,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let Ok(webshop_id) = WebshopOrderId::parse(webshop_id) else {
             return Ok(true);
         };
+        self.hold_lease("cancelling the webshop order").await?;
         match self.webshop.cancel_order(&webshop_id).await {
             Ok(()) => Ok(self
                 .transition(
@@ -236,6 +237,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     }
                 }
             }
+            self.hold_lease("cancelling on the marketplace").await?;
             let cancelled = self.marketplace.cancel(cancellation).await;
             self.failpoint(Failpoint::CancelAfterCall)?;
             match cancelled {

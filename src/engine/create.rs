@@ -194,6 +194,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 })
                 .collect(),
         };
+        self.hold_lease("creating the webshop order").await?;
         let created = self.webshop.create_order(&new_order).await;
         self.failpoint(Failpoint::CreateAfterCall)?;
         match created {

@@ -11,6 +11,7 @@ mod cancel;
 mod cancel_follow;
 mod create;
 mod failpoint;
+mod fence;
 mod import;
 mod manage;
 mod rules;
@@ -31,6 +32,7 @@ use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, OrderLine, OrderRecord, Store, StoreError, Transition};
 
 pub use failpoint::{Failpoint, Failpoints};
+pub use fence::{with_lease, RunLease};
 pub use manage::ManageError;
 use rules::PARTIAL_REQUEST_NOTE;
 pub use rules::{derived_status, BuyerRequest, CancelOrigin};
@@ -75,6 +77,10 @@ pub enum JobError {
     /// A test's failpoint stopped the run where a crash would (never in production).
     #[error("stopped at failpoint {0:?}")]
     Failpoint(Failpoint),
+    /// Another process took the job's lease over while this run was paused or too slow; the
+    /// run stopped before its next vendor call.
+    #[error("the job's lease was lost to another process; run stopped before {0}")]
+    LeaseLost(&'static str),
 }
 
 impl JobError {
@@ -92,6 +98,7 @@ impl JobError {
             },
             Self::Store(_) => "store",
             Self::Failpoint(_) => "failpoint",
+            Self::LeaseLost(_) => "lease_lost",
         }
     }
 
@@ -194,7 +201,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         order: &OrderRecord,
         transition: Transition,
     ) -> Result<bool, StoreError> {
-        let applied = self.store.apply(&transition, self.now_millis()).await?;
+        let lease = fence::current();
+        let applied = self
+            .store
+            .apply(&transition, lease.as_ref(), self.now_millis())
+            .await?;
         if applied {
             for (kind, message) in &transition.events {
                 match kind {
@@ -220,6 +231,16 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             );
         }
         Ok(applied)
+    }
+
+    /// Before a vendor write: renews the run's lease, or stops the run when it was lost.
+    async fn hold_lease(&self, before: &'static str) -> Result<(), JobError> {
+        if fence::still_held(&self.store).await? {
+            Ok(())
+        } else {
+            tracing::warn!(connection = %self.settings.connection, "lease lost; stopping before {before}");
+            Err(JobError::LeaseLost(before))
+        }
     }
 
     /// Adds a history entry to an order (and logs it with the order's identity).

@@ -139,6 +139,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         order: &OrderRecord,
         shipment: &Shipment,
     ) -> Result<bool, JobError> {
+        self.hold_lease("sending the shipment").await?;
         let shipped = self.marketplace.ship(shipment).await;
         self.failpoint(Failpoint::ShipAfterCall)?;
         match shipped {

@@ -57,6 +57,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 continue;
             }
             let amount_u32 = u32::try_from(amount).unwrap_or(u32::MAX);
+            self.hold_lease("updating stock").await?;
             match self
                 .marketplace
                 .update_stock(&offer.offer_id, amount_u32)

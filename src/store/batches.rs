@@ -77,7 +77,7 @@ impl Store {
     ///
     /// On database failure.
     pub async fn batches(&self, limit: i64) -> StoreResult<Vec<BatchSummary>> {
-        let sql = format!("{BATCH_QUERY} GROUP BY b.id ORDER BY b.id DESC LIMIT ?");
+        let sql = format!("{BATCH_QUERY} GROUP BY b.id ORDER BY b.id DESC LIMIT $1");
         let rows: Vec<BatchRow> = sqlx::query_as(&sql)
             .bind(limit)
             .fetch_all(&self.pool)
@@ -91,7 +91,7 @@ impl Store {
     ///
     /// On database failure.
     pub async fn batch(&self, batch_id: i64) -> StoreResult<Option<BatchSummary>> {
-        let sql = format!("{BATCH_QUERY} WHERE b.id = ? GROUP BY b.id");
+        let sql = format!("{BATCH_QUERY} WHERE b.id = $1 GROUP BY b.id");
         let row: Option<BatchRow> = sqlx::query_as(&sql)
             .bind(batch_id)
             .fetch_optional(&self.pool)

@@ -2,7 +2,7 @@
 //! its time.
 
 use serde::Serialize;
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 use super::{Store, StoreResult};
 
@@ -44,13 +44,13 @@ pub struct OrderEvent {
 }
 
 pub(super) async fn append(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     order_id: i64,
     at: i64,
     kind: EventKind,
     message: &str,
 ) -> StoreResult<()> {
-    sqlx::query("INSERT INTO order_events (order_id, at, kind, message) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO order_events (order_id, at, kind, message) VALUES ($1, $2, $3, $4)")
         .bind(order_id)
         .bind(at)
         .bind(kind.as_str())
@@ -86,7 +86,7 @@ impl Store {
     /// On database failure.
     pub async fn history(&self, order_id: i64) -> StoreResult<Vec<OrderEvent>> {
         let rows: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT at, kind, message FROM order_events WHERE order_id = ? ORDER BY id",
+            "SELECT at, kind, message FROM order_events WHERE order_id = $1 ORDER BY id",
         )
         .bind(order_id)
         .fetch_all(&self.pool)

@@ -5,11 +5,11 @@ use std::collections::HashSet;
 
 use orderbridge_core::domain::MarketplaceOrder;
 
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 use super::events::{append, EventKind};
 use super::orders::OrderLine;
-use super::{Store, StoreError, StoreResult};
+use super::{Params, Store, StoreError, StoreResult};
 use crate::status::{OrderStatus, Step};
 
 impl OrderLine {
@@ -35,14 +35,14 @@ impl OrderLine {
 
 /// Writes a line; an existing line (same order and line id) is overwritten.
 async fn upsert_line(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     order_id: i64,
     line: &OrderLine,
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO order_lines (order_id, line_id, sku, ean, title, quantity,
              quantity_shipped, quantity_cancelled, unit_price_cents, currency)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (order_id, line_id) DO UPDATE SET sku = excluded.sku,
              ean = excluded.ean, title = excluded.title, quantity = excluded.quantity,
              quantity_shipped = excluded.quantity_shipped,
@@ -104,10 +104,10 @@ impl Store {
     ) -> StoreResult<HashSet<String>> {
         let mut known = HashSet::new();
         for chunk in ids.chunks(200) {
-            let marks = vec!["?"; chunk.len()].join(", ");
+            let marks = Params::from(2).list(chunk.len());
             let sql = format!(
                 "SELECT marketplace_order_id FROM orders
-                 WHERE connection = ? AND marketplace_order_id IN ({marks})"
+                 WHERE connection = $1 AND marketplace_order_id IN ({marks})"
             );
             let mut query = sqlx::query_as::<_, (String,)>(&sql).bind(connection);
             for id in chunk {
@@ -146,7 +146,7 @@ impl Store {
             Some(batch_id) => batch_id,
             None => {
                 sqlx::query_scalar(
-                    "INSERT INTO batches (connection, created_at, n_orders) VALUES (?, ?, 0)
+                    "INSERT INTO batches (connection, created_at, n_orders) VALUES ($1, $2, 0)
                      RETURNING id",
                 )
                 .bind(connection)
@@ -170,7 +170,7 @@ impl Store {
                 "INSERT INTO orders (code, connection, marketplace_order_id, batch_id, status,
                      error, placed_at, details, create_step, cancel_step, cancel_origin,
                      created_at, updated_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
                  ON CONFLICT DO NOTHING RETURNING id",
             )
             .bind(&order.code)
@@ -208,7 +208,7 @@ impl Store {
             tx.rollback().await?;
             return Ok(None);
         }
-        sqlx::query("UPDATE batches SET n_orders = n_orders + ? WHERE id = ?")
+        sqlx::query("UPDATE batches SET n_orders = n_orders + $1 WHERE id = $2")
             .bind(order_ids.len() as i64)
             .bind(batch_id)
             .execute(&mut *tx)
@@ -235,7 +235,7 @@ impl Store {
             reason: e.to_string(),
         })?;
         let mut tx = self.write().await?;
-        sqlx::query("UPDATE orders SET details = ?, updated_at = ? WHERE id = ?")
+        sqlx::query("UPDATE orders SET details = $1, updated_at = $2 WHERE id = $3")
             .bind(json)
             .bind(now_millis)
             .bind(order_id)

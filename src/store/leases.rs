@@ -6,7 +6,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use super::{Store, StoreResult};
+use super::{Backend, Store, StoreResult};
 
 /// A lease held on a job.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,27 +75,36 @@ impl Store {
     ) -> StoreResult<Option<JobLease>> {
         let mut tx = self.write().await?;
         sqlx::query(
-            "INSERT INTO job_leases (connection, job) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO job_leases (connection, job) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
         .bind(connection)
         .bind(job)
         .execute(&mut *tx)
         .await?;
-        let fence: Option<i64> = sqlx::query_scalar(
-            "UPDATE job_leases SET holder = ?, lease_until = ?, fence = fence + 1
-             WHERE connection = ? AND job = ? AND next_run_at <= ?
-               AND (holder IS NULL OR lease_until <= ? OR holder = ?)
-             RETURNING fence",
-        )
-        .bind(holder)
-        .bind(now_millis + lease_millis)
-        .bind(connection)
-        .bind(job)
-        .bind(now_millis)
-        .bind(now_millis)
-        .bind(holder)
-        .fetch_optional(&mut *tx)
-        .await?;
+        // PostgreSQL: a row another process is taking right now is skipped, not waited for
+        // (that process gets the job). SQLite: the write lock taken by the transaction already
+        // makes this the only writer.
+        let lock = match self.backend {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE job_leases SET holder = $1, lease_until = $2, fence = fence + 1
+             WHERE connection = $3 AND job = $4 AND job IN (
+                 SELECT job FROM job_leases
+                 WHERE connection = $3 AND job = $4 AND next_run_at <= $5
+                   AND (holder IS NULL OR lease_until <= $5 OR holder = $1)
+                 {lock})
+             RETURNING fence"
+        );
+        let fence: Option<i64> = sqlx::query_scalar(&sql)
+            .bind(holder)
+            .bind(now_millis + lease_millis)
+            .bind(connection)
+            .bind(job)
+            .bind(now_millis)
+            .fetch_optional(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(fence.map(|fence| JobLease {
             connection: connection.to_owned(),
@@ -117,8 +126,8 @@ impl Store {
         lease_millis: i64,
     ) -> StoreResult<bool> {
         let result = sqlx::query(
-            "UPDATE job_leases SET lease_until = ?
-             WHERE connection = ? AND job = ? AND holder = ? AND fence = ?",
+            "UPDATE job_leases SET lease_until = $1
+             WHERE connection = $2 AND job = $3 AND holder = $4 AND fence = $5",
         )
         .bind(now_millis + lease_millis)
         .bind(&lease.connection)
@@ -148,12 +157,12 @@ impl Store {
             RunOutcome::Failed { kind, message } => (Some(kind), Some(message)),
         };
         let result = sqlx::query(
-            "UPDATE job_leases SET holder = NULL, lease_until = 0, next_run_at = ?,
-                 last_run_at = ?,
-                 last_ok_at = CASE WHEN ? IS NULL THEN ? ELSE last_ok_at END,
-                 last_error = ?, last_error_kind = ?,
-                 failures = CASE WHEN ? IS NULL THEN 0 ELSE failures + 1 END
-             WHERE connection = ? AND job = ? AND holder = ? AND fence = ?",
+            "UPDATE job_leases SET holder = NULL, lease_until = 0, next_run_at = $1,
+                 last_run_at = $2,
+                 last_ok_at = CASE WHEN $3 IS NULL THEN $4 ELSE last_ok_at END,
+                 last_error = $5, last_error_kind = $6,
+                 failures = CASE WHEN $7 IS NULL THEN 0 ELSE failures + 1 END
+             WHERE connection = $8 AND job = $9 AND holder = $10 AND fence = $11",
         )
         .bind(next_run_at)
         .bind(now_millis)
@@ -177,12 +186,13 @@ impl Store {
     ///
     /// On database failure.
     pub async fn job_failures(&self, connection: &str, job: &str) -> StoreResult<i64> {
-        let failures: Option<i64> =
-            sqlx::query_scalar("SELECT failures FROM job_leases WHERE connection = ? AND job = ?")
-                .bind(connection)
-                .bind(job)
-                .fetch_optional(&self.pool)
-                .await?;
+        let failures: Option<i64> = sqlx::query_scalar(
+            "SELECT failures FROM job_leases WHERE connection = $1 AND job = $2",
+        )
+        .bind(connection)
+        .bind(job)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(failures.unwrap_or(0))
     }
 
@@ -195,7 +205,7 @@ impl Store {
     pub async fn release_leases(&self, holder: &str) -> StoreResult<u64> {
         let result = sqlx::query(
             "UPDATE job_leases SET holder = NULL, lease_until = 0, fence = fence + 1
-             WHERE holder = ?",
+             WHERE holder = $1",
         )
         .bind(holder)
         .execute(&self.pool)
@@ -210,7 +220,7 @@ impl Store {
     ///
     /// On database failure.
     pub async fn make_jobs_due(&self, connection: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE job_leases SET next_run_at = 0 WHERE connection = ?")
+        sqlx::query("UPDATE job_leases SET next_run_at = 0 WHERE connection = $1")
             .bind(connection)
             .execute(&self.pool)
             .await?;

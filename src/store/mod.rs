@@ -1,31 +1,38 @@
-//! The daemon's state in SQLite: connections and their watermarks, orders with their lines,
-//! batches, the append-only history of each order, stock last pushed, and job leases.
+//! The daemon's state: connections and their watermarks, orders with their lines, batches,
+//! the append-only history of each order, stock last pushed, and job leases — in SQLite (one
+//! file, the embedded default) or PostgreSQL (several processes on several machines sharing the
+//! work), chosen by the database URL. Both backends run the same statements (numbered `$n`
+//! placeholders, standard SQL) through sqlx's `Any` driver; only lease taking and the
+//! transaction start differ ([`Backend`]).
 //!
-//! Every write is a short transaction (`BEGIN IMMEDIATE`) that never spans an HTTP call: the
-//! engine records an intent, commits, calls the vendor, then records the outcome. Updates of an
-//! order are guarded ([`Transition`]): they only apply while the order is still in the state the
-//! caller read, so two jobs (or two processes) cannot both act on the same step.
+//! Every write is a short transaction that never spans an HTTP call: the engine records an
+//! intent, commits, calls the vendor, then records the outcome. Updates of an order are
+//! guarded ([`Transition`]): they only apply while the order is still in the state the caller
+//! read (and, for a job run, while its lease is held), so two jobs or two processes cannot both
+//! act on the same step.
 
 mod batches;
 mod events;
 mod import;
 mod leases;
 mod orders;
+mod params;
+mod schema;
 mod stock;
 mod transition;
 
-use std::path::Path;
-use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use batches::{BatchSummary, OrderCounts};
 pub use events::{EventKind, OrderEvent};
 pub use import::ImportedOrder;
 pub use leases::{JobLease, LeaseState, RunOutcome};
 pub use orders::{OrderFilter, OrderLine, OrderRecord};
+use params::Params;
+pub use schema::{MigrationPolicy, SchemaVersion};
 pub use stock::PushedStock;
 pub use transition::{Transition, Value};
 
@@ -54,53 +61,156 @@ pub enum StoreError {
         /// Why it cannot be used.
         reason: String,
     },
+    /// The database has migrations this orderbridge does not know (a newer version wrote it).
+    #[error(
+        "the database schema is at version {found}, newer than this orderbridge knows \
+         ({known}); run the newer orderbridge, or restore a backup"
+    )]
+    SchemaTooNew {
+        /// Newest migration applied to the database.
+        found: i64,
+        /// Newest migration this binary carries.
+        known: i64,
+    },
+    /// The database lacks migrations and the configuration does not allow applying them.
+    #[error(
+        "the database schema is at version {found}, this orderbridge needs {known}: run \
+         `orderbridge migrate`, or set `database.auto_migrate = true`"
+    )]
+    SchemaBehind {
+        /// Newest migration applied to the database.
+        found: i64,
+        /// Newest migration this binary carries.
+        known: i64,
+    },
+    /// Copying a SQLite state into PostgreSQL was refused.
+    #[error("cannot copy the state: {0}")]
+    Copy(String),
 }
 
 /// Result of a store operation.
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Which database engine holds the state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// One SQLite file (one machine).
+    Sqlite,
+    /// A PostgreSQL database (several processes may share it).
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a configured location names: `postgres://` / `postgresql://` URLs are
+    /// PostgreSQL; `sqlite:` URLs and plain file paths are SQLite.
+    pub fn of(location: &str) -> Self {
+        if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+            Self::Postgres
+        } else {
+            Self::Sqlite
+        }
+    }
+
+    /// Display name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
 /// The state store; cheap to clone (a connection pool).
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
 }
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+/// The sqlx URL of a configured location: a SQLite file path becomes a `sqlite://` URL that
+/// creates the file when missing.
+fn connect_url(location: &str) -> String {
+    if location.contains("://") || location.starts_with("sqlite:") {
+        return location.to_owned();
+    }
+    // sqlx percent-decodes the file name, so `%`, `?` and `#` in a path are encoded.
+    let mut path = String::with_capacity(location.len());
+    for c in location.chars() {
+        match c {
+            '%' => path.push_str("%25"),
+            '?' => path.push_str("%3F"),
+            '#' => path.push_str("%23"),
+            c => path.push(c),
+        }
+    }
+    format!("sqlite://{path}?mode=rwc")
+}
 
 impl Store {
-    /// Opens (creating if missing) the SQLite database at `location` — a file path or a
-    /// `sqlite://` URL — with WAL, `synchronous=NORMAL` and a busy timeout, and applies pending
-    /// migrations.
+    /// Opens the database at `location` and applies pending migrations (tests, the demo and
+    /// `orderbridge migrate`).
     ///
     /// # Errors
     ///
-    /// When the file cannot be opened or a migration fails.
+    /// When the database cannot be reached or a migration fails.
     pub async fn open(location: &str) -> StoreResult<Self> {
-        let options = if location.starts_with("sqlite:") {
-            SqliteConnectOptions::from_str(location).map_err(|e| StoreError::Location {
-                location: location.to_owned(),
-                reason: e.to_string(),
-            })?
-        } else {
-            SqliteConnectOptions::new().filename(Path::new(location))
-        }
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .busy_timeout(Duration::from_secs(30))
-        .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await?;
-        MIGRATOR.run(&pool).await?;
-        Ok(Self { pool })
+        Self::connect(location, MigrationPolicy::Apply).await
     }
 
-    /// A write transaction that takes the database's write lock up front, so it cannot fail
-    /// half-way on a lock upgrade.
-    async fn write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// Opens the database at `location` — a SQLite file path or `sqlite:` URL (WAL,
+    /// `synchronous=NORMAL`, a busy timeout; created when missing), or a `postgres://` URL — and
+    /// checks its schema: a schema newer than this binary knows is always refused; pending
+    /// migrations are applied or refused as `policy` says.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be reached, or its schema does not fit `policy`.
+    pub async fn connect(location: &str, policy: MigrationPolicy) -> StoreResult<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of(location);
+        let url = connect_url(location);
+        let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        options = match backend {
+            Backend::Sqlite => options.max_connections(4).after_connect(|conn, _| {
+                Box::pin(async move {
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = NORMAL",
+                        "PRAGMA busy_timeout = 30000",
+                        "PRAGMA foreign_keys = ON",
+                    ] {
+                        conn.execute(pragma).await?;
+                    }
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => options.max_connections(8),
+        };
+        let pool = options
+            .connect(&url)
+            .await
+            .map_err(|e| StoreError::Location {
+                location: redact_location(location),
+                reason: e.to_string(),
+            })?;
+        let store = Self { pool, backend };
+        store.check_schema(policy).await?;
+        Ok(store)
+    }
+
+    /// The backend holding the state.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A write transaction. On SQLite it takes the database's write lock up front, so it
+    /// cannot fail half-way on a lock upgrade; on PostgreSQL rows are locked as they are
+    /// written and every guarded update re-checks its condition on the newest row.
+    async fn write(&self) -> StoreResult<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     /// Registers a connection (idempotent).
@@ -116,7 +226,7 @@ impl Store {
         now_millis: i64,
     ) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO connections (name, marketplace, webshop, created_at) VALUES (?, ?, ?, ?)
+            "INSERT INTO connections (name, marketplace, webshop, created_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (name) DO UPDATE SET marketplace = excluded.marketplace,
                                               webshop = excluded.webshop",
         )
@@ -136,7 +246,7 @@ impl Store {
     /// On database failure.
     pub async fn webshop_watermark(&self, connection: &str) -> StoreResult<Option<i64>> {
         let row: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT webshop_watermark FROM connections WHERE name = ?")
+            sqlx::query_as("SELECT webshop_watermark FROM connections WHERE name = $1")
                 .bind(connection)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -150,8 +260,8 @@ impl Store {
     /// On database failure.
     pub async fn advance_webshop_watermark(&self, connection: &str, to: i64) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE connections SET webshop_watermark = ?
-             WHERE name = ? AND (webshop_watermark IS NULL OR webshop_watermark < ?)",
+            "UPDATE connections SET webshop_watermark = $1
+             WHERE name = $2 AND (webshop_watermark IS NULL OR webshop_watermark < $3)",
         )
         .bind(to)
         .bind(connection)
@@ -176,5 +286,38 @@ impl Store {
     /// Closes the pool (waits for connections to be returned).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// A location fit for messages: the password of a URL is replaced.
+pub fn redact_location(location: &str) -> String {
+    match url::Url::parse(location) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => location.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_name_their_backend_and_hide_passwords() {
+        assert_eq!(Backend::of("state.db"), Backend::Sqlite);
+        assert_eq!(Backend::of("sqlite:///var/lib/ob.db"), Backend::Sqlite);
+        assert_eq!(Backend::of("postgres://u@h/db"), Backend::Postgres);
+        assert_eq!(Backend::of("postgresql://u@h/db"), Backend::Postgres);
+        assert_eq!(
+            connect_url("a b/s?x#.db"),
+            "sqlite://a b/s%3Fx%23.db?mode=rwc"
+        );
+        assert_eq!(
+            redact_location("postgres://ob:hunter2@db/ob"),
+            "postgres://ob:***@db/ob"
+        );
+        assert_eq!(redact_location("state.db"), "state.db");
     }
 }

@@ -3,10 +3,10 @@
 
 use orderbridge_core::domain::MarketplaceOrder;
 use serde::Serialize;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::{Store, StoreError, StoreResult};
+use super::{Params, Store, StoreError, StoreResult};
 use crate::status::{OrderStatus, Step};
 
 /// An order as stored.
@@ -98,7 +98,7 @@ pub struct OrderLine {
     pub currency: String,
 }
 
-fn step(row: &SqliteRow, column: &str) -> StoreResult<Step> {
+fn step(row: &AnyRow, column: &str) -> StoreResult<Step> {
     let text: String = row.try_get(column)?;
     Step::parse(&text).ok_or_else(|| StoreError::Corrupt {
         what: format!("orders.{column}"),
@@ -107,7 +107,7 @@ fn step(row: &SqliteRow, column: &str) -> StoreResult<Step> {
 }
 
 impl OrderRecord {
-    fn from_row(row: &SqliteRow) -> StoreResult<Self> {
+    fn from_row(row: &AnyRow) -> StoreResult<Self> {
         let status: String = row.try_get("status")?;
         let details: Option<String> = row.try_get("details")?;
         let details = details
@@ -177,7 +177,7 @@ impl Store {
     ///
     /// On database failure or an unreadable row.
     pub async fn order(&self, order_id: i64) -> StoreResult<Option<OrderRecord>> {
-        let row = sqlx::query("SELECT * FROM orders WHERE id = ?")
+        let row = sqlx::query("SELECT * FROM orders WHERE id = $1")
             .bind(order_id)
             .fetch_optional(&self.pool)
             .await?;
@@ -190,7 +190,7 @@ impl Store {
     ///
     /// On database failure or an unreadable row.
     pub async fn order_by_code(&self, code: &str) -> StoreResult<Option<OrderRecord>> {
-        let row = sqlx::query("SELECT * FROM orders WHERE code = ?")
+        let row = sqlx::query("SELECT * FROM orders WHERE code = $1")
             .bind(code)
             .fetch_optional(&self.pool)
             .await?;
@@ -203,20 +203,21 @@ impl Store {
     ///
     /// On database failure or an unreadable row.
     pub async fn orders(&self, filter: &OrderFilter) -> StoreResult<Vec<OrderRecord>> {
+        let mut params = Params::default();
         let mut sql = String::from("SELECT * FROM orders WHERE 1 = 1");
         if filter.connection.is_some() {
-            sql.push_str(" AND connection = ?");
+            sql.push_str(&format!(" AND connection = {}", params.next()));
         }
         if !filter.statuses.is_empty() {
-            let marks = vec!["?"; filter.statuses.len()].join(", ");
+            let marks = params.list(filter.statuses.len());
             sql.push_str(&format!(" AND status IN ({marks})"));
         }
         if filter.batch_id.is_some() {
-            sql.push_str(" AND batch_id = ?");
+            sql.push_str(&format!(" AND batch_id = {}", params.next()));
         }
         sql.push_str(" ORDER BY id DESC");
         if filter.limit.is_some() {
-            sql.push_str(" LIMIT ?");
+            sql.push_str(&format!(" LIMIT {}", params.next()));
         }
         let mut query = sqlx::query(&sql);
         if let Some(connection) = &filter.connection {
@@ -250,12 +251,16 @@ impl Store {
         now_millis: i64,
         limit: i64,
     ) -> StoreResult<Vec<OrderRecord>> {
-        let step_marks = vec!["?"; steps.len()].join(", ");
-        let status_marks = vec!["?"; statuses.len()].join(", ");
+        let mut params = Params::default();
+        let connection_mark = params.next();
+        let step_marks = params.list(steps.len());
+        let status_marks = params.list(statuses.len());
+        let (now_mark, limit_mark) = (params.next(), params.next());
         let sql = format!(
-            "SELECT * FROM orders WHERE connection = ? AND {step_column} IN ({step_marks})
-             AND status IN ({status_marks}) AND (retry_at IS NULL OR retry_at <= ?)
-             ORDER BY id LIMIT ?"
+            "SELECT * FROM orders WHERE connection = {connection_mark}
+             AND {step_column} IN ({step_marks}) AND status IN ({status_marks})
+             AND (retry_at IS NULL OR retry_at <= {now_mark})
+             ORDER BY id LIMIT {limit_mark}"
         );
         let mut query = sqlx::query(&sql).bind(connection);
         for s in steps {
@@ -285,9 +290,9 @@ impl Store {
         limit: i64,
     ) -> StoreResult<Vec<OrderRecord>> {
         let rows = sqlx::query(
-            "SELECT * FROM orders WHERE connection = ? AND status = 'waiting'
-             AND ship_step = 'none' AND cancel_step = 'none' AND ship_after <= ?
-             ORDER BY ship_after LIMIT ?",
+            "SELECT * FROM orders WHERE connection = $1 AND status = 'waiting'
+             AND ship_step = 'none' AND cancel_step = 'none' AND ship_after <= $2
+             ORDER BY ship_after LIMIT $3",
         )
         .bind(connection)
         .bind(now_millis)
@@ -309,8 +314,8 @@ impl Store {
     ) -> StoreResult<Vec<OrderRecord>> {
         let mut found = Vec::with_capacity(codes.len());
         for chunk in codes.chunks(200) {
-            let marks = vec!["?"; chunk.len()].join(", ");
-            let sql = format!("SELECT * FROM orders WHERE connection = ? AND code IN ({marks})");
+            let marks = Params::from(2).list(chunk.len());
+            let sql = format!("SELECT * FROM orders WHERE connection = $1 AND code IN ({marks})");
             let mut query = sqlx::query(&sql).bind(connection);
             for code in chunk {
                 query = query.bind(code.clone());
@@ -328,7 +333,7 @@ impl Store {
     ///
     /// On database failure.
     pub async fn lines(&self, order_id: i64) -> StoreResult<Vec<OrderLine>> {
-        let rows = sqlx::query("SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_id")
+        let rows = sqlx::query("SELECT * FROM order_lines WHERE order_id = $1 ORDER BY line_id")
             .bind(order_id)
             .fetch_all(&self.pool)
             .await?;
@@ -362,8 +367,8 @@ impl Store {
         cancelled: i64,
     ) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE order_lines SET quantity_shipped = ?, quantity_cancelled = ?
-             WHERE order_id = ? AND line_id = ?",
+            "UPDATE order_lines SET quantity_shipped = $1, quantity_cancelled = $2
+             WHERE order_id = $3 AND line_id = $4",
         )
         .bind(shipped)
         .bind(cancelled)

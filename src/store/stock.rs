@@ -27,7 +27,7 @@ impl Store {
     ) -> StoreResult<HashMap<String, PushedStock>> {
         let rows: Vec<(String, i64, i64, Option<String>)> = sqlx::query_as(
             "SELECT offer_id, last_pushed, pushed_at, process_id FROM offer_stock
-             WHERE connection = ?",
+             WHERE connection = $1",
         )
         .bind(connection)
         .fetch_all(&self.pool)
@@ -63,7 +63,7 @@ impl Store {
     ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO offer_stock (connection, offer_id, sku, last_pushed, pushed_at, process_id)
-             VALUES (?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (connection, offer_id) DO UPDATE SET sku = excluded.sku,
                  last_pushed = excluded.last_pushed, pushed_at = excluded.pushed_at,
                  process_id = excluded.process_id",
@@ -88,7 +88,7 @@ impl Store {
     /// On database failure.
     pub async fn stock_push_confirmed(&self, connection: &str, offer_id: &str) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE offer_stock SET process_id = NULL WHERE connection = ? AND offer_id = ?",
+            "UPDATE offer_stock SET process_id = NULL WHERE connection = $1 AND offer_id = $2",
         )
         .bind(connection)
         .bind(offer_id)
@@ -104,7 +104,7 @@ impl Store {
     ///
     /// On database failure.
     pub async fn forget_pushed_stock(&self, connection: &str, offer_id: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM offer_stock WHERE connection = ? AND offer_id = ?")
+        sqlx::query("DELETE FROM offer_stock WHERE connection = $1 AND offer_id = $2")
             .bind(connection)
             .bind(offer_id)
             .execute(&self.pool)

@@ -2,8 +2,11 @@
 //! column values it expects and the ones it writes; it applies, with its history entries, only
 //! if the order is still as expected, so two jobs or two processes cannot both act on a step.
 
+use sqlx::any::AnyArguments;
+use sqlx::Any;
+
 use super::events::{append, EventKind};
-use super::{Store, StoreResult};
+use super::{JobLease, Params, Store, StoreResult};
 use crate::status::{OrderStatus, Step};
 
 /// A value to compare or set in a [`Transition`].
@@ -92,36 +95,67 @@ impl Transition {
 }
 
 fn bind_value<'q>(
-    query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    query: sqlx::query::Query<'q, Any, AnyArguments<'q>>,
     value: &Value,
-) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+) -> sqlx::query::Query<'q, Any, AnyArguments<'q>> {
     match value {
         Value::Text(s) => query.bind(s.clone()),
         Value::Int(n) => query.bind(*n),
-        Value::Null => query.bind(Option::<i64>::None),
+        // Written as a literal NULL in the statement: nothing to bind.
+        Value::Null => query,
     }
 }
 
 impl Store {
-    /// Applies a guarded transition. Returns whether it applied (false: the order moved on).
+    /// Applies a guarded transition. Returns whether it applied (false: the order moved on, or
+    /// the run's lease was lost).
+    ///
+    /// When `fence` is given, the transition applies only while that lease is still held (same
+    /// holder, same fence number; any new acquisition raises the number): a run that lost its
+    /// lease (paused, partitioned) cannot overwrite the newer holder's work.
     ///
     /// # Errors
     ///
     /// On database failure.
-    pub async fn apply(&self, transition: &Transition, now_millis: i64) -> StoreResult<bool> {
-        let mut sql = String::from("UPDATE orders SET updated_at = ?");
-        for (column, _) in &transition.set {
+    pub async fn apply(
+        &self,
+        transition: &Transition,
+        fence: Option<&JobLease>,
+        now_millis: i64,
+    ) -> StoreResult<bool> {
+        let mut params = Params::default();
+        let mut sql = format!("UPDATE orders SET updated_at = {}", params.next());
+        for (column, value) in &transition.set {
+            let mark = match value {
+                Value::Null => "NULL".to_owned(),
+                _ => params.next(),
+            };
             if *column == "status" {
                 // `manual` is the merchant's: only a merchant action leaves it, never a job
                 // recording the outcome of a call that was already on its way.
-                sql.push_str(", status = CASE WHEN status = 'manual' THEN status ELSE ? END");
+                sql.push_str(&format!(
+                    ", status = CASE WHEN status = 'manual' THEN status ELSE {mark} END"
+                ));
             } else {
-                sql.push_str(&format!(", {column} = ?"));
+                sql.push_str(&format!(", {column} = {mark}"));
             }
         }
-        sql.push_str(" WHERE id = ?");
-        for (column, _) in &transition.when {
-            sql.push_str(&format!(" AND {column} IS ?"));
+        sql.push_str(&format!(" WHERE id = {}", params.next()));
+        for (column, value) in &transition.when {
+            match value {
+                Value::Null => sql.push_str(&format!(" AND {column} IS NULL")),
+                _ => sql.push_str(&format!(" AND {column} = {}", params.next())),
+            }
+        }
+        if fence.is_some() {
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM job_leases WHERE connection = {} AND job = {}
+                     AND holder = {} AND fence = {})",
+                params.next(),
+                params.next(),
+                params.next(),
+                params.next()
+            ));
         }
         let mut tx = self.write().await?;
         let mut query = sqlx::query(&sql).bind(now_millis);
@@ -131,6 +165,13 @@ impl Store {
         query = query.bind(transition.order_id);
         for (_, value) in &transition.when {
             query = bind_value(query, value);
+        }
+        if let Some(lease) = fence {
+            query = query
+                .bind(lease.connection.clone())
+                .bind(lease.job.clone())
+                .bind(lease.holder.clone())
+                .bind(lease.fence);
         }
         let applied = query.execute(&mut *tx).await?.rows_affected() == 1;
         if applied {
@@ -181,16 +222,16 @@ mod tests {
             .when("create_step", Step::Requested)
             .set("status", OrderStatus::Error);
         assert!(
-            !store.apply(&stale, 2).await.unwrap(),
+            !store.apply(&stale, None, 2).await.unwrap(),
             "guard not met: nothing written"
         );
         let manual = Transition::of(id).set("status", OrderStatus::Manual);
-        assert!(store.apply(&manual, 3).await.unwrap());
+        assert!(store.apply(&manual, None, 3).await.unwrap());
         let late_outcome = Transition::of(id)
             .set("status", OrderStatus::PendingShipment)
             .set("ship_step", Step::Pending)
             .event(EventKind::Status, "accepted");
-        assert!(store.apply(&late_outcome, 4).await.unwrap());
+        assert!(store.apply(&late_outcome, None, 4).await.unwrap());
         let now = store.order(id).await.unwrap().unwrap();
         assert_eq!(now.status, OrderStatus::Manual, "manual stays manual");
         assert_eq!(

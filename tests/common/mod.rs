@@ -1,10 +1,15 @@
-//! Test harness: both simulators on loopback, a temporary SQLite state, a connection written as
-//! a real connection file and loaded through the real configuration code, and the engine built
-//! the way the daemon builds it — with a manual clock the test moves.
+//! Test harness: both simulators on loopback, the test's database (SQLite or PostgreSQL, see
+//! [`db`]), a connection written as a real connection file and loaded through the real
+//! configuration code, and the engine built the way the daemon builds it — with a manual clock
+//! the test moves.
 
 #![allow(dead_code)]
 
 pub mod capture;
+#[macro_use]
+pub mod db;
+
+pub use db::TestDb;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -121,13 +126,20 @@ per_secs = 1
     )
 }
 
-/// Writes `orderbridge.toml` and `connections/<name>.toml` into `dir`.
-pub fn write_config(dir: &Path, name: &str, daemon_extra: &str, connection: &str) -> PathBuf {
+/// Writes `orderbridge.toml` (on the test's database, migrations applied by `run`) and
+/// `connections/<name>.toml` into `dir`.
+pub fn write_config(
+    dir: &Path,
+    db: &TestDb,
+    name: &str,
+    daemon_extra: &str,
+    connection: &str,
+) -> PathBuf {
     std::fs::create_dir_all(dir.join("connections")).unwrap();
     let main = dir.join("orderbridge.toml");
     std::fs::write(
         &main,
-        format!("[database]\nurl = \"state.db\"\n\n{daemon_extra}\n"),
+        format!("{}auto_migrate = true\n\n{daemon_extra}\n", db.toml()),
     )
     .unwrap();
     std::fs::write(
@@ -142,7 +154,7 @@ pub fn write_config(dir: &Path, name: &str, daemon_extra: &str, connection: &str
 pub struct Harness {
     pub bol: BolSim,
     pub woo: WooSim,
-    pub dir: tempfile::TempDir,
+    pub db: TestDb,
     pub clock: ManualClock,
     pub store: Store,
     pub engine: ConnectionEngine,
@@ -160,10 +172,15 @@ impl Drop for Harness {
 
 impl Harness {
     /// A harness whose connection has `extra` TOML (e.g. `[orders]` settings).
-    pub async fn start(extra: &str) -> Harness {
+    pub async fn start(db: TestDb, extra: &str) -> Harness {
         let (bol, woo, products) = simulators(Some(10)).await;
-        let dir = tempfile::tempdir().unwrap();
-        let path = write_config(dir.path(), "shop", "", &connection_toml(&bol, &woo, extra));
+        let path = write_config(
+            db.dir(),
+            &db,
+            "shop",
+            "",
+            &connection_toml(&bol, &woo, extra),
+        );
         let config = Config::load(&path).unwrap();
         let store = Store::open(&config.database_location()).await.unwrap();
         let clock = ManualClock::new(Utc::now());
@@ -175,7 +192,7 @@ impl Harness {
         Harness {
             bol,
             woo,
-            dir,
+            db,
             clock,
             store,
             engine,

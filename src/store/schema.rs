@@ -1,0 +1,122 @@
+//! The schema's version: the migrations each backend carries (`migrations/sqlite`,
+//! `migrations/postgres`, the same versions with the same meaning), applying them, and refusing
+//! a database written by a newer orderbridge.
+
+use serde::Serialize;
+use sqlx::migrate::Migrator;
+
+use super::{Backend, Store, StoreError, StoreResult};
+
+static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// What opening a store does with migrations the database lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MigrationPolicy {
+    /// Apply them.
+    Apply,
+    /// Refuse to open ([`StoreError::SchemaBehind`]).
+    Refuse,
+    /// Open anyway (for `orderbridge migrate`, which applies them next). A schema newer than
+    /// this binary knows is still refused.
+    Skip,
+}
+
+/// The schema version of a database against the one this binary knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SchemaVersion {
+    /// Newest migration applied to the database (0: none).
+    pub found: i64,
+    /// Newest migration this binary carries.
+    pub known: i64,
+}
+
+impl Backend {
+    fn migrator(self) -> &'static Migrator {
+        match self {
+            Self::Sqlite => &SQLITE,
+            Self::Postgres => &POSTGRES,
+        }
+    }
+}
+
+impl Store {
+    /// The database's schema version and the newest this binary knows.
+    ///
+    /// # Errors
+    ///
+    /// On database failure.
+    pub async fn schema_version(&self) -> StoreResult<SchemaVersion> {
+        let known = self
+            .backend
+            .migrator()
+            .iter()
+            .map(|m| m.version)
+            .max()
+            .unwrap_or(0);
+        let exists = match self.backend {
+            Backend::Sqlite => {
+                "SELECT COUNT(*) FROM sqlite_master
+                 WHERE type = 'table' AND name = '_sqlx_migrations'"
+            }
+            Backend::Postgres => {
+                "SELECT COUNT(*) FROM information_schema.tables
+                 WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'"
+            }
+        };
+        let n: i64 = sqlx::query_scalar(exists).fetch_one(&self.pool).await?;
+        let found = if n == 0 {
+            0
+        } else {
+            sqlx::query_scalar(
+                "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success",
+            )
+            .fetch_one(&self.pool)
+            .await?
+        };
+        Ok(SchemaVersion { found, known })
+    }
+
+    /// Applies the migrations the database lacks (concurrent callers on PostgreSQL wait for
+    /// each other). Returns the version before and after.
+    ///
+    /// # Errors
+    ///
+    /// When the schema is newer than this binary knows, or a migration fails.
+    pub async fn migrate(&self) -> StoreResult<(SchemaVersion, SchemaVersion)> {
+        let before = self.schema_version().await?;
+        if before.found > before.known {
+            return Err(StoreError::SchemaTooNew {
+                found: before.found,
+                known: before.known,
+            });
+        }
+        self.backend.migrator().run(&self.pool).await?;
+        Ok((before, self.schema_version().await?))
+    }
+
+    pub(super) async fn check_schema(&self, policy: MigrationPolicy) -> StoreResult<()> {
+        let version = self.schema_version().await?;
+        if version.found > version.known {
+            return Err(StoreError::SchemaTooNew {
+                found: version.found,
+                known: version.known,
+            });
+        }
+        if version.found < version.known {
+            match policy {
+                MigrationPolicy::Apply => {
+                    self.migrate().await?;
+                }
+                MigrationPolicy::Skip => {}
+                MigrationPolicy::Refuse => {
+                    return Err(StoreError::SchemaBehind {
+                        found: version.found,
+                        known: version.known,
+                    })
+                }
+            }
+        }
+        Ok(())
+    }
+}
