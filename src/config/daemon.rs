@@ -165,7 +165,7 @@ fn valid_log_filter(filter: &str) -> bool {
 }
 
 fn default_lease_secs() -> u64 {
-    120
+    60
 }
 
 fn default_grace_secs() -> u64 {

@@ -8,6 +8,7 @@
 pub mod capture;
 #[macro_use]
 pub mod db;
+pub mod world;
 
 pub use db::TestDb;
 
@@ -293,12 +294,22 @@ pub fn bad_order(file: &str) -> (String, Vec<u8>) {
 
 /// Starts `orderbridge run` on `config` as a child process, appending its output to `log`.
 pub fn spawn_daemon(config: &Path, log: &Path) -> std::process::Child {
+    spawn_instance(config, log, None)
+}
+
+/// Starts `orderbridge run` on `config` as a child process named `instance` (its lease holder
+/// id, through the environment override), appending its output to `log`.
+pub fn spawn_instance(config: &Path, log: &Path, instance: Option<&str>) -> std::process::Child {
     let out = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(log)
         .unwrap();
-    std::process::Command::new(env!("CARGO_BIN_EXE_orderbridge"))
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_orderbridge"));
+    if let Some(instance) = instance {
+        command.env("ORDERBRIDGE__SCHEDULER__INSTANCE_ID", instance);
+    }
+    command
         .arg("--config")
         .arg(config)
         .arg("run")

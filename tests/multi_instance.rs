@@ -1,0 +1,210 @@
+//! Several instances sharing the work: three `orderbridge run` processes on one PostgreSQL
+//! database carry 1,000 orders through while one of them is SIGKILLed and another SIGSTOPped
+//! (and resumed after its leases expired). At the end the chaos test's invariants hold (every
+//! order in the webshop exactly once, shipped at most once, none lost), the surviving process
+//! took the jobs over within the lease time, and the work was spread over the processes.
+//!
+//! PostgreSQL only (`ORDERBRIDGE_TEST_POSTGRES_URL`; skipped with a notice without it). The
+//! order count can be changed with `ORDERBRIDGE_MULTI_ORDERS`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[macro_use]
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use common::db::Backend;
+use common::world::{check_invariants, World};
+use common::{
+    connection_toml, sigterm, simulators, spawn_instance, write_config, TestDb, FAST_SCHEDULE,
+};
+use orderbridge::store::Store;
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+
+const LEASE_SECS: u64 = 5;
+const INSTANCES: [&str; 3] = ["alpha", "bravo", "charlie"];
+
+fn signal(child: &Child, signal: &str) {
+    let status = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill -{signal} {}", child.id());
+}
+
+/// Jobs each instance holds right now.
+async fn held(store: &Store) -> BTreeMap<String, Vec<String>> {
+    let mut held: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for lease in store.lease_states().await.unwrap() {
+        if let Some(holder) = lease.holder {
+            held.entry(holder).or_default().push(lease.job);
+        }
+    }
+    held
+}
+
+/// How many orders each instance's log says it created in the webshop.
+fn created_by(log: &std::path::Path) -> usize {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains("created in the webshop: webshop order"))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_instances_share_the_work_and_survive_a_kill_and_a_pause() {
+    let Some(db) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
+    let n_orders: usize = std::env::var("ORDERBRIDGE_MULTI_ORDERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let seed = 20_261_122_u64;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let (bol, woo, products) = simulators(None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let extra = format!(
+        "{FAST_SCHEDULE}\n[orders]\ntracking_wait_secs = 2\nretry_delay_secs = 1\nbatch_limit = 200\n\n[stock]\nenabled = false\n"
+    );
+    let config = write_config(
+        dir.path(),
+        &db,
+        "multi",
+        &format!("[logging]\nformat = \"json\"\nlevel = \"info\"\n\n[scheduler]\nlease_secs = {LEASE_SECS}\nshutdown_grace_secs = 5\n"),
+        &connection_toml(&bol, &woo, &extra),
+    );
+    let migrated = Command::new(env!("CARGO_BIN_EXE_orderbridge"))
+        .arg("--config")
+        .arg(&config)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(migrated.status.success(), "{migrated:?}");
+    let store = Store::open(&db.url).await.unwrap();
+
+    let logs: Vec<_> = INSTANCES
+        .iter()
+        .map(|name| dir.path().join(format!("{name}.log")))
+        .collect();
+    let mut children: Vec<Child> = INSTANCES
+        .iter()
+        .zip(&logs)
+        .map(|(name, log)| spawn_instance(&config, log, Some(name)))
+        .collect();
+    let mut world = World::new(&bol, &woo);
+    let started = Instant::now();
+
+    // A first wave of orders flows while all three run.
+    let first_wave = n_orders * 2 / 5;
+    for idx in 0..first_wave {
+        world.place(&mut rng, seed, idx, &products);
+    }
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while woo.orders().len() < first_wave / 3 {
+        assert!(Instant::now() < deadline, "no progress with three instances");
+        world.act();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Mid-run: wait until alpha and bravo both hold a lease, then SIGKILL alpha and SIGSTOP
+    // bravo at once.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let held = held(&store).await;
+        if held.contains_key("alpha") && held.contains_key("bravo") {
+            println!("multi: at the kill and the pause, leases held: {held:?}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "alpha and bravo never held leases at the same time: {held:?}"
+        );
+        world.act();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    children[0].kill().unwrap();
+    children[0].wait().unwrap();
+    signal(&children[1], "STOP");
+    let paused_at = Instant::now();
+    let paused_millis = chrono::Utc::now().timestamp_millis();
+
+    // Charlie alone: every job must run again on it within the lease time (plus a tick).
+    let second_wave = n_orders * 7 / 10;
+    for idx in first_wave..second_wave {
+        world.place(&mut rng, seed, idx, &products);
+    }
+    let takeover_bound = Duration::from_secs(3 * LEASE_SECS + 5);
+    let taken_over = loop {
+        let leases = store.lease_states().await.unwrap();
+        if leases.len() >= 4
+            && leases
+                .iter()
+                .filter(|l| l.job != "stock")
+                .all(|l| l.last_run_at.is_some_and(|at| at > paused_millis))
+        {
+            break paused_at.elapsed();
+        }
+        assert!(
+            paused_at.elapsed() < takeover_bound,
+            "the jobs of the killed and the paused instance were not taken over: {leases:?}"
+        );
+        world.act();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    println!("multi: every job ran on charlie {taken_over:.1?} after the kill and the pause");
+    // Let bravo's leases run out well past their end before it wakes up.
+    while paused_at.elapsed() < Duration::from_secs(2 * LEASE_SECS) {
+        world.act();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    signal(&children[1], "CONT");
+    for idx in second_wave..n_orders {
+        world.place(&mut rng, seed, idx, &products);
+    }
+
+    let bound = Duration::from_secs(600);
+    let settle_started = Instant::now();
+    while !world.settled() {
+        if settle_started.elapsed() > bound {
+            let unsettled = world.unsettled();
+            panic!(
+                "not settled within {bound:?}; {} unsettled, first: {:?}",
+                unsettled.len(),
+                unsettled.first()
+            );
+        }
+        world.act();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let settled_after = started.elapsed();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    for child in &mut children[1..] {
+        assert!(sigterm(child).success(), "SIGTERM ends the daemon with 0");
+    }
+    check_invariants(&world, &config);
+
+    let created: Vec<usize> = logs.iter().map(|log| created_by(log)).collect();
+    println!(
+        "multi: {n_orders} orders settled after {:.1}s; webshop creations per instance \
+         (alpha killed, bravo paused): {:?}; {} create requests, {} shipment requests",
+        settled_after.as_secs_f64(),
+        INSTANCES.iter().zip(&created).collect::<Vec<_>>(),
+        woo.create_requests(),
+        bol.shipment_requests(),
+    );
+    assert!(
+        created[1] > 0 && created[2] > 0,
+        "both surviving instances created orders: {created:?}"
+    );
+    let total: usize = created.iter().sum();
+    assert!(
+        created.iter().all(|n| *n < total),
+        "no single instance did all the work: {created:?}"
+    );
+}
