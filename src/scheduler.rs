@@ -219,8 +219,12 @@ pub async fn job_loop<M: Marketplace, W: Webshop>(
                 tracing::warn!(connection = %connection, job, "taking lease failed: {error}")
             }
         }
+        // Each process looks at a random moment within the tick, so when several processes
+        // share a database the one that takes a due job changes from run to run instead of
+        // the same process winning every time.
+        let pause = tick.mul_f64(rand::rng().random_range(0.5..=1.0));
         tokio::select! {
-            _ = tokio::time::sleep(tick) => {}
+            _ = tokio::time::sleep(pause) => {}
             _ = shutdown.wait() => {}
         }
     }
