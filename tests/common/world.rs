@@ -228,4 +228,3 @@ pub fn check_invariants(world: &World, config: &Path) {
         "every order recorded"
     );
 }
-
