@@ -152,6 +152,12 @@ impl BolSim {
         with_state(&self.state, |s| s.shipment_requests)
     }
 
+    /// How many `PUT /retailer/offers/{offer-id}/stock` the simulated API processed (counted
+    /// as [`BolSim::shipment_requests`] counts shipments), applied or not.
+    pub fn stock_update_requests(&self) -> usize {
+        with_state(&self.state, |s| s.stock_update_requests)
+    }
+
     /// Merchant cancellations applied so far, oldest first.
     pub fn cancellations(&self) -> Vec<SimCancellation> {
         with_state(&self.state, |s| s.cancellations.clone())

@@ -192,6 +192,7 @@ pub(crate) async fn update_offer_stock(
     if let Err(refusal) = admit(&state, &headers, JSON_MEDIA_TYPE) {
         return refusal.into_response();
     }
+    with_state(&state, |s| s.stock_update_requests += 1);
     match read_body::<UpdateOfferStockRequest>(&headers, &body) {
         Err(refusal) => refusal.into_response(),
         Ok(request) if request.amount > MAX_OFFER_STOCK_AMOUNT => {
