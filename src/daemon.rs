@@ -37,6 +37,9 @@ pub enum DaemonError {
     /// The admin listener cannot start.
     #[error("admin listener: {0}")]
     Admin(String),
+    /// The configuration cannot be used (e.g. the database password cannot be read).
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
 }
 
 /// A started daemon: its store and one engine per enabled connection.
@@ -97,7 +100,8 @@ impl Daemon {
     ///
     /// When the store cannot be opened or a connection cannot be built.
     pub async fn start(config: &Config, clock: SharedClock) -> Result<Self, DaemonError> {
-        let store = Store::connect(&config.database_location(), config.migration_policy()).await?;
+        let url = config.database_url()?;
+        let store = Store::connect(&url, config.migration_policy()).await?;
         let mut engines = BTreeMap::new();
         for connection in config.connections.iter().filter(|c| c.enabled) {
             let engine = build_engine(connection, &store, clock.clone())?;

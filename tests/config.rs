@@ -44,6 +44,24 @@ fn broken_configurations_name_the_file_and_the_key() {
         ("unknown key in main file", "[databse]\nurl = \"x\"\n", VALID_CONNECTION, &["orderbridge.toml", "databse"]),
         ("bad TOML", "[database\n", VALID_CONNECTION, &["orderbridge.toml"]),
         (
+            "database password for a SQLite file",
+            "[database]\nurl = \"state.db\"\npassword = \"x\"\n",
+            VALID_CONNECTION,
+            &["orderbridge.toml", "database.password", "postgres://"],
+        ),
+        (
+            "database password twice",
+            "[database]\nurl = \"postgres://ob:one@db/ob\"\npassword = \"two\"\n",
+            VALID_CONNECTION,
+            &["orderbridge.toml", "database.password", "one place"],
+        ),
+        (
+            "auto_migrate not a boolean",
+            "[database]\nauto_migrate = \"sometimes\"\n",
+            VALID_CONNECTION,
+            &["orderbridge.toml", "auto_migrate"],
+        ),
+        (
             "unknown key in a connection",
             "",
             &format!("{VALID_CONNECTION}\n[schedule]\nimpot_interval_secs = 5\n"),
@@ -146,6 +164,29 @@ fn environment_overrides_apply_to_connections() {
 }
 
 #[test]
+fn the_database_password_comes_from_its_file_into_the_url_only() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("db-password"), "s3cr/t@x\n").unwrap();
+    let main = format!(
+        "[database]\nurl = \"postgres://ob@db.internal:5432/ob\"\npassword = {{ file = {:?} }}\n",
+        dir.path().join("db-password")
+    );
+    let config = Config::load(&write(dir.path(), &main, VALID_CONNECTION)).unwrap();
+    assert_eq!(
+        config.database_url().unwrap(),
+        "postgres://ob:s3cr%2Ft%40x@db.internal:5432/ob"
+    );
+    assert_eq!(
+        config.database_location(),
+        "postgres://ob@db.internal:5432/ob",
+        "the location shown to people has no password"
+    );
+    std::fs::remove_file(dir.path().join("db-password")).unwrap();
+    let missing = config.database_url().unwrap_err().to_string();
+    assert!(missing.contains("database.password"), "{missing}");
+}
+
+#[test]
 fn the_shipped_example_configuration_loads() {
     let dir = tempfile::tempdir().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -162,4 +203,9 @@ fn the_shipped_example_configuration_loads() {
     .unwrap();
     let config = Config::load(&dir.path().join("orderbridge.toml")).unwrap();
     assert_eq!(config.connections[0].name, "bol-myshop");
+    assert!(
+        config.daemon.database.auto_migrate,
+        "a single instance migrates itself"
+    );
+    assert_eq!(config.daemon.scheduler.lease_secs, 60);
 }

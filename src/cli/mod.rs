@@ -115,10 +115,10 @@ pub(super) fn load(path: &std::path::Path) -> anyhow::Result<Config> {
 }
 
 pub(super) async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    let location = config.database_location();
-    Store::connect(&location, config.migration_policy())
+    let url = config.database_url()?;
+    Store::connect(&url, config.migration_policy())
         .await
-        .with_context(|| format!("opening the state database {}", redact_location(&location)))
+        .with_context(|| format!("opening the state database {}", redact_location(&url)))
 }
 
 /// Runs a parsed command.

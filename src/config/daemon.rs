@@ -41,6 +41,10 @@ pub struct DatabaseSettings {
     /// several instances sharing the work). Default `orderbridge.db`.
     #[serde(default = "default_database_url")]
     pub url: String,
+    /// Password for a PostgreSQL URL that has none (inline, `{ file = ... }` or
+    /// `{ credential = ... }`), so it need not be written into the URL.
+    #[serde(default)]
+    pub password: Option<orderbridge_core::SecretSource>,
     /// Whether `run` applies pending schema migrations itself. Default false: `run` refuses
     /// to start on an older schema and `orderbridge migrate` applies them.
     #[serde(default)]
@@ -51,6 +55,7 @@ impl Default for DatabaseSettings {
     fn default() -> Self {
         Self {
             url: default_database_url(),
+            password: None,
             auto_migrate: false,
         }
     }
@@ -181,6 +186,24 @@ impl DaemonConfig {
         };
         if self.database.url.trim().is_empty() {
             return Err(bad("database.url", "must not be empty"));
+        }
+        if self.database.password.is_some() {
+            match url::Url::parse(&self.database.url) {
+                Ok(url) if matches!(url.scheme(), "postgres" | "postgresql") => {
+                    if url.password().is_some() {
+                        return Err(bad(
+                            "database.password",
+                            "the database URL has a password already; set it in one place",
+                        ));
+                    }
+                }
+                _ => {
+                    return Err(bad(
+                        "database.password",
+                        "applies only to a postgres:// database URL",
+                    ))
+                }
+            }
         }
         if self.admin.listen.is_some() && self.admin.token.is_none() {
             return Err(bad(

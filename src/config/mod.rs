@@ -160,6 +160,33 @@ impl Config {
         }
     }
 
+    /// The URL to connect with: [`Config::database_location`] with `database.password` (read
+    /// from its file or systemd credential) put in. Holds the password: never log it (show
+    /// [`Config::database_location`] instead).
+    ///
+    /// # Errors
+    ///
+    /// When the password cannot be read.
+    pub fn database_url(&self) -> Result<String, ConfigError> {
+        let location = self.database_location();
+        let Some(source) = &self.daemon.database.password else {
+            return Ok(location);
+        };
+        let bad = |message: String| ConfigError::BadValue {
+            file: self.path.clone(),
+            key: "database.password".into(),
+            message,
+        };
+        let credentials = std::env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
+        let password = source
+            .resolve(credentials.as_deref())
+            .map_err(|e| bad(e.to_string()))?;
+        let mut url = url::Url::parse(&location).map_err(|e| bad(e.to_string()))?;
+        url.set_password(Some(password.expose()))
+            .map_err(|()| bad("the database URL cannot carry a password".into()))?;
+        Ok(url.to_string())
+    }
+
     /// The database location: a URL as written, a relative SQLite path taken from the config
     /// file's folder.
     pub fn database_location(&self) -> String {
