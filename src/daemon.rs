@@ -21,18 +21,18 @@ pub type ConnectionEngine = Engine<AnyMarketplace, AnyWebshop>;
 /// Why the daemon cannot start.
 #[derive(Debug, thiserror::Error)]
 pub enum DaemonError {
-    /// The store cannot be opened.
-    #[error("state database: {0}")]
+    /// The store cannot be opened (its message says what: location, schema version, ...).
+    #[error(transparent)]
     Store(#[from] StoreError),
     /// A connection's connectors cannot be built.
-    #[error("connection {connection} ({}): {source}", file.display())]
+    #[error("connection {connection} ({}): {reason}", file.display())]
     Build {
         /// Connection name.
         connection: String,
         /// Its file.
         file: PathBuf,
-        /// Why.
-        source: Box<BuildError>,
+        /// Why (shown in the message, so not a `source`: error chains print it once).
+        reason: Box<BuildError>,
     },
     /// The admin listener cannot start.
     #[error("admin listener: {0}")]
@@ -69,7 +69,7 @@ pub fn build_engine(
     let build_error = |source| DaemonError::Build {
         connection: connection.name.clone(),
         file: connection.file.clone(),
-        source: Box::new(source),
+        reason: Box::new(source),
     };
     let marketplace = AnyMarketplace::build(&connection.marketplace, credentials.as_deref())
         .map_err(build_error)?;

@@ -67,7 +67,7 @@ fn write_config(dir: &Path, bol: &BolSim, woo: &WooSim) -> anyhow::Result<PathBu
     let main = dir.join("orderbridge.toml");
     std::fs::write(
         &main,
-        "# Written by `orderbridge demo`.\n[database]\nurl = \"demo.db\"\n\n[logging]\nlevel = \"warn\"\n\n[scheduler]\nlease_secs = 10\nshutdown_grace_secs = 5\n",
+        "# Written by `orderbridge demo`.\n[database]\nurl = \"demo.db\"\nauto_migrate = true\n\n[logging]\nlevel = \"warn\"\n\n[scheduler]\nlease_secs = 10\nshutdown_grace_secs = 5\n",
     )?;
     let connection = format!(
         r#"# Written by `orderbridge demo`: bol.com simulator -> WooCommerce simulator.

@@ -1,0 +1,40 @@
+//! The README's first command: `orderbridge demo` runs the whole loop on the embedded SQLite
+//! default against the built-in simulators and ends with every batch completed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Command;
+
+#[test]
+fn the_demo_carries_every_order_to_its_end() {
+    let out = Command::new(env!("CARGO_BIN_EXE_orderbridge"))
+        .args(["demo", "--orders", "6"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "demo failed:\n{stdout}\n{stderr}");
+    let batches: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("summary: batches"))
+        .skip(3)
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    assert!(!batches.is_empty(), "no batches shown:\n{stdout}");
+    assert!(
+        batches.iter().all(|l| l.contains(" completed ")),
+        "every batch completed:\n{stdout}"
+    );
+    let statuses: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("summary: statuses"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    assert!(
+        statuses
+            .iter()
+            .all(|l| l.contains("shipped") || l.contains("cancelled")),
+        "every order shipped or cancelled:\n{stdout}"
+    );
+}
