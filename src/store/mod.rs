@@ -12,6 +12,7 @@
 //! act on the same step.
 
 mod batches;
+mod copy;
 mod events;
 mod import;
 mod leases;
@@ -27,6 +28,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use batches::{BatchSummary, OrderCounts};
+pub use copy::CopyReport;
 pub use events::{EventKind, OrderEvent};
 pub use import::ImportedOrder;
 pub use leases::{JobLease, LeaseState, RunOutcome};
