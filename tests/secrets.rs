@@ -10,6 +10,7 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::db::Backend;
 use common::TestDb;
 use common::{connection_toml, line, simulators, write_config, FAST_SCHEDULE};
 use orderbridge_bol::sim::{BolSim, SimOrder};
@@ -18,6 +19,8 @@ use orderbridge_woocommerce::sim::WooSim;
 const ADMIN_TOKEN: &str = "ADMIN-TOKEN-7f3a9c";
 const REVOKED_BOL_SECRET: &str = "REVOKED-BOL-SECRET-51c2";
 const REVOKED_WOO_SECRET: &str = "REVOKED-WOO-SECRET-e8d0";
+/// The PostgreSQL password (the test server trusts local connections, so any password works).
+const DB_PASSWORD: &str = "DB-PASSWORD-93be";
 
 fn cli(config: &std::path::Path, args: &[&str]) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_orderbridge"))
@@ -37,10 +40,19 @@ fn cli(config: &std::path::Path, args: &[&str]) -> String {
 async fn secrets_never_reach_logs_errors_cli_output_or_history(db: TestDb) {
     let (bol, woo, products) = simulators(Some(9)).await;
     let dir = tempfile::tempdir().unwrap();
+    // On PostgreSQL the database password comes from a file, like the API secrets can.
+    let db_password = match db.backend {
+        Backend::Postgres => {
+            let file = dir.path().join("db-password");
+            std::fs::write(&file, DB_PASSWORD).unwrap();
+            format!("password = {{ file = {:?} }}\n", file)
+        }
+        Backend::Sqlite => String::new(),
+    };
     let config = write_config(dir.path(), &db,
         "shop",
         &format!(
-            "[logging]\nformat = \"json\"\nlevel = \"trace\"\n\n[admin]\nlisten = \"127.0.0.1:0\"\ntoken = \"{ADMIN_TOKEN}\"\n"
+            "{db_password}\n[logging]\nformat = \"json\"\nlevel = \"trace\"\n\n[admin]\nlisten = \"127.0.0.1:0\"\ntoken = \"{ADMIN_TOKEN}\"\n"
         ),
         &connection_toml(&bol, &woo, FAST_SCHEDULE),
     );
@@ -126,6 +138,7 @@ async fn secrets_never_reach_logs_errors_cli_output_or_history(db: TestDb) {
         REVOKED_BOL_SECRET,
         REVOKED_WOO_SECRET,
         ADMIN_TOKEN,
+        DB_PASSWORD,
     ] {
         let leaks: Vec<&str> = captured.lines().filter(|l| l.contains(secret)).collect();
         assert!(
@@ -134,7 +147,7 @@ async fn secrets_never_reach_logs_errors_cli_output_or_history(db: TestDb) {
             leaks.join("\n")
         );
     }
-    println!("scanned {n_lines} captured lines for 5 secrets");
+    println!("scanned {n_lines} captured lines for 6 secrets");
 }
 
 both_backends!(secrets_never_reach_logs_errors_cli_output_or_history);

@@ -19,13 +19,14 @@ mod leases;
 mod orders;
 mod params;
 mod schema;
+mod session;
 mod stock;
 mod transition;
 
 use std::time::Duration;
 
 use sqlx::any::AnyPoolOptions;
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyPool, Transaction};
 
 pub use batches::{BatchSummary, OrderCounts};
 pub use copy::CopyReport;
@@ -35,6 +36,7 @@ pub use leases::{JobLease, LeaseState, RunOutcome};
 pub use orders::{OrderFilter, OrderLine, OrderRecord};
 use params::Params;
 pub use schema::{MigrationPolicy, SchemaVersion};
+use session::{POSTGRES_SETTINGS, SQLITE_PRAGMAS};
 pub use stock::PushedStock;
 pub use transition::{Transition, Value};
 
@@ -173,20 +175,12 @@ impl Store {
         let url = connect_url(location);
         let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         options = match backend {
-            Backend::Sqlite => options.max_connections(4).after_connect(|conn, _| {
-                Box::pin(async move {
-                    for pragma in [
-                        "PRAGMA journal_mode = WAL",
-                        "PRAGMA synchronous = NORMAL",
-                        "PRAGMA busy_timeout = 30000",
-                        "PRAGMA foreign_keys = ON",
-                    ] {
-                        conn.execute(pragma).await?;
-                    }
-                    Ok(())
-                })
-            }),
-            Backend::Postgres => options.max_connections(8),
+            Backend::Sqlite => options
+                .max_connections(4)
+                .after_connect(|conn, _| Box::pin(session::prepare(conn, SQLITE_PRAGMAS))),
+            Backend::Postgres => options
+                .max_connections(8)
+                .after_connect(|conn, _| Box::pin(session::prepare(conn, POSTGRES_SETTINGS))),
         };
         let pool = options
             .connect(&url)

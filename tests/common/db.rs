@@ -110,6 +110,10 @@ impl Drop for TestDb {
                 .unwrap();
             runtime.block_on(async move {
                 if let Ok(mut admin) = sqlx::PgConnection::connect(&base).await {
+                    // Never hang a test run on a session that still holds locks.
+                    let _ = sqlx::query("SET lock_timeout = 10000")
+                        .execute(&mut admin)
+                        .await;
                     let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
                         .execute(&mut admin)
                         .await;
