@@ -5,7 +5,8 @@
 //! took the jobs over within the lease time, and the work was spread over the processes.
 //!
 //! PostgreSQL only (`ORDERBRIDGE_TEST_POSTGRES_URL`; skipped with a notice without it). The
-//! order count can be changed with `ORDERBRIDGE_MULTI_ORDERS`.
+//! order count can be changed with `ORDERBRIDGE_MULTI_ORDERS`, and
+//! `ORDERBRIDGE_MULTI_FAULTS=0.2` adds the chaos test's faults on 20% of all requests.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -86,6 +87,10 @@ async fn three_instances_share_the_work_and_survive_a_kill_and_a_pause() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
+    let fault_rate: f64 = std::env::var("ORDERBRIDGE_MULTI_FAULTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
     let seed = 20_261_122_u64;
     let mut rng = StdRng::seed_from_u64(seed);
     let (bol, woo, products) = simulators(None).await;
@@ -98,8 +103,12 @@ async fn three_instances_share_the_work_and_survive_a_kill_and_a_pause() {
         &db,
         "multi",
         &format!("[logging]\nformat = \"json\"\nlevel = \"info\"\n\n[scheduler]\nlease_secs = {LEASE_SECS}\nshutdown_grace_secs = 5\n"),
-        &connection_toml(&bol, &woo, &extra),
+        &connection_toml(&bol, &woo, &extra).replace("timeout_secs = 5", "timeout_secs = 2"),
     );
+    if fault_rate > 0.0 {
+        bol.set_chaos(fault_rate, seed);
+        woo.set_chaos(fault_rate, seed.wrapping_add(1));
+    }
     let migrated = Command::new(env!("CARGO_BIN_EXE_orderbridge"))
         .arg("--config")
         .arg(&config)
@@ -215,6 +224,8 @@ async fn three_instances_share_the_work_and_survive_a_kill_and_a_pause() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let settled_after = started.elapsed();
+    bol.clear_faults();
+    woo.clear_faults();
     tokio::time::sleep(Duration::from_secs(3)).await;
     for child in &mut children[1..] {
         assert!(sigterm(child).success(), "SIGTERM ends the daemon with 0");
@@ -224,11 +235,14 @@ async fn three_instances_share_the_work_and_survive_a_kill_and_a_pause() {
     let created: Vec<usize> = logs.iter().map(|log| created_by(log)).collect();
     println!(
         "multi: {n_orders} orders settled after {:.1}s; webshop creations per instance \
-         (alpha killed, bravo paused): {:?}; {} create requests, {} shipment requests",
+         (alpha killed, bravo paused): {:?}; {} create requests, {} shipment requests; \
+         faults served (bol / webshop): {:?} / {:?}",
         settled_after.as_secs_f64(),
         INSTANCES.iter().zip(&created).collect::<Vec<_>>(),
         woo.create_requests(),
         bol.shipment_requests(),
+        bol.fault_counts(),
+        woo.fault_counts(),
     );
     assert!(
         created[1] > 0 && created[2] > 0,
