@@ -336,9 +336,39 @@ async fn batches_filters_and_steps_read_back_what_was_written(db: TestDb) {
 async fn watermarks_only_move_forward_and_stock_is_remembered(db: TestDb) {
     let store = store(&db).await;
     assert_eq!(store.webshop_watermark("c").await.unwrap(), None);
-    store.advance_webshop_watermark("c", 50).await.unwrap();
-    store.advance_webshop_watermark("c", 40).await.unwrap();
+    store
+        .advance_webshop_watermark("c", 50, None)
+        .await
+        .unwrap();
+    store
+        .advance_webshop_watermark("c", 40, None)
+        .await
+        .unwrap();
     assert_eq!(store.webshop_watermark("c").await.unwrap(), Some(50));
+    let stale = store
+        .acquire_lease("c", "track", "a", 1_000, 500)
+        .await
+        .unwrap()
+        .unwrap();
+    let current = store
+        .acquire_lease("c", "track", "b", 2_000, 500)
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .advance_webshop_watermark("c", 90, Some(&stale))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.webshop_watermark("c").await.unwrap(),
+        Some(50),
+        "a run that lost its lease does not move the watermark"
+    );
+    store
+        .advance_webshop_watermark("c", 90, Some(&current))
+        .await
+        .unwrap();
+    assert_eq!(store.webshop_watermark("c").await.unwrap(), Some(90));
     store
         .record_pushed_stock("c", "offer-1", "SKU-1", 7, "proc-1", 10)
         .await

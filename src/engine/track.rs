@@ -84,7 +84,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             let newest = to_millis(newest);
             let watermark = hold_back.map_or(newest, |h| h.min(newest));
             self.store
-                .advance_webshop_watermark(connection, watermark)
+                .advance_webshop_watermark(connection, watermark, super::fence::current().as_ref())
                 .await?;
         }
         report.n_progressed += self.end_expired_waits().await?;

@@ -6,7 +6,32 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use super::{Backend, Store, StoreResult};
+use super::{Backend, Params, Store, StoreResult};
+
+/// The condition that `lease` is still held (nobody took the job over since), for a write's
+/// `WHERE`, its values numbered from `params`; bind them with [`bind_fence`] at that point.
+pub(super) fn fence_condition(params: &mut Params) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM job_leases
+                 WHERE connection = {} AND job = {} AND holder = {} AND fence = {})",
+        params.next(),
+        params.next(),
+        params.next(),
+        params.next()
+    )
+}
+
+/// Binds the values of a [`fence_condition`].
+pub(super) fn bind_fence<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    lease: &JobLease,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(lease.connection.clone())
+        .bind(lease.job.clone())
+        .bind(lease.holder.clone())
+        .bind(lease.fence)
+}
 
 /// A lease held on a job.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -249,21 +249,32 @@ impl Store {
         Ok(row.and_then(|(w,)| w))
     }
 
-    /// Moves the webshop watermark forward (never backward).
+    /// Moves the webshop watermark forward (never backward). With `fence`, only while that
+    /// lease is still held: a track run that lost its lease (and so could not record what it
+    /// read) must not move the watermark past changes the newer holder has not seen.
     ///
     /// # Errors
     ///
     /// On database failure.
-    pub async fn advance_webshop_watermark(&self, connection: &str, to: i64) -> StoreResult<()> {
-        sqlx::query(
+    pub async fn advance_webshop_watermark(
+        &self,
+        connection: &str,
+        to: i64,
+        fence: Option<&JobLease>,
+    ) -> StoreResult<()> {
+        let mut sql = String::from(
             "UPDATE connections SET webshop_watermark = $1
-             WHERE name = $2 AND (webshop_watermark IS NULL OR webshop_watermark < $3)",
-        )
-        .bind(to)
-        .bind(connection)
-        .bind(to)
-        .execute(&self.pool)
-        .await?;
+             WHERE name = $2 AND (webshop_watermark IS NULL OR webshop_watermark < $1)",
+        );
+        if fence.is_some() {
+            sql.push_str(" AND ");
+            sql.push_str(&leases::fence_condition(&mut Params::from(3)));
+        }
+        let mut query = sqlx::query(&sql).bind(to).bind(connection);
+        if let Some(lease) = fence {
+            query = leases::bind_fence(query, lease);
+        }
+        query.execute(&self.pool).await?;
         Ok(())
     }
 

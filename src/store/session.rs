@@ -47,7 +47,10 @@ mod tests {
     /// A fresh schema on the test server, or `None` (with a notice) without one.
     async fn postgres_schema() -> Option<(String, String)> {
         let Ok(base) = std::env::var("ORDERBRIDGE_TEST_POSTGRES_URL") else {
-            eprintln!(
+            use std::io::Write;
+            // Past the test harness's output capture, so it shows in a plain `cargo test`.
+            let _ = writeln!(
+                std::io::stderr(),
                 "NOTICE: ORDERBRIDGE_TEST_POSTGRES_URL is not set; skipping a PostgreSQL test"
             );
             return None;
@@ -101,7 +104,7 @@ mod tests {
         });
         let waited = tokio::time::timeout(
             Duration::from_secs(10),
-            other.advance_webshop_watermark("c", 5),
+            other.advance_webshop_watermark("c", 5, None),
         )
         .await
         .expect("a locked row is not waited for until its holder is done");
@@ -117,13 +120,21 @@ mod tests {
             .await
             .unwrap();
         let deadline = Instant::now() + Duration::from_secs(20);
-        while other.advance_webshop_watermark("c", 7).await.is_err() {
+        loop {
+            let attempt = tokio::time::timeout(
+                Duration::from_secs(10),
+                other.advance_webshop_watermark("d", 7, None),
+            )
+            .await;
+            if matches!(attempt, Ok(Ok(()))) {
+                break;
+            }
             assert!(
                 Instant::now() < deadline,
                 "the paused session kept its lock"
             );
         }
-        assert_eq!(other.webshop_watermark("c").await.unwrap(), Some(7));
+        assert_eq!(other.webshop_watermark("d").await.unwrap(), Some(7));
         assert!(
             sqlx::query("COMMIT").execute(&mut *quiet).await.is_err(),
             "the paused session was ended and its change rolled back"

@@ -6,6 +6,7 @@ use sqlx::any::AnyArguments;
 use sqlx::Any;
 
 use super::events::{append, EventKind};
+use super::leases::{bind_fence, fence_condition};
 use super::{JobLease, Params, Store, StoreResult};
 use crate::status::{OrderStatus, Step};
 
@@ -148,14 +149,8 @@ impl Store {
             }
         }
         if fence.is_some() {
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM job_leases WHERE connection = {} AND job = {}
-                     AND holder = {} AND fence = {})",
-                params.next(),
-                params.next(),
-                params.next(),
-                params.next()
-            ));
+            sql.push_str(" AND ");
+            sql.push_str(&fence_condition(&mut params));
         }
         let mut tx = self.write().await?;
         let mut query = sqlx::query(&sql).bind(now_millis);
@@ -167,11 +162,7 @@ impl Store {
             query = bind_value(query, value);
         }
         if let Some(lease) = fence {
-            query = query
-                .bind(lease.connection.clone())
-                .bind(lease.job.clone())
-                .bind(lease.holder.clone())
-                .bind(lease.fence);
+            query = bind_fence(query, lease);
         }
         let applied = query.execute(&mut *tx).await?.rows_affected() == 1;
         if applied {

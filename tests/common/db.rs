@@ -32,6 +32,20 @@ pub struct TestDb {
 
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
+/// Says, once per test binary, that the PostgreSQL tests are skipped. Written to the real
+/// stderr, past the test harness's output capture, so it shows in a plain `cargo test`.
+pub fn skip_notice() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "NOTICE: {POSTGRES_URL_VAR} is not set: the PostgreSQL variants of these tests \
+             are skipped (the SQLite ones run). `.ci/run` sets it to the local server."
+        );
+    });
+}
+
 impl TestDb {
     /// A database on `backend`; `None` (after a printed notice) for PostgreSQL when no server
     /// is configured.
@@ -49,10 +63,7 @@ impl TestDb {
             }
             Backend::Postgres => {
                 let Ok(base) = std::env::var(POSTGRES_URL_VAR) else {
-                    eprintln!(
-                        "NOTICE: {POSTGRES_URL_VAR} is not set; skipping this PostgreSQL test \
-                         (the SQLite variant still runs)"
-                    );
+                    skip_notice();
                     return None;
                 };
                 let schema = format!(
