@@ -355,6 +355,45 @@ fn assert_refused(output: &Output, needle: &str, what: &str) {
     assert!(stderr.contains(needle), "{what}: {stderr}");
 }
 
+#[test]
+fn an_unreachable_server_or_a_file_that_is_no_database_is_named_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("connections")).unwrap();
+    let config = dir.path().join("orderbridge.toml");
+    std::fs::write(dir.path().join("notes.db"), "not a database").unwrap();
+    for (url, needles) in [
+        // Nothing listens on port 1.
+        (
+            "postgres://ob:hunter2@127.0.0.1:1/ob",
+            &[
+                "cannot open the database postgres://ob:***@127.0.0.1:1/ob",
+                "refused",
+            ][..],
+        ),
+        (
+            "notes.db",
+            &["cannot open the database", "notes.db", "not a database"][..],
+        ),
+    ] {
+        std::fs::write(&config, format!("[database]\nurl = {url:?}\n")).unwrap();
+        for command in [&["status"][..], &["migrate"][..], &["run"][..]] {
+            let started = Instant::now();
+            let output = orderbridge(&config, command);
+            for needle in needles {
+                assert_refused(&output, needle, &format!("{command:?} on {url}"));
+            }
+            assert!(
+                !text(&output.stderr).contains("hunter2"),
+                "the password is never shown"
+            );
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "{command:?} on {url} waited for a pool timeout"
+            );
+        }
+    }
+}
+
 async fn only_migrate_moves_an_older_schema_and_nothing_runs_on_a_newer_one(db: TestDb) {
     // Written by hand: no `auto_migrate`.
     std::fs::create_dir_all(db.dir().join("connections")).unwrap();

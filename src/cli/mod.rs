@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{anyhow, Context};
+use anyhow::anyhow;
 use clap::{Parser, Subcommand};
 
 mod batches;
@@ -16,7 +16,7 @@ pub use orders::{describe_order, order_rows, ORDER_HEADERS};
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
 use crate::daemon::Daemon;
-use crate::store::{redact_location, Store};
+use crate::store::{redact_location, Store, StoreError};
 
 /// orderbridge: marketplace orders into your webshop, shipments back.
 #[derive(Debug, Parser)]
@@ -116,9 +116,15 @@ pub(super) fn load(path: &std::path::Path) -> anyhow::Result<Config> {
 
 pub(super) async fn open_store(config: &Config) -> anyhow::Result<Store> {
     let url = config.database_url()?;
-    Store::connect(&url, config.migration_policy())
-        .await
-        .with_context(|| format!("opening the state database {}", redact_location(&url)))
+    match Store::connect(&url, config.migration_policy()).await {
+        Ok(store) => Ok(store),
+        // Names the database already.
+        Err(error @ StoreError::Location { .. }) => Err(error.into()),
+        Err(error) => Err(anyhow!(error).context(format!(
+            "opening the state database {}",
+            redact_location(&url)
+        ))),
+    }
 }
 
 /// Runs a parsed command.

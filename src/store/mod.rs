@@ -26,7 +26,7 @@ mod transition;
 use std::time::Duration;
 
 use sqlx::any::AnyPoolOptions;
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Transaction};
 
 pub use batches::{BatchSummary, OrderCounts};
 pub use copy::CopyReport;
@@ -57,8 +57,8 @@ pub enum StoreError {
         /// Why.
         reason: String,
     },
-    /// The database location is not usable.
-    #[error("invalid database location {location:?}: {reason}")]
+    /// The database cannot be opened (bad location, server down, refused login).
+    #[error("cannot open the database {location}: {reason}")]
     Location {
         /// The configured location.
         location: String,
@@ -173,6 +173,21 @@ impl Store {
         sqlx::any::install_default_drivers();
         let backend = Backend::of(location);
         let url = connect_url(location);
+        let unusable = |e: sqlx::Error| StoreError::Location {
+            location: redact_location(location),
+            reason: e.to_string(),
+        };
+        // One connection first: a pool hides why it cannot connect (server down, login
+        // refused, not a database file) behind its own timeout.
+        let statements = match backend {
+            Backend::Sqlite => SQLITE_PRAGMAS,
+            Backend::Postgres => POSTGRES_SETTINGS,
+        };
+        let mut probe = AnyConnection::connect(&url).await.map_err(unusable)?;
+        session::prepare(&mut probe, statements)
+            .await
+            .map_err(unusable)?;
+        probe.close().await.map_err(unusable)?;
         let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         options = match backend {
             Backend::Sqlite => options
@@ -182,13 +197,7 @@ impl Store {
                 .max_connections(8)
                 .after_connect(|conn, _| Box::pin(session::prepare(conn, POSTGRES_SETTINGS))),
         };
-        let pool = options
-            .connect(&url)
-            .await
-            .map_err(|e| StoreError::Location {
-                location: redact_location(location),
-                reason: e.to_string(),
-            })?;
+        let pool = options.connect(&url).await.map_err(unusable)?;
         let store = Self { pool, backend };
         store.check_schema(policy).await?;
         Ok(store)
