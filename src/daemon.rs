@@ -48,6 +48,8 @@ pub struct Daemon {
     engines: BTreeMap<String, (ConnectionConfig, Arc<ConnectionEngine>)>,
     leases: LeaseSettings,
     grace: Duration,
+    /// How long a request abandoned at shutdown may still run at a vendor.
+    settle: Duration,
     admin: Option<(tokio::net::TcpListener, axum::Router)>,
 }
 
@@ -119,12 +121,7 @@ impl Daemon {
             );
         }
         let admin = start_admin(config, &store).await?;
-        let holder = config
-            .daemon
-            .scheduler
-            .instance_id
-            .clone()
-            .unwrap_or_else(default_instance_id);
+        let holder = instance_id(config.daemon.scheduler.instance_id.as_deref());
         Ok(Self {
             store,
             engines,
@@ -133,6 +130,12 @@ impl Daemon {
                 lease: Duration::from_secs(config.daemon.scheduler.lease_secs),
             },
             grace: Duration::from_secs(config.daemon.scheduler.shutdown_grace_secs),
+            settle: config
+                .connections
+                .iter()
+                .map(ConnectionConfig::request_timeout)
+                .max()
+                .unwrap_or(Duration::ZERO),
             admin,
         })
     }
@@ -208,8 +211,16 @@ impl Daemon {
             tracing::warn!("grace time over; abandoning jobs in flight (their intents are recorded and resume at next start)");
             tasks.abort_all();
             while tasks.join_next().await.is_some() {}
-            match self.store.release_leases(&self.leases.holder).await {
-                Ok(n) => tracing::info!(n_leases = n, "released the leases of abandoned runs"),
+            // A request an abandoned run had sent may still be running at the vendor: the
+            // next holder may start once it has surely ended (the longest client timeout).
+            let until = chrono::Utc::now().timestamp_millis()
+                + i64::try_from(self.settle.as_millis()).unwrap_or(i64::MAX / 2);
+            match self.store.release_leases(&self.leases.holder, until).await {
+                Ok(n) => tracing::info!(
+                    n_leases = n,
+                    settle_secs = self.settle.as_secs(),
+                    "leases of abandoned runs end once their requests have timed out"
+                ),
                 Err(error) => tracing::warn!("releasing leases failed: {error}"),
             }
         }
@@ -250,14 +261,18 @@ fn engine_webshop_kind(connection: &ConnectionConfig) -> &'static str {
     }
 }
 
-fn default_instance_id() -> String {
-    let host = std::fs::read_to_string("/etc/hostname")
-        .map(|h| h.trim().to_owned())
-        .ok()
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "orderbridge".to_owned());
-    // The random part keeps two processes apart even with the same host name and pid
-    // (containers): a holder may re-take its own lease, so holders must never be shared.
+/// This process's name in the lease table: the configured `scheduler.instance_id` (default the
+/// host name), then the pid and a random part. The suffix keeps every process apart even when
+/// all instances share one configuration, or run in containers with the same host name and
+/// pid: a holder's name is what `release_leases` and the fencing go by.
+fn instance_id(configured: Option<&str>) -> String {
+    let name = configured.map(str::to_owned).unwrap_or_else(|| {
+        std::fs::read_to_string("/etc/hostname")
+            .map(|h| h.trim().to_owned())
+            .ok()
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "orderbridge".to_owned())
+    });
     let nonce: u32 = rand::random();
-    format!("{host}-{}-{nonce:08x}", std::process::id())
+    format!("{name}-{}-{nonce:08x}", std::process::id())
 }

@@ -24,7 +24,7 @@ async fn lost_lease(h: &Harness, job: &str) -> (JobLease, JobLease) {
         .await
         .unwrap()
         .unwrap();
-    h.store.release_leases("a").await.unwrap();
+    h.store.release_leases("a", now).await.unwrap();
     let b = h
         .store
         .acquire_lease("shop", job, "b", now, LEASE_MILLIS)

@@ -25,7 +25,7 @@ async fn sigterm_abandons_a_slow_call_after_the_grace_time_and_the_restart_resum
         "shop",
         "[scheduler]\nshutdown_grace_secs = 1\n",
         &connection_toml(&bol, &woo, FAST_SCHEDULE)
-            .replace("timeout_secs = 5", "timeout_secs = 60"),
+            .replace("timeout_secs = 5", "timeout_secs = 10"),
     );
     let log = dir.path().join("daemon.log");
     // The webshop creates the order at once but answers only after 40 s.
@@ -50,6 +50,10 @@ async fn sigterm_abandons_a_slow_call_after_the_grace_time_and_the_restart_resum
     assert!(
         text.contains("grace time over"),
         "the abandonment is logged"
+    );
+    assert!(
+        text.contains("leases of abandoned runs end once their requests have timed out"),
+        "the abandoned run's lease is kept until its request has surely ended"
     );
 
     let mut child = spawn_daemon(&config, &log);

@@ -110,6 +110,14 @@ async fn a_job_runs_on_one_holder_at_a_time_and_a_lost_lease_is_fenced(db: TestD
         .is_none());
     assert!(
         store
+            .acquire_lease("c", "import", "a", 1_100, 500)
+            .await
+            .unwrap()
+            .is_none(),
+        "not even a holder of the same name takes a live lease"
+    );
+    assert!(
+        store
             .acquire_lease("c", "ship", "b", 1_100, 500)
             .await
             .unwrap()
@@ -153,9 +161,18 @@ async fn a_job_runs_on_one_holder_at_a_time_and_a_lost_lease_is_fenced(db: TestD
         .await
         .unwrap()
         .is_some());
-    assert_eq!(store.release_leases("a").await.unwrap(), 1);
-    let states = store.lease_states().await.unwrap();
-    assert!(states.iter().all(|s| s.holder.as_deref() != Some("a")));
+    // a shuts down with its run abandoned: the lease ends at 5_300, not 5_500.
+    assert_eq!(store.release_leases("a", 5_300).await.unwrap(), 1);
+    assert!(store
+        .acquire_lease("c", "import", "b", 5_200, 500)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .acquire_lease("c", "import", "b", 5_300, 500)
+        .await
+        .unwrap()
+        .is_some());
 }
 
 async fn a_transition_fenced_by_a_lost_lease_changes_nothing(db: TestDb) {

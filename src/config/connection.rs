@@ -26,6 +26,20 @@ pub enum WebshopSettings {
     Woocommerce(WooConfig),
 }
 
+impl ConnectionConfig {
+    /// The longest a single vendor request of this connection may take (its clients'
+    /// timeouts).
+    pub fn request_timeout(&self) -> std::time::Duration {
+        let marketplace = match &self.marketplace {
+            MarketplaceSettings::Bol(bol) => bol.timeout_secs,
+        };
+        let webshop = match &self.webshop {
+            WebshopSettings::Woocommerce(woo) => woo.timeout_secs,
+        };
+        std::time::Duration::from_secs(marketplace.max(webshop))
+    }
+}
+
 /// Deserializes a section, naming the full key of a bad value (`webshop.base_url`).
 fn section<T: serde::de::DeserializeOwned>(
     name: &str,

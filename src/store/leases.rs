@@ -84,8 +84,9 @@ pub enum RunOutcome<'a> {
 }
 
 impl Store {
-    /// Takes the lease of a job when it is due and nobody else holds it. Returns `None` when
-    /// the job is not due or another live process holds it.
+    /// Takes the lease of a job when it is due and nobody holds it (a lease not yet ended is
+    /// never taken, not even by a holder of the same name). Returns `None` when the job is not
+    /// due or its lease is held.
     ///
     /// # Errors
     ///
@@ -118,7 +119,7 @@ impl Store {
              WHERE connection = $3 AND job = $4 AND job IN (
                  SELECT job FROM job_leases
                  WHERE connection = $3 AND job = $4 AND next_run_at <= $5
-                   AND (holder IS NULL OR lease_until <= $5 OR holder = $1)
+                   AND (holder IS NULL OR lease_until <= $5)
                  {lock})
              RETURNING fence"
         );
@@ -221,18 +222,25 @@ impl Store {
         Ok(failures.unwrap_or(0))
     }
 
-    /// Releases every lease `holder` still holds (runs abandoned at shutdown), so the next
-    /// process takes the jobs over at once instead of waiting for the leases to expire.
+    /// Gives up every lease `holder` still holds (runs abandoned at shutdown): the leases end
+    /// at `until_millis` (or earlier, where they already would), rather than at their full
+    /// length, so the next process takes the jobs over soon; and their fence number moves on,
+    /// so nothing the abandoned runs might still write applies. `until_millis` should leave a
+    /// request the abandoned run had sent time to finish at the vendor (its timeout), so the
+    /// next holder's lookup sees its effect.
     ///
     /// # Errors
     ///
     /// On database failure.
-    pub async fn release_leases(&self, holder: &str) -> StoreResult<u64> {
+    pub async fn release_leases(&self, holder: &str, until_millis: i64) -> StoreResult<u64> {
         let result = sqlx::query(
-            "UPDATE job_leases SET holder = NULL, lease_until = 0, fence = fence + 1
+            "UPDATE job_leases
+             SET lease_until = CASE WHEN lease_until < $2 THEN lease_until ELSE $2 END,
+                 fence = fence + 1
              WHERE holder = $1",
         )
         .bind(holder)
+        .bind(until_millis)
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected())
