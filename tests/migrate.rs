@@ -18,7 +18,7 @@ use common::{connection_toml, write_config, Harness, TestDb};
 use orderbridge::config::Config;
 use orderbridge::daemon::build_engine;
 use orderbridge::status::OrderStatus;
-use orderbridge::store::{EventKind, LeaseState, OrderFilter, Store};
+use orderbridge::store::{EventKind, LeaseState, OrderFilter, RunOutcome, Store};
 use sqlx::Connection;
 
 /// Runs the `orderbridge` binary on `config` with `args`; fails the test when it does not
@@ -126,9 +126,7 @@ async fn a_sqlite_state_moves_into_postgresql_with_its_ids_and_whole_history() {
             .await
             .unwrap();
     }
-    h.store.close().await;
     let sqlite_file = Path::new(&h.db.url).to_owned();
-    let file_before = std::fs::read(&sqlite_file).unwrap();
 
     // The move, by the binary, into a fresh PostgreSQL database.
     let config = write_config(
@@ -139,6 +137,28 @@ async fn a_sqlite_state_moves_into_postgresql_with_its_ids_and_whole_history() {
         &connection_toml(&h.bol, &h.woo, ""),
     );
     let file_arg = sqlite_file.to_str().unwrap();
+    // A daemon still runs a job on the file: refused, nothing copied.
+    let refused = orderbridge(&config, &["migrate", "--from-sqlite", file_arg]);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains("stop it first"),
+        "{}",
+        text(&refused.stderr)
+    );
+    // The daemon stops (its run finishes and lets go of the job).
+    let finished = h
+        .store
+        .finish_lease(
+            held.as_ref().unwrap(),
+            chrono::Utc::now().timestamp_millis(),
+            0,
+            RunOutcome::Ok,
+        )
+        .await
+        .unwrap();
+    assert!(finished);
+    h.store.close().await;
+    let file_before = std::fs::read(&sqlite_file).unwrap();
     let moved = orderbridge(&config, &["migrate", "--from-sqlite", file_arg]);
     let stdout = text(&moved.stdout);
     assert!(
@@ -204,7 +224,7 @@ async fn a_sqlite_state_moves_into_postgresql_with_its_ids_and_whole_history() {
 
     // Job schedules move; no process holds a lease after the move.
     let old_leases = sqlite.lease_states().await.unwrap();
-    assert!(old_leases.iter().any(|l| l.holder.is_some()));
+    assert!(!old_leases.is_empty());
     let new_leases = store.lease_states().await.unwrap();
     assert_eq!(
         new_leases.iter().map(schedule).collect::<Vec<_>>(),
@@ -313,34 +333,77 @@ async fn a_copy_needs_a_postgresql_target_and_an_existing_sqlite_file() {
 }
 
 /// Adds a migration row from a newer orderbridge.
-async fn pretend_a_newer_orderbridge_migrated(db: &TestDb) {
+/// Runs `sql` on the test database directly, as a hand edit or another build would.
+async fn tamper(db: &TestDb, sql: &str) {
     match db.backend {
         Backend::Sqlite => {
             let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.url))
                 .await
                 .unwrap();
-            sqlx::query(
-                "INSERT INTO _sqlx_migrations
-                     (version, description, success, checksum, execution_time)
-                 VALUES (9999, 'from the future', TRUE, X'00', 0)",
-            )
-            .execute(&mut conn)
-            .await
-            .unwrap();
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
             conn.close().await.unwrap();
         }
         Backend::Postgres => {
             let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
-            sqlx::query(
-                "INSERT INTO _sqlx_migrations
-                     (version, description, success, checksum, execution_time)
-                 VALUES (9999, 'from the future', TRUE, decode('00', 'hex'), 0)",
-            )
-            .execute(&mut conn)
-            .await
-            .unwrap();
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
             conn.close().await.unwrap();
         }
+    }
+}
+
+async fn pretend_a_newer_orderbridge_migrated(db: &TestDb) {
+    let checksum = match db.backend {
+        Backend::Sqlite => "X'00'",
+        Backend::Postgres => "decode('00', 'hex')",
+    };
+    tamper(
+        db,
+        &format!(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+             VALUES (9999, 'from the future', TRUE, {checksum}, 0)"
+        ),
+    )
+    .await;
+}
+
+async fn a_failed_or_different_migration_is_refused(db: TestDb) {
+    std::fs::create_dir_all(db.dir().join("connections")).unwrap();
+    let config = db.dir().join("orderbridge.toml");
+    std::fs::write(&config, db.toml()).unwrap();
+    assert!(orderbridge(&config, &["migrate"]).status.success());
+
+    tamper(
+        &db,
+        "UPDATE _sqlx_migrations SET success = FALSE WHERE version = 2",
+    )
+    .await;
+    for command in [&["status"][..], &["run"][..], &["migrate"][..]] {
+        assert_refused(
+            &orderbridge(&config, command),
+            "failed half-way",
+            &format!("{command:?} after a failed migration"),
+        );
+    }
+    tamper(
+        &db,
+        "UPDATE _sqlx_migrations SET success = TRUE WHERE version = 2",
+    )
+    .await;
+    let checksum = match db.backend {
+        Backend::Sqlite => "X'0102'",
+        Backend::Postgres => "decode('0102', 'hex')",
+    };
+    tamper(
+        &db,
+        &format!("UPDATE _sqlx_migrations SET checksum = {checksum} WHERE version = 1"),
+    )
+    .await;
+    for command in [&["status"][..], &["run"][..]] {
+        assert_refused(
+            &orderbridge(&config, command),
+            "differs from the one this orderbridge carries",
+            &format!("{command:?} on a differently migrated database"),
+        );
     }
 }
 
@@ -435,4 +498,7 @@ async fn only_migrate_moves_an_older_schema_and_nothing_runs_on_a_newer_one(db: 
     }
 }
 
-both_backends!(only_migrate_moves_an_older_schema_and_nothing_runs_on_a_newer_one);
+both_backends!(
+    only_migrate_moves_an_older_schema_and_nothing_runs_on_a_newer_one,
+    a_failed_or_different_migration_is_refused,
+);

@@ -406,7 +406,30 @@ async fn watermarks_only_move_forward_and_stock_is_remembered(db: TestDb) {
     );
 }
 
+async fn a_nul_in_vendor_text_is_stored_on_both_backends(db: TestDb) {
+    let store = store(&db).await;
+    let mut order = imported(1);
+    order.lines[0].title = "Mug\0 with a NUL".into();
+    let (_, ids) = store
+        .record_import("c", &[order], None, 1)
+        .await
+        .unwrap()
+        .unwrap();
+    let failed = Transition::of(ids[0])
+        .set("status", OrderStatus::Error)
+        .set("error", "vendor said \0 no")
+        .event(EventKind::Error, "vendor said \0 no");
+    assert!(store.apply(&failed, None, 2).await.unwrap());
+    let lines = store.lines(ids[0]).await.unwrap();
+    assert_eq!(lines[0].title, "Mug\u{FFFD} with a NUL");
+    let order = store.order(ids[0]).await.unwrap().unwrap();
+    assert_eq!(order.error.as_deref(), Some("vendor said \u{FFFD} no"));
+    let history = store.history(ids[0]).await.unwrap();
+    assert_eq!(history[1].message, "vendor said \u{FFFD} no");
+}
+
 both_backends!(
+    a_nul_in_vendor_text_is_stored_on_both_backends,
     guards_hold_and_manual_is_never_overwritten_by_a_job,
     a_job_runs_on_one_holder_at_a_time_and_a_lost_lease_is_fenced,
     a_transition_fenced_by_a_lost_lease_changes_nothing,

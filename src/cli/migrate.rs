@@ -15,8 +15,8 @@ use crate::store::{redact_location, Backend, MigrationPolicy, Store};
 #[derive(Debug, clap::Args)]
 pub struct MigrateArgs {
     /// Then copy the state of this SQLite file (orders, history, batches, stock, job
-    /// schedules) into the configured PostgreSQL database, which must be empty. The file is
-    /// not changed by the copy.
+    /// schedules) into the configured PostgreSQL database, which must be empty. Stop the
+    /// daemon using the file first. The file is not changed by the copy.
     #[arg(long, value_name = "FILE")]
     from_sqlite: Option<PathBuf>,
 }
@@ -110,6 +110,23 @@ async fn copy_sqlite(target: &Store, shown: &str, file: &Path) -> anyhow::Result
             println!(
                 "{name} (sqlite): schema migrated from version {} to {} first",
                 version.found, version.known
+            );
+        }
+        // A daemon still running on the file would go on creating and shipping from it while
+        // the copy runs from PostgreSQL: the same orders twice. Stop it first.
+        if let Some(held) = source
+            .lease_states()
+            .await?
+            .into_iter()
+            .find(|lease| lease.holder.is_some())
+        {
+            bail!(
+                "a daemon is running jobs on {name} ({} {} is held by {}): stop it first \
+                 (systemctl stop orderbridge); after a crash, start and stop it once so it \
+                 lets go of its jobs",
+                held.connection,
+                held.job,
+                held.holder.unwrap_or_default()
             );
         }
         Ok::<_, anyhow::Error>(target.copy_from(&source).await?)

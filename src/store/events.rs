@@ -4,6 +4,7 @@
 use serde::Serialize;
 use sqlx::{Any, Transaction};
 
+use super::text::storable;
 use super::{Store, StoreResult};
 
 /// What kind of history entry.
@@ -54,7 +55,7 @@ pub(super) async fn append(
         .bind(order_id)
         .bind(at)
         .bind(kind.as_str())
-        .bind(message)
+        .bind(storable(message).into_owned())
         .execute(&mut **tx)
         .await?;
     Ok(())

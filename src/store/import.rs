@@ -9,6 +9,7 @@ use sqlx::{Any, Transaction};
 
 use super::events::{append, EventKind};
 use super::orders::OrderLine;
+use super::text::storable;
 use super::{Params, Store, StoreError, StoreResult};
 use crate::status::{OrderStatus, Step};
 
@@ -51,9 +52,9 @@ async fn upsert_line(
     )
     .bind(order_id)
     .bind(&line.line_id)
-    .bind(&line.sku)
-    .bind(&line.ean)
-    .bind(&line.title)
+    .bind(line.sku.as_deref().map(|t| storable(t).into_owned()))
+    .bind(line.ean.as_deref().map(|t| storable(t).into_owned()))
+    .bind(storable(&line.title).into_owned())
     .bind(line.quantity)
     .bind(line.quantity_shipped)
     .bind(line.quantity_cancelled)
@@ -178,7 +179,7 @@ impl Store {
             .bind(&order.marketplace_order_id)
             .bind(batch_id)
             .bind(order.status.as_str())
-            .bind(&order.error)
+            .bind(order.error.as_deref().map(|t| storable(t).into_owned()))
             .bind(order.placed_at)
             .bind(details)
             .bind(order.create_step.as_str())

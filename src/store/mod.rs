@@ -21,6 +21,7 @@ mod params;
 mod schema;
 mod session;
 mod stock;
+mod text;
 mod transition;
 
 use std::time::Duration;
@@ -86,6 +87,24 @@ pub enum StoreError {
         found: i64,
         /// Newest migration this binary carries.
         known: i64,
+    },
+    /// A migration failed half-way (`success` is false in `_sqlx_migrations`).
+    #[error(
+        "database migration {version} failed half-way; restore a backup (or repair it by hand) \
+         before running orderbridge on this database"
+    )]
+    SchemaDirty {
+        /// The failed migration.
+        version: i64,
+    },
+    /// An applied migration differs from this binary's migration of the same version.
+    #[error(
+        "database migration {version} differs from the one this orderbridge carries (checksum); \
+         this database was migrated by a different build"
+    )]
+    SchemaChanged {
+        /// The migration.
+        version: i64,
     },
     /// Copying a SQLite state into PostgreSQL was refused.
     #[error("cannot copy the state: {0}")]
@@ -305,15 +324,38 @@ impl Store {
     }
 }
 
-/// A location fit for messages: the password of a URL is replaced.
+/// A location fit for messages: a URL's password, and `password` / `sslpassword` query
+/// parameters, are replaced by `***`; a URL that cannot be parsed is not shown at all (it may
+/// hold a password in a form we cannot find). A SQLite path is shown as it is.
 pub fn redact_location(location: &str) -> String {
-    match url::Url::parse(location) {
-        Ok(mut url) if url.password().is_some() => {
-            let _ = url.set_password(Some("***"));
-            url.to_string()
-        }
-        _ => location.to_owned(),
+    if !location.contains("://") {
+        return location.to_owned();
     }
+    let Ok(mut url) = url::Url::parse(location) else {
+        return "<a database URL that cannot be parsed>".to_owned();
+    };
+    if url.password().is_some() {
+        let _ = url.set_password(Some("***"));
+    }
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(key, value)| {
+            let secret =
+                key.eq_ignore_ascii_case("password") || key.eq_ignore_ascii_case("sslpassword");
+            (
+                key.into_owned(),
+                if secret {
+                    "***".to_owned()
+                } else {
+                    value.into_owned()
+                },
+            )
+        })
+        .collect();
+    if !pairs.is_empty() {
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    url.to_string()
 }
 
 #[cfg(test)]
@@ -335,5 +377,10 @@ mod tests {
             "postgres://ob:***@db/ob"
         );
         assert_eq!(redact_location("state.db"), "state.db");
+        assert_eq!(
+            redact_location("postgres://ob@db/ob?sslmode=require&password=hunter2"),
+            "postgres://ob@db/ob?sslmode=require&password=***"
+        );
+        assert!(!redact_location("postgres://ob:pa#ss@db/ob").contains("pa#ss"));
     }
 }

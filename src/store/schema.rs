@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 use sqlx::migrate::Migrator;
+use sqlx::Connection;
 
 use super::{Backend, Store, StoreError, StoreResult};
 
@@ -68,11 +69,11 @@ impl Store {
         let found = if n == 0 {
             0
         } else {
-            sqlx::query_scalar(
-                "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success",
-            )
-            .fetch_one(&self.pool)
-            .await?
+            // Every row counts, a failed one too: a half-applied newer migration is still
+            // newer than this binary.
+            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations")
+                .fetch_one(&self.pool)
+                .await?
         };
         Ok(SchemaVersion { found, known })
     }
@@ -91,12 +92,51 @@ impl Store {
                 known: before.known,
             });
         }
-        self.backend.migrator().run(&self.pool).await?;
+        // On a connection of its own: PostgreSQL sessions give up on locks after a few
+        // seconds, but a second `migrate` must wait for the first one's advisory lock however
+        // long its migrations take.
+        let mut conn = self.pool.acquire().await?.detach();
+        if self.backend == Backend::Postgres {
+            sqlx::query("SET lock_timeout = 0")
+                .execute(&mut conn)
+                .await?;
+        }
+        let migrated = self.backend.migrator().run(&mut conn).await;
+        conn.close().await?;
+        migrated?;
         Ok((before, self.schema_version().await?))
+    }
+
+    /// Refuses a database whose applied migrations do not match this binary's: one that failed
+    /// half-way, or one whose text differs from the migration of the same version here.
+    async fn check_applied(&self) -> StoreResult<()> {
+        let rows: Vec<(i64, i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT version, CASE WHEN success THEN 1 ELSE 0 END, checksum
+             FROM _sqlx_migrations ORDER BY version",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for (version, success, checksum) in rows {
+            if success == 0 {
+                return Err(StoreError::SchemaDirty { version });
+            }
+            let known = self
+                .backend
+                .migrator()
+                .iter()
+                .find(|m| m.version == version);
+            if known.is_some_and(|m| *m.checksum != *checksum) {
+                return Err(StoreError::SchemaChanged { version });
+            }
+        }
+        Ok(())
     }
 
     pub(super) async fn check_schema(&self, policy: MigrationPolicy) -> StoreResult<()> {
         let version = self.schema_version().await?;
+        if version.found > 0 {
+            self.check_applied().await?;
+        }
         if version.found > version.known {
             return Err(StoreError::SchemaTooNew {
                 found: version.found,

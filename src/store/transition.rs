@@ -7,6 +7,7 @@ use sqlx::Any;
 
 use super::events::{append, EventKind};
 use super::leases::{bind_fence, fence_condition};
+use super::text::storable;
 use super::{JobLease, Params, Store, StoreResult};
 use crate::status::{OrderStatus, Step};
 
@@ -100,7 +101,7 @@ fn bind_value<'q>(
     value: &Value,
 ) -> sqlx::query::Query<'q, Any, AnyArguments<'q>> {
     match value {
-        Value::Text(s) => query.bind(s.clone()),
+        Value::Text(s) => query.bind(storable(s).into_owned()),
         Value::Int(n) => query.bind(*n),
         // Written as a literal NULL in the statement: nothing to bind.
         Value::Null => query,
