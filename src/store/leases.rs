@@ -10,10 +10,19 @@ use super::{Backend, Params, Store, StoreResult};
 
 /// The condition that `lease` is still held (nobody took the job over since), for a write's
 /// `WHERE`, its values numbered from `params`; bind them with [`bind_fence`] at that point.
-pub(super) fn fence_condition(params: &mut Params) -> String {
+///
+/// On PostgreSQL the lease row is share-locked until the write commits: a takeover (which
+/// skips locked rows) cannot slip in between the check and the commit, so a write is either
+/// committed before the new holder starts or refused. On SQLite the transaction's write lock
+/// already orders them.
+pub(super) fn fence_condition(params: &mut Params, backend: Backend) -> String {
+    let lock = match backend {
+        Backend::Postgres => " FOR SHARE",
+        Backend::Sqlite => "",
+    };
     format!(
         "EXISTS (SELECT 1 FROM job_leases
-                 WHERE connection = {} AND job = {} AND holder = {} AND fence = {})",
+                 WHERE connection = {} AND job = {} AND holder = {} AND fence = {}{lock})",
         params.next(),
         params.next(),
         params.next(),

@@ -296,7 +296,7 @@ impl Store {
         );
         if fence.is_some() {
             sql.push_str(" AND ");
-            sql.push_str(&leases::fence_condition(&mut Params::from(3)));
+            sql.push_str(&leases::fence_condition(&mut Params::from(3), self.backend));
         }
         let mut query = sqlx::query(&sql).bind(to).bind(connection);
         if let Some(lease) = fence {

@@ -151,7 +151,7 @@ impl Store {
         }
         if fence.is_some() {
             sql.push_str(" AND ");
-            sql.push_str(&fence_condition(&mut params));
+            sql.push_str(&fence_condition(&mut params, self.backend));
         }
         let mut tx = self.write().await?;
         let mut query = sqlx::query(&sql).bind(now_millis);
