@@ -11,40 +11,14 @@
 #[allow(dead_code)]
 #[path = "../tests/common/db.rs"]
 mod db;
+#[path = "../tests/common/orders.rs"]
+mod orders;
 
 use std::time::Instant;
 
 use db::{Backend, TestDb};
-use orderbridge::status::{OrderStatus, Step};
-use orderbridge::store::{EventKind, ImportedOrder, OrderLine, RunOutcome, Store, Transition};
-
-fn imported(n: usize) -> ImportedOrder {
-    ImportedOrder {
-        code: format!("OB{n:010}"),
-        marketplace_order_id: n.to_string(),
-        placed_at: n as i64,
-        details: None,
-        lines: (0..2)
-            .map(|l| OrderLine {
-                line_id: format!("{n}-{l}"),
-                sku: Some(format!("SKU-{l}")),
-                ean: None,
-                title: "Thing".into(),
-                quantity: 1,
-                quantity_shipped: 0,
-                quantity_cancelled: 0,
-                unit_price_cents: 1999,
-                currency: "EUR".into(),
-            })
-            .collect(),
-        status: OrderStatus::NotShipped,
-        error: None,
-        create_step: Step::Pending,
-        cancel_step: Step::None,
-        cancel_origin: None,
-        note: "imported".into(),
-    }
-}
+use orderbridge::status::Step;
+use orderbridge::store::{EventKind, ImportedOrder, RunOutcome, Store, Transition};
 
 /// Operations per second of `n` operations that took `started.elapsed()`.
 fn rate(n: usize, started: Instant) -> f64 {
@@ -57,7 +31,7 @@ async fn measure(db: &TestDb, n_orders: usize) -> [f64; 4] {
         .ensure_connection("c", "bol", "woocommerce", 0)
         .await
         .unwrap();
-    let orders: Vec<ImportedOrder> = (0..n_orders).map(imported).collect();
+    let orders: Vec<ImportedOrder> = (0..n_orders).map(|n| orders::imported(n, 2)).collect();
 
     let started = Instant::now();
     let mut ids = Vec::with_capacity(n_orders);

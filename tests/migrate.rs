@@ -138,12 +138,10 @@ async fn a_sqlite_state_moves_into_postgresql_with_its_ids_and_whole_history() {
     );
     let file_arg = sqlite_file.to_str().unwrap();
     // A daemon still runs a job on the file: refused, nothing copied.
-    let refused = orderbridge(&config, &["migrate", "--from-sqlite", file_arg]);
-    assert!(!refused.status.success());
-    assert!(
-        text(&refused.stderr).contains("stop it first"),
-        "{}",
-        text(&refused.stderr)
+    assert_refused(
+        &orderbridge(&config, &["migrate", "--from-sqlite", file_arg]),
+        "stop it first",
+        "a copy from a file a daemon is running on",
     );
     // The daemon stops (its run finishes and lets go of the job).
     let finished = h
@@ -296,12 +294,10 @@ async fn a_copy_needs_a_postgresql_target_and_an_existing_sqlite_file() {
     let missing = db.dir().join("no-such-state.db");
     let missing_arg = missing.to_str().unwrap();
 
-    let refused = orderbridge(&config, &["migrate", "--from-sqlite", missing_arg]);
-    assert!(!refused.status.success());
-    assert!(
-        text(&refused.stderr).contains("not a postgres:// URL"),
-        "{}",
-        text(&refused.stderr)
+    assert_refused(
+        &orderbridge(&config, &["migrate", "--from-sqlite", missing_arg]),
+        "not a postgres:// URL",
+        "a copy into SQLite",
     );
 
     let Some(pg) = TestDb::new(Backend::Postgres).await else {
@@ -310,21 +306,20 @@ async fn a_copy_needs_a_postgresql_target_and_an_existing_sqlite_file() {
     let config = write_config(pg.dir(), &pg, "shop", "", "");
     std::fs::remove_file(pg.dir().join("connections").join("shop.toml")).unwrap();
     let refused = orderbridge(&config, &["migrate", "--from-sqlite", missing_arg]);
-    let stderr = text(&refused.stderr);
-    assert!(!refused.status.success());
-    assert!(stderr.contains(missing_arg), "{stderr}");
-    assert!(stderr.contains("no such file"), "{stderr}");
+    assert_refused(&refused, missing_arg, "a copy from a missing file");
+    assert_refused(&refused, "no such file", "a copy from a missing file");
     assert!(!missing.exists(), "no SQLite file is created");
 
     let not_sqlite = pg.dir().join("orders.csv");
     std::fs::write(&not_sqlite, "").unwrap();
-    let refused = orderbridge(
-        &config,
-        &["migrate", "--from-sqlite", not_sqlite.to_str().unwrap()],
+    assert_refused(
+        &orderbridge(
+            &config,
+            &["migrate", "--from-sqlite", not_sqlite.to_str().unwrap()],
+        ),
+        "is not a SQLite database file",
+        "a copy from a file that is not SQLite",
     );
-    let stderr = text(&refused.stderr);
-    assert!(!refused.status.success());
-    assert!(stderr.contains("is not a SQLite database file"), "{stderr}");
     assert_eq!(
         std::fs::read(&not_sqlite).unwrap(),
         b"",

@@ -20,7 +20,8 @@ use std::time::{Duration, Instant};
 use common::db::Backend;
 use common::world::{check_invariants, World};
 use common::{
-    connection_toml, sigterm, simulators, spawn_instance, write_config, TestDb, FAST_SCHEDULE,
+    connection_toml, signal, sigterm, simulators, spawn_instance, write_config, TestDb,
+    FAST_SCHEDULE,
 };
 use orderbridge::store::Store;
 use rand::rngs::StdRng;
@@ -39,23 +40,11 @@ impl Drop for Instances {
             if !matches!(child.try_wait(), Ok(None)) {
                 continue;
             }
-            let _ = Command::new("kill")
-                .arg("-CONT")
-                .arg(child.id().to_string())
-                .status();
+            signal(child, "CONT");
             let _ = child.kill();
             let _ = child.wait();
         }
     }
-}
-
-fn signal(child: &Child, signal: &str) {
-    let status = Command::new("kill")
-        .arg(format!("-{signal}"))
-        .arg(child.id().to_string())
-        .status()
-        .unwrap();
-    assert!(status.success(), "kill -{signal} {}", child.id());
 }
 
 /// Jobs each instance holds right now (a holder is the instance id plus pid and a random
@@ -176,7 +165,7 @@ async fn three_instances_share_the_work_and_survive_a_kill_and_a_pause() {
     }
     children[0].kill().unwrap();
     children[0].wait().unwrap();
-    signal(&children[1], "STOP");
+    assert!(signal(&children[1], "STOP"));
     let paused_at = Instant::now();
 
     // Charlie alone takes every job of the killed and the paused instance over once their
@@ -215,7 +204,7 @@ async fn three_instances_share_the_work_and_survive_a_kill_and_a_pause() {
         world.act();
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    signal(&children[1], "CONT");
+    assert!(signal(&children[1], "CONT"));
     for idx in second_wave..n_orders {
         world.place(&mut rng, seed, idx, &products);
     }

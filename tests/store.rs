@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use common::TestDb;
 use orderbridge::status::{BatchStatus, OrderStatus, Step};
 use orderbridge::store::{
-    EventKind, ImportedOrder, OrderFilter, OrderLine, RunOutcome, Store, Transition,
+    EventKind, ImportedOrder, JobLease, OrderFilter, RunOutcome, Store, Transition,
 };
 
 async fn store(db: &TestDb) -> Store {
@@ -25,30 +25,18 @@ async fn store(db: &TestDb) -> Store {
     store
 }
 
+/// Order `n` with one line.
 fn imported(n: usize) -> ImportedOrder {
-    ImportedOrder {
-        code: format!("OB{n:010}"),
-        marketplace_order_id: n.to_string(),
-        placed_at: n as i64,
-        details: None,
-        lines: vec![OrderLine {
-            line_id: format!("{n}-1"),
-            sku: Some("SKU-1".into()),
-            ean: None,
-            title: "Thing".into(),
-            quantity: 2,
-            quantity_shipped: 0,
-            quantity_cancelled: 0,
-            unit_price_cents: 1999,
-            currency: "EUR".into(),
-        }],
-        status: OrderStatus::NotShipped,
-        error: None,
-        create_step: Step::Pending,
-        cancel_step: Step::None,
-        cancel_origin: None,
-        note: "imported".into(),
-    }
+    common::orders::imported(n, 1)
+}
+
+/// Takes `job`'s lease as `holder` at `now` for 500 ms, which must succeed.
+async fn take(store: &Store, job: &str, holder: &str, now: i64) -> JobLease {
+    store
+        .acquire_lease("c", job, holder, now, 500)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("{holder} takes {job} at {now}"))
 }
 
 async fn guards_hold_and_manual_is_never_overwritten_by_a_job(db: TestDb) {
@@ -98,11 +86,7 @@ async fn guards_hold_and_manual_is_never_overwritten_by_a_job(db: TestDb) {
 
 async fn a_job_runs_on_one_holder_at_a_time_and_a_lost_lease_is_fenced(db: TestDb) {
     let store = store(&db).await;
-    let a = store
-        .acquire_lease("c", "import", "a", 1_000, 500)
-        .await
-        .unwrap()
-        .unwrap();
+    let a = take(&store, "import", "a", 1_000).await;
     assert!(store
         .acquire_lease("c", "import", "b", 1_100, 500)
         .await
@@ -125,11 +109,7 @@ async fn a_job_runs_on_one_holder_at_a_time_and_a_lost_lease_is_fenced(db: TestD
         "other jobs are free"
     );
     // a stalls past its lease; b takes over.
-    let b = store
-        .acquire_lease("c", "import", "b", 1_600, 500)
-        .await
-        .unwrap()
-        .unwrap();
+    let b = take(&store, "import", "b", 1_600).await;
     assert!(b.fence > a.fence);
     assert!(
         !store.renew_lease(&a, 1_700, 500).await.unwrap(),
@@ -182,21 +162,13 @@ async fn a_transition_fenced_by_a_lost_lease_changes_nothing(db: TestDb) {
         .await
         .unwrap()
         .unwrap();
-    let a = store
-        .acquire_lease("c", "import", "a", 1_000, 500)
-        .await
-        .unwrap()
-        .unwrap();
+    let a = take(&store, "import", "a", 1_000).await;
     let intent = Transition::of(ids[0])
         .when("create_step", Step::Pending)
         .set("create_step", Step::Requested)
         .event(EventKind::Call, "creating");
     // a paused past its lease; b took the job over.
-    let b = store
-        .acquire_lease("c", "import", "b", 2_000, 500)
-        .await
-        .unwrap()
-        .unwrap();
+    let b = take(&store, "import", "b", 2_000).await;
     assert!(!store.apply(&intent, Some(&a), 2_100).await.unwrap());
     let order = store.order(ids[0]).await.unwrap().unwrap();
     assert_eq!(order.create_step, Step::Pending, "a's intent was refused");
@@ -362,16 +334,8 @@ async fn watermarks_only_move_forward_and_stock_is_remembered(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(store.webshop_watermark("c").await.unwrap(), Some(50));
-    let stale = store
-        .acquire_lease("c", "track", "a", 1_000, 500)
-        .await
-        .unwrap()
-        .unwrap();
-    let current = store
-        .acquire_lease("c", "track", "b", 2_000, 500)
-        .await
-        .unwrap()
-        .unwrap();
+    let stale = take(&store, "track", "a", 1_000).await;
+    let current = take(&store, "track", "b", 2_000).await;
     store
         .advance_webshop_watermark("c", 90, Some(&stale))
         .await

@@ -85,7 +85,14 @@ impl Store {
     ///
     /// When the schema is newer than this binary knows, or a migration fails.
     pub async fn migrate(&self) -> StoreResult<(SchemaVersion, SchemaVersion)> {
-        let before = self.schema_version().await?;
+        self.migrate_from(self.schema_version().await?).await
+    }
+
+    /// [`Store::migrate`] from the version `before` just read.
+    async fn migrate_from(
+        &self,
+        before: SchemaVersion,
+    ) -> StoreResult<(SchemaVersion, SchemaVersion)> {
         if before.found > before.known {
             return Err(StoreError::SchemaTooNew {
                 found: before.found,
@@ -146,7 +153,7 @@ impl Store {
         if version.found < version.known {
             match policy {
                 MigrationPolicy::Apply => {
-                    self.migrate().await?;
+                    self.migrate_from(version).await?;
                 }
                 MigrationPolicy::Skip => {}
                 MigrationPolicy::Refuse => {

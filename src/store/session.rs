@@ -36,54 +36,42 @@ pub(super) async fn prepare(
     Ok(())
 }
 
+/// The tests' databases (a PostgreSQL schema per test), shared with the integration tests.
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../../tests/common/db.rs"]
+mod test_db;
+
 #[cfg(test)]
 mod tests {
     use std::time::{Duration, Instant};
 
-    use sqlx::Connection;
+    use sqlx::pool::PoolConnection;
+    use sqlx::Any;
 
+    use super::test_db::{Backend, TestDb};
     use crate::store::Store;
 
-    /// A fresh schema on the test server, or `None` (with a notice) without one.
-    async fn postgres_schema() -> Option<(String, String)> {
-        let Ok(base) = std::env::var("ORDERBRIDGE_TEST_POSTGRES_URL") else {
-            use std::io::Write;
-            // Past the test harness's output capture, so it shows in a plain `cargo test`.
-            let _ = writeln!(
-                std::io::stderr(),
-                "NOTICE: ORDERBRIDGE_TEST_POSTGRES_URL is not set; skipping a PostgreSQL test"
-            );
-            return None;
-        };
-        let schema = format!("ob_unit_{}_{}", std::process::id(), rand::random::<u32>());
-        let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
-        sqlx::query(&format!("CREATE SCHEMA {schema}"))
-            .execute(&mut admin)
+    /// A connection of `store` that has locked connection `name`'s row inside a transaction it
+    /// leaves open.
+    async fn lock_row(store: &Store, name: &str) -> PoolConnection<Any> {
+        let mut conn = store.pool.acquire().await.unwrap();
+        sqlx::query("BEGIN").execute(&mut *conn).await.unwrap();
+        sqlx::query("UPDATE connections SET webshop_watermark = 1 WHERE name = $1")
+            .bind(name)
+            .execute(&mut *conn)
             .await
             .unwrap();
-        let sep = if base.contains('?') { '&' } else { '?' };
-        Some((
-            format!("{base}{sep}options=-c%20search_path%3D{schema}"),
-            schema,
-        ))
-    }
-
-    async fn drop_schema(schema: &str) {
-        let base = std::env::var("ORDERBRIDGE_TEST_POSTGRES_URL").unwrap();
-        let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
-        sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-            .execute(&mut admin)
-            .await
-            .unwrap();
+        conn
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_session_paused_inside_a_transaction_does_not_block_the_others() {
-        let Some((url, schema)) = postgres_schema().await else {
+        let Some(db) = TestDb::new(Backend::Postgres).await else {
             return;
         };
-        let paused = Store::open(&url).await.unwrap();
-        let other = Store::open(&url).await.unwrap();
+        let paused = Store::open(&db.url).await.unwrap();
+        let other = Store::open(&db.url).await.unwrap();
         for name in ["c", "d"] {
             other
                 .ensure_connection(name, "bol", "woocommerce", 0)
@@ -93,12 +81,7 @@ mod tests {
 
         // An instance locks the connection row and then sleeps inside its transaction (still
         // busy, not idle): the other's write gives up after the lock timeout.
-        let mut busy = paused.pool.acquire().await.unwrap();
-        sqlx::query("BEGIN").execute(&mut *busy).await.unwrap();
-        sqlx::query("UPDATE connections SET webshop_watermark = 1 WHERE name = 'c'")
-            .execute(&mut *busy)
-            .await
-            .unwrap();
+        let mut busy = lock_row(&paused, "c").await;
         let sleeping = tokio::spawn(async move {
             let _ = sqlx::query("SELECT pg_sleep(12)").execute(&mut *busy).await;
         });
@@ -113,12 +96,7 @@ mod tests {
 
         // An instance locks the row and then goes quiet inside its transaction (paused): the
         // server ends its session and the other's write goes through.
-        let mut quiet = paused.pool.acquire().await.unwrap();
-        sqlx::query("BEGIN").execute(&mut *quiet).await.unwrap();
-        sqlx::query("UPDATE connections SET webshop_watermark = 2 WHERE name = 'd'")
-            .execute(&mut *quiet)
-            .await
-            .unwrap();
+        let mut quiet = lock_row(&paused, "d").await;
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let attempt = tokio::time::timeout(
@@ -142,6 +120,5 @@ mod tests {
         drop(quiet);
         paused.close().await;
         other.close().await;
-        drop_schema(&schema).await;
     }
 }

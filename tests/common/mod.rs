@@ -8,6 +8,7 @@
 pub mod capture;
 #[macro_use]
 pub mod db;
+pub mod orders;
 pub mod world;
 
 pub use db::TestDb;
@@ -320,13 +321,18 @@ pub fn spawn_instance(config: &Path, log: &Path, instance: Option<&str>) -> std:
         .expect("the orderbridge binary starts")
 }
 
-/// Sends SIGTERM to a child daemon and returns how it exited.
-pub fn sigterm(child: &mut std::process::Child) -> std::process::ExitStatus {
+/// Sends `signal` (`TERM`, `STOP`, `CONT`, ...) to a child process; whether it was delivered.
+pub fn signal(child: &std::process::Child, signal: &str) -> bool {
     std::process::Command::new("kill")
-        .arg("-TERM")
+        .arg(format!("-{signal}"))
         .arg(child.id().to_string())
         .status()
-        .unwrap();
+        .is_ok_and(|status| status.success())
+}
+
+/// Sends SIGTERM to a child daemon and returns how it exited.
+pub fn sigterm(child: &mut std::process::Child) -> std::process::ExitStatus {
+    assert!(signal(child, "TERM"), "kill -TERM {}", child.id());
     child.wait().unwrap()
 }
 
