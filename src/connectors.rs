@@ -10,7 +10,7 @@ use orderbridge_core::domain::{
     WebshopOrderId,
 };
 use orderbridge_core::marketplace::{Cancellation, Offer, Process, ProcessKind, Shipment};
-use orderbridge_core::webshop::{NewOrder, StockLevel, WebshopOrder};
+use orderbridge_core::webshop::{CreatedOrder, NewOrder, StockLevel, WebshopOrder};
 use orderbridge_core::{ConnectorError, ConnectorResult, Marketplace, Webshop};
 use orderbridge_woocommerce::WooClient;
 
@@ -180,7 +180,7 @@ impl Marketplace for AnyMarketplace {
 }
 
 impl Webshop for AnyWebshop {
-    async fn create_order(&self, order: &NewOrder) -> ConnectorResult<WebshopOrderId> {
+    async fn create_order(&self, order: &NewOrder) -> ConnectorResult<CreatedOrder> {
         match self {
             Self::WooCommerce(c) => c.create_order(order).await,
         }

@@ -68,6 +68,7 @@ async fn orders_in_error_complete_after_the_cause_is_fixed_and_they_are_resent(d
     no_number_body["shipmentDetails"]["houseNumber"] = json!("12");
     h.bol.replace_raw_order(&no_number, bytes(&no_number_body));
     bad_price_body["orderItems"][0]["unitPrice"] = json!(12.35);
+    bad_price_body["orderItems"][0]["totalPrice"] = json!(12.35);
     h.bol.replace_raw_order(&bad_price, bytes(&bad_price_body));
     let gone_ean = ean13("871999999073");
     h.woo.add_product(

@@ -2,7 +2,7 @@
 //! an earlier attempt may have created, only then create, and record the webshop's id.
 
 use chrono::Duration;
-use orderbridge_core::domain::{MarketplaceOrderId, OrderCode};
+use orderbridge_core::domain::{MarketplaceOrderId, Money, OrderCode};
 use orderbridge_core::webshop::{NewOrder, NewOrderLine};
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
@@ -172,7 +172,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 Outcome::Nothing
             });
         }
-        let new_order = NewOrder {
+        let mut new_order = NewOrder {
             code,
             marketplace: self.settings.marketplace_label.clone(),
             marketplace_order_id: details.id.clone(),
@@ -180,27 +180,38 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             shipping: details.shipping.clone(),
             billing: details.billing.clone(),
             pickup_point: details.pickup_point.clone(),
-            lines: details
-                .lines
-                .iter()
-                .filter(|l| !l.fulfilled_by_marketplace)
-                .map(|l| NewOrderLine {
-                    sku: l.sku.clone(),
-                    ean: l.ean.clone(),
-                    title: l.title.clone(),
-                    quantity: l.quantity,
-                    unit_price: l.unit_price,
-                    marketplace_line_id: l.line_id.to_string(),
-                })
-                .collect(),
+            lines: Vec::new(),
         };
+        for line in details.lines.iter().filter(|l| !l.fulfilled_by_marketplace) {
+            let line_total = match line.paid_total() {
+                Ok(total) => total,
+                Err(e) => {
+                    return self
+                        .fail_create(&order, &format!("line {}: {e}", line.line_id))
+                        .await
+                }
+            };
+            new_order.lines.push(NewOrderLine {
+                sku: line.sku.clone(),
+                ean: line.ean.clone(),
+                title: line.title.clone(),
+                quantity: line.quantity,
+                unit_price: line.unit_price,
+                line_total,
+                discounts: line.discounts.clone(),
+                marketplace_line_id: line.line_id.to_string(),
+            });
+        }
         self.hold_lease("creating the webshop order").await?;
         let created = self.webshop.create_order(&new_order).await;
         self.failpoint(Failpoint::CreateAfterCall)?;
         match created {
-            Ok(webshop_id) => {
-                self.record_created(&order, webshop_id.as_str(), "created in the webshop")
-                    .await
+            Ok(created) => {
+                let outcome = self
+                    .record_created(&order, created.id.as_str(), "created in the webshop")
+                    .await?;
+                self.check_total(&order, &new_order, created.total).await?;
+                Ok(outcome)
             }
             Err(error) if error.is_retryable() => {
                 self.defer(&order, "creating the webshop order", &error)
@@ -264,6 +275,48 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         } else {
             Outcome::Nothing
         })
+    }
+
+    /// Compares the total the webshop calculated with what the buyer paid. A difference is
+    /// never silent: the order (which exists now) goes to `error` with both amounts, so the
+    /// merchant corrects it in the webshop and resends it. A webshop that did not say its
+    /// total is noted in the history.
+    async fn check_total(
+        &self,
+        order: &OrderRecord,
+        new_order: &NewOrder,
+        webshop_total: Option<Money>,
+    ) -> Result<(), JobError> {
+        let paid = new_order.paid_total().ok();
+        let mismatch = match (paid, webshop_total) {
+            (Some(paid), Some(total)) if paid == total => return Ok(()),
+            (Some(paid), Some(total)) => format!(
+                "the webshop order totals {total} but the buyer paid {paid} at {}; correct the \
+                 order in the webshop (tax settings, prices), then resend it",
+                self.settings.marketplace_label
+            ),
+            _ => {
+                self.note(
+                    order,
+                    EventKind::Info,
+                    "the webshop did not say the created order's total; not checked",
+                )
+                .await?;
+                return Ok(());
+            }
+        };
+        self.transition(
+            order,
+            Transition::of(order.id)
+                .when("create_step", Step::Done)
+                .when("status", OrderStatus::NotShipped)
+                .set("status", OrderStatus::Error)
+                .set("error", mismatch.as_str())
+                .event(EventKind::Error, mismatch.clone())
+                .event(EventKind::Status, "error"),
+        )
+        .await?;
+        Ok(())
     }
 
     /// A permanent refusal: nothing was created, so the step goes back to `pending` and the

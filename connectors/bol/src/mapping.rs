@@ -12,7 +12,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use orderbridge_core::domain::{
-    Address, AddressFields, Currency, Ean, MarketplaceOrder, MarketplaceOrderId,
+    Address, AddressFields, Currency, Discount, Ean, MarketplaceOrder, MarketplaceOrderId,
     MarketplaceOrderLine, Money, OfferId, OpenOrder, OpenOrderLine, OrderLineId, Quantity, Sku,
 };
 use orderbridge_core::ConnectorError;
@@ -236,12 +236,28 @@ fn order_line(
     let line_id = OrderLineId::parse(&item.order_item_id)
         .map_err(|e| fail(format!("orderItemId {}", e.reason)))?;
     let fulfilled_by_marketplace = fulfilled_by_bol(&item).map_err(fail)?;
-    let unit_price = match item.unit_price {
-        None => return Err(fail("unitPrice is missing".to_owned())),
-        Some(price) if price < 0.0 => return Err(fail(format!("unitPrice {price} is negative"))),
-        Some(price) => Money::from_json_number(price, Currency::EUR)
-            .map_err(|e| fail(format!("unitPrice {price}: {}", e.reason)))?,
-    };
+    let unit_price = price("unitPrice", item.unit_price).map_err(&fail)?;
+    // What the buyer paid for the line, discounts taken off: the amount the webshop line must
+    // come to (the spec: "the price the customer paid for the entirety of this item").
+    let line_total = price("totalPrice", item.total_price).map_err(&fail)?;
+    let discounts = item
+        .discounts
+        .iter()
+        .enumerate()
+        .map(|(discount_idx, discount)| {
+            let field = format!("discounts[{discount_idx}].amount");
+            Ok(Discount {
+                title: discount.title.trim().to_owned(),
+                amount: price(&field, Some(discount.amount))?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(&fail)?;
+    let marketplace_label_required = item
+        .fulfilment
+        .as_ref()
+        .and_then(|f| f.distribution_party.as_deref())
+        .is_some_and(|party| party.trim().eq_ignore_ascii_case("BOL"));
     let offer = item.offer.unwrap_or_default();
     let product = item.product.unwrap_or_default();
     let sku = match offer
@@ -273,9 +289,23 @@ fn order_line(
         quantity_shipped: item.quantity_shipped,
         quantity_cancelled: item.quantity_cancelled,
         unit_price,
+        line_total: Some(line_total),
+        discounts,
         cancellation_requested: item.cancellation_request,
         fulfilled_by_marketplace,
+        marketplace_label_required,
     })
+}
+
+/// A euro amount bol sends as a JSON number (`unitPrice`, `totalPrice`, a discount's
+/// `amount`): present, not negative, at most two decimals.
+fn price(field: &str, value: Option<f64>) -> Result<Money, String> {
+    match value {
+        None => Err(format!("{field} is missing")),
+        Some(amount) if amount < 0.0 => Err(format!("{field} {amount} is negative")),
+        Some(amount) => Money::from_json_number(amount, Currency::EUR)
+            .map_err(|e| format!("{field} {amount}: {}", e.reason)),
+    }
 }
 
 /// Whether bol ships the item itself. No `fulfilment` at all (the spec lets bol leave it out)

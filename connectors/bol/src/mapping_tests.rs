@@ -368,3 +368,47 @@ fn unknown_process_status_is_pending_and_the_id_may_come_from_the_self_link() {
         "{err:?}"
     );
 }
+
+#[test]
+fn line_total_is_what_the_buyer_paid_with_its_discounts() {
+    let mut value = order_json();
+    value["orderItems"][0]["totalPrice"] = json!(34.98);
+    value["orderItems"][0]["discounts"] = json!([{ "title": " 2e halve prijs ", "amount": 5.0 }]);
+    let line = order_from(value).unwrap().lines.remove(0);
+    assert_eq!(line.unit_price.cents(), 1999);
+    assert_eq!(line.line_total.map(|t| t.cents()), Some(3498));
+    assert_eq!(line.paid_total().unwrap().cents(), 3498);
+    assert_eq!(line.discounts.len(), 1);
+    assert_eq!(line.discounts[0].title, "2e halve prijs");
+    assert_eq!(line.discounts[0].amount.cents(), 500);
+}
+
+#[test]
+fn missing_or_bad_total_price_is_an_error_naming_the_field() {
+    let mut value = order_json();
+    value["orderItems"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("totalPrice");
+    let message = error_message(order_from(value).unwrap_err());
+    assert!(
+        message.contains("item 6107434013: totalPrice is missing"),
+        "{message}"
+    );
+    let mut value = order_json();
+    value["orderItems"][0]["discounts"] = json!([{ "title": "x", "amount": 1.005 }]);
+    let message = error_message(order_from(value).unwrap_err());
+    assert!(message.contains("discounts[0].amount 1.005"), "{message}");
+}
+
+#[test]
+fn lines_bol_distributes_need_a_bol_label() {
+    let order = order_from(order_json()).unwrap();
+    assert!(!order.lines[0].marketplace_label_required);
+    let mut value = order_json();
+    value["orderItems"][0]["fulfilment"]["distributionParty"] = json!("BOL");
+    assert!(order_from(value).unwrap().lines[0].marketplace_label_required);
+    let mut value = order_json();
+    value["orderItems"][0]["fulfilment"]["distributionParty"] = json!("RETAILER");
+    assert!(!order_from(value).unwrap().lines[0].marketplace_label_required);
+}

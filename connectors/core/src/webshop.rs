@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Address, Ean, MarketplaceOrderId, Money, OrderCode, Quantity, Sku, WebshopOrderId,
+    Address, Discount, Ean, MarketplaceOrderId, Money, OrderCode, Quantity, Sku, WebshopOrderId,
 };
 use crate::ConnectorResult;
 
@@ -23,8 +23,14 @@ pub struct NewOrderLine {
     pub title: String,
     /// Items.
     pub quantity: Quantity,
-    /// Price of one item as the buyer paid it.
+    /// Price of one item before discounts, VAT included.
     pub unit_price: Money,
+    /// What the buyer paid for the whole line: VAT included, discounts taken off. The webshop
+    /// line must come to exactly this, whatever the shop's tax settings.
+    pub line_total: Money,
+    /// The discounts between `unit_price × quantity` and `line_total`, for the person reading
+    /// the order.
+    pub discounts: Vec<Discount>,
     /// The marketplace's line id, kept on the webshop line for reference.
     pub marketplace_line_id: String,
 }
@@ -48,6 +54,32 @@ pub struct NewOrder {
     pub pickup_point: Option<String>,
     /// Lines.
     pub lines: Vec<NewOrderLine>,
+}
+
+impl NewOrder {
+    /// What the buyer paid for the lines of this order (the sum of the line totals): what the
+    /// webshop order must total.
+    ///
+    /// # Errors
+    ///
+    /// When the order has no lines, mixes currencies or the sum overflows.
+    pub fn paid_total(&self) -> Result<Money, crate::domain::DomainError> {
+        let mut lines = self.lines.iter();
+        let first = lines.next().ok_or_else(|| {
+            crate::domain::DomainError::new("order total", "the order has no lines")
+        })?;
+        lines.try_fold(first.line_total, |sum, line| sum.plus(line.line_total))
+    }
+}
+
+/// What creating an order gave: the webshop's id and, where the webshop tells, the order's
+/// total as it calculated it (taxes included), to check against what the buyer paid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedOrder {
+    /// The webshop's id.
+    pub id: WebshopOrderId,
+    /// The order's grand total as the webshop calculated it.
+    pub total: Option<Money>,
 }
 
 /// Where an order stands in the webshop, in the daemon's terms.
@@ -113,7 +145,7 @@ pub trait Webshop: Send + Sync {
     fn create_order(
         &self,
         order: &NewOrder,
-    ) -> impl Future<Output = ConnectorResult<WebshopOrderId>> + Send;
+    ) -> impl Future<Output = ConnectorResult<CreatedOrder>> + Send;
 
     /// Finds an order we created, by our order code, among orders created since
     /// `created_since` (the time the intent to create it was recorded, minus a margin).

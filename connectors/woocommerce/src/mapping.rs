@@ -4,7 +4,7 @@
 //! GMT dates, our order code).
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use orderbridge_core::domain::{Address, OrderCode, WebshopOrderId};
+use orderbridge_core::domain::{Address, Currency, Money, OrderCode, WebshopOrderId};
 use orderbridge_core::webshop::{NewOrder, TrackingEntry, WebshopOrder, WebshopStatus};
 use orderbridge_core::{ConnectorError, ConnectorResult};
 
@@ -64,16 +64,24 @@ pub(crate) fn order_to_wire(
                 line.unit_price.currency()
             )));
         }
-        let total = line
+        // `subtotal` is the line before discounts, `total` what the buyer paid for it, so the
+        // shop shows the discount as the difference (WooCommerce's own line fields).
+        let before_discounts = line
             .unit_price
             .times(line.quantity.get())
-            .map_err(|e| rejected(format!("line {}: {e}", line.marketplace_line_id)))?
-            .to_decimal_string();
+            .map_err(|e| rejected(format!("line {}: {e}", line.marketplace_line_id)))?;
+        let subtotal = if line.line_total.cents() > before_discounts.cents() {
+            line.line_total
+        } else {
+            before_discounts
+        }
+        .to_decimal_string();
+        let total = line.line_total.to_decimal_string();
         line_items.push(NewWooLineItem {
             product_id: product.product_id,
             variation_id: product.variation_id,
             quantity: line.quantity.get(),
-            subtotal: total.clone(),
+            subtotal,
             total,
             meta_data: vec![WooMeta::text(
                 MARKETPLACE_LINE_META,
@@ -199,6 +207,12 @@ pub(crate) fn order_code_from_meta(meta: &[WooMeta]) -> Option<OrderCode> {
         .find(|m| m.key == ORDER_CODE_META)
         .and_then(|m| m.value.as_str())
         .and_then(|code| OrderCode::parse(code).ok())
+}
+
+/// The grand total of an order as the shop calculated it, when it is readable.
+pub(crate) fn order_total(order: &WooOrder) -> Option<Money> {
+    let currency = Currency::parse(order.currency.as_deref()?).ok()?;
+    Money::parse_decimal(order.total.as_deref()?, currency).ok()
 }
 
 /// An order read from WooCommerce in the daemon's terms, with the tracking found for it.

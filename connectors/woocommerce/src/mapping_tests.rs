@@ -43,6 +43,8 @@ fn new_order(pickup_point: Option<&str>) -> NewOrder {
             title: "Mok".into(),
             quantity: Quantity::new(2).unwrap(),
             unit_price: Money::from_cents(1299, Currency::EUR).unwrap(),
+            line_total: Money::from_cents(2598, Currency::EUR).unwrap(),
+            discounts: Vec::new(),
             marketplace_line_id: "line-1".into(),
         }],
     }
@@ -111,6 +113,7 @@ fn belgian_box_number_is_written_with_a_space() {
 fn prices_are_exact_decimal_text_of_the_line_total() {
     let mut order = new_order(None);
     order.lines[0].unit_price = Money::from_cents(1999, Currency::EUR).unwrap();
+    order.lines[0].line_total = Money::from_cents(5997, Currency::EUR).unwrap();
     order.lines[0].quantity = Quantity::new(3).unwrap();
     let product = ResolvedProduct {
         product_id: 10,
@@ -126,9 +129,24 @@ fn prices_are_exact_decimal_text_of_the_line_total() {
     assert_eq!(body["line_items"][0].get("variation_id"), None);
 
     order.lines[0].unit_price = Money::from_cents(5, Currency::EUR).unwrap();
+    order.lines[0].line_total = Money::from_cents(5, Currency::EUR).unwrap();
     order.lines[0].quantity = Quantity::new(1).unwrap();
     let wire = order_to_wire(&order, &[product], "processing", true).unwrap();
     assert_eq!(wire.line_items[0].total, "0.05");
+}
+
+#[test]
+fn a_discounted_line_totals_what_the_buyer_paid_and_shows_the_discount() {
+    // bol: unitPrice 12.99, quantity 2, a promotion of 3.00 → totalPrice 22.98.
+    let mut order = new_order(None);
+    order.lines[0].line_total = Money::from_cents(2298, Currency::EUR).unwrap();
+    let product = ResolvedProduct {
+        product_id: 10,
+        variation_id: None,
+    };
+    let wire = order_to_wire(&order, &[product], "processing", true).unwrap();
+    assert_eq!(wire.line_items[0].subtotal, "25.98");
+    assert_eq!(wire.line_items[0].total, "22.98");
 }
 
 #[test]

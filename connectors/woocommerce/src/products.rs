@@ -317,6 +317,8 @@ mod tests {
             title: "Mok".into(),
             quantity: Quantity::new(1).unwrap(),
             unit_price: Money::from_cents(100, Currency::EUR).unwrap(),
+            line_total: Money::from_cents(100, Currency::EUR).unwrap(),
+            discounts: Vec::new(),
             marketplace_line_id: "l1".into(),
         };
         assert_eq!(

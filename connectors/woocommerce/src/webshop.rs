@@ -8,14 +8,16 @@ use std::ops::ControlFlow;
 
 use chrono::{DateTime, DurationRound, Utc};
 use orderbridge_core::domain::{OrderCode, Sku, WebshopOrderId};
-use orderbridge_core::webshop::{NewOrder, StockLevel, TrackingEntry, WebshopOrder, WebshopStatus};
+use orderbridge_core::webshop::{
+    CreatedOrder, NewOrder, StockLevel, TrackingEntry, WebshopOrder, WebshopStatus,
+};
 use orderbridge_core::{ConnectorError, ConnectorResult, Webshop};
 use reqwest::Method;
 
 use crate::client::{Replay, WooClient};
 use crate::error_mapping::VENDOR;
 use crate::mapping::{
-    format_gmt, order_code_from_meta, order_from_wire, order_to_wire, status_from_wire,
+    format_gmt, order_code_from_meta, order_from_wire, order_to_wire, order_total, status_from_wire,
 };
 use crate::tracking::tracking_from_meta;
 use crate::wire::{WooOrder, WooStatusUpdate};
@@ -65,7 +67,7 @@ impl WooClient {
 }
 
 impl Webshop for WooClient {
-    async fn create_order(&self, order: &NewOrder) -> ConnectorResult<WebshopOrderId> {
+    async fn create_order(&self, order: &NewOrder) -> ConnectorResult<CreatedOrder> {
         let mut products = Vec::with_capacity(order.lines.len());
         for line in &order.lines {
             products.push(self.resolve_line(line).await?);
@@ -82,7 +84,10 @@ impl Webshop for WooClient {
             webshop_order_id = created.id,
             "created WooCommerce order"
         );
-        webshop_id(created.id)
+        Ok(CreatedOrder {
+            id: webshop_id(created.id)?,
+            total: order_total(&created),
+        })
     }
 
     async fn find_order(

@@ -234,6 +234,12 @@ pub struct WooOrder {
     /// Completion time in UTC, naive; `null` until completed.
     #[serde(default)]
     pub date_completed_gmt: Option<String>,
+    /// Currency of the totals (`EUR`).
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// Grand total as the shop calculated it, taxes included, decimal text (`"24.99"`).
+    #[serde(default)]
+    pub total: Option<String>,
     /// Lines.
     #[serde(default, deserialize_with = "list")]
     pub line_items: Vec<WooLineItem>,

@@ -33,7 +33,7 @@ async fn create_order_sends_basic_auth_and_the_order_body() {
         vec![common::line(Some("MUG-1"), None, 2, 1299)],
     );
 
-    let id = client.create_order(&order).await.unwrap();
+    let id = client.create_order(&order).await.unwrap().id;
 
     assert_eq!(id.as_str(), "4711");
     let bodies = posted_orders(&server.received_requests().await.unwrap());

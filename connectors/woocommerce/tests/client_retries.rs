@@ -93,7 +93,7 @@ async fn create_is_retried_after_a_429() {
         vec![common::line(Some("MUG-1"), None, 1, 500)],
     );
 
-    assert_eq!(client.create_order(&order).await.unwrap().as_str(), "8");
+    assert_eq!(client.create_order(&order).await.unwrap().id.as_str(), "8");
 }
 
 #[tokio::test]

@@ -25,7 +25,7 @@ async fn place(client: &WooClient, marketplace_order_id: &str) -> WebshopOrderId
         marketplace_order_id,
         vec![common::line(Some("MUG-1"), None, 1, 1299)],
     );
-    client.create_order(&order).await.expect("created")
+    client.create_order(&order).await.expect("created").id
 }
 
 fn number(id: &WebshopOrderId) -> u64 {

@@ -36,7 +36,7 @@ async fn created_orders_are_found_by_their_code() {
     let started = Utc::now();
     let order = common::order("1001", vec![common::line(Some("MUG-1"), None, 2, 1299)]);
 
-    let id = client.create_order(&order).await.unwrap();
+    let id = client.create_order(&order).await.unwrap().id;
     let found = client.find_order(&order.code, started).await.unwrap();
 
     assert_eq!(found, Some(id.clone()));
@@ -120,14 +120,16 @@ async fn completion_with_and_without_tracking_shows_in_order() {
             vec![common::line(Some("MUG-1"), None, 1, 100)],
         ))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     let without = client
         .create_order(&common::order(
             "4002",
             vec![common::line(Some("MUG-1"), None, 1, 100)],
         ))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     sim.complete_order(id_number(&with), Some(("PostNL", "3SABCD1234567")));
     sim.complete_order(id_number(&without), None);
 
@@ -160,7 +162,8 @@ async fn tracking_comes_from_the_plugin_endpoint_when_meta_is_hidden() {
             vec![common::line(Some("MUG-1"), None, 1, 100)],
         ))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     sim.complete_order(id_number(&id), Some(("PostNL", "3SABCD1234567")));
 
     let order = client.order(&id).await.unwrap();
@@ -193,7 +196,8 @@ async fn cancelling_is_idempotent() {
             vec![common::line(Some("MUG-1"), None, 3, 100)],
         ))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
 
     client.cancel_order(&id).await.unwrap();
     client.cancel_order(&id).await.unwrap();
@@ -291,7 +295,8 @@ async fn rate_limits_are_honoured() {
             vec![common::line(Some("MUG-1"), None, 1, 100)],
         ))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
 
     assert!(
         started.elapsed() >= Duration::from_secs(1),
@@ -326,14 +331,16 @@ async fn the_control_routes_play_the_merchant() {
             vec![common::line(Some("MUG-1"), None, 1, 100)],
         ))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     let other = client
         .create_order(&common::order(
             "9002",
             vec![common::line(Some("MUG-1"), None, 1, 100)],
         ))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     let http = reqwest::Client::new();
     let control = |path: String| format!("{}/_sim/{path}", sim.base_url());
 

@@ -12,7 +12,7 @@ mod tracking;
 pub use address::{Address, AddressFields, CountryCode};
 pub use ids::{MarketplaceOrderId, OfferId, OrderCode, OrderLineId, ProcessId, WebshopOrderId};
 pub use money::{Currency, Money};
-pub use order::{MarketplaceOrder, MarketplaceOrderLine, OpenOrder, OpenOrderLine};
+pub use order::{Discount, MarketplaceOrder, MarketplaceOrderLine, OpenOrder, OpenOrderLine};
 pub use product::{Ean, Sku};
 pub use quantity::Quantity;
 pub use tracking::{Carrier, TrackingCode};

@@ -174,6 +174,27 @@ impl Money {
     }
 }
 
+impl Money {
+    /// The sum of two amounts of the same currency.
+    ///
+    /// # Errors
+    ///
+    /// When the currencies differ or the sum is too large.
+    pub fn plus(&self, other: Money) -> Result<Self, DomainError> {
+        if self.currency != other.currency {
+            return Err(DomainError::new(
+                "amount",
+                format!("cannot add {} to {}", other.currency, self.currency),
+            ));
+        }
+        let cents = self
+            .cents
+            .checked_add(other.cents)
+            .ok_or_else(|| DomainError::new("amount", "overflow"))?;
+        Self::from_cents(cents, self.currency)
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.to_decimal_string(), self.currency)
@@ -223,5 +244,9 @@ mod tests {
         assert_eq!(m.to_decimal_string(), "12.05");
         assert_eq!(m.times(3).unwrap().cents(), 3615);
         assert!(Currency::parse("EU").is_err());
+        let eur = |cents| Money::from_cents(cents, Currency::EUR).unwrap();
+        assert_eq!(eur(1999).plus(eur(1)).unwrap(), eur(2000));
+        let usd = Money::from_cents(1, Currency::parse("USD").unwrap()).unwrap();
+        assert!(eur(1).plus(usd).is_err());
     }
 }

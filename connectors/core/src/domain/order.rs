@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Address, Ean, MarketplaceOrderId, Money, OfferId, OrderLineId, Quantity, Sku};
+use super::{
+    Address, DomainError, Ean, MarketplaceOrderId, Money, OfferId, OrderLineId, Quantity, Sku,
+};
 
 /// One line of an order in the open-orders list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,12 +55,49 @@ pub struct MarketplaceOrderLine {
     pub quantity_shipped: u32,
     /// Items already cancelled.
     pub quantity_cancelled: u32,
-    /// Price of one item, as the buyer paid it.
+    /// Price of one item before discounts, VAT included (bol `unitPrice`).
     pub unit_price: Money,
+    /// What the buyer paid for the whole line, VAT included and discounts taken off (bol
+    /// `totalPrice`). `None` only in records stored before this was read; then
+    /// `unit_price × quantity` is what was paid ([`MarketplaceOrderLine::paid_total`]).
+    #[serde(default)]
+    pub line_total: Option<Money>,
+    /// The discounts that explain the difference between `unit_price × quantity` and
+    /// `line_total`.
+    #[serde(default)]
+    pub discounts: Vec<Discount>,
     /// The buyer asked to cancel this line.
     pub cancellation_requested: bool,
     /// Fulfilled by the marketplace rather than the merchant.
     pub fulfilled_by_marketplace: bool,
+    /// Must ship with a label bought from the marketplace (bol "Verzenden via bol",
+    /// `distributionParty` = `BOL`): never with the merchant's own transport.
+    #[serde(default)]
+    pub marketplace_label_required: bool,
+}
+
+impl MarketplaceOrderLine {
+    /// What the buyer paid for the line: `line_total`, or `unit_price × quantity` for records
+    /// stored before line totals were read.
+    ///
+    /// # Errors
+    ///
+    /// When `unit_price × quantity` overflows.
+    pub fn paid_total(&self) -> Result<Money, DomainError> {
+        match self.line_total {
+            Some(total) => Ok(total),
+            None => self.unit_price.times(self.quantity.get()),
+        }
+    }
+}
+
+/// A price reduction on a line, as the marketplace explains it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Discount {
+    /// The promotion's title.
+    pub title: String,
+    /// The amount taken off, VAT included.
+    pub amount: Money,
 }
 
 /// A full marketplace order.

@@ -42,6 +42,9 @@ pub fn line(sku: Option<&str>, ean: Option<&str>, quantity: u32, unit_cents: i64
         title: "Mok 'Goedemorgen'".into(),
         quantity: Quantity::new(quantity).expect("valid test fixture"),
         unit_price: Money::from_cents(unit_cents, Currency::EUR).expect("valid test fixture"),
+        line_total: Money::from_cents(unit_cents * i64::from(quantity), Currency::EUR)
+            .expect("valid test fixture"),
+        discounts: Vec::new(),
         marketplace_line_id: format!("line-{}", sku.or(ean).unwrap_or("x")),
     }
 }
