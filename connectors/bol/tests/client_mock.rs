@@ -14,7 +14,9 @@ use orderbridge_core::marketplace::{
 use orderbridge_core::{ConnectorError, Marketplace};
 use serde_json::json;
 use support::*;
-use wiremock::matchers::{basic_auth, bearer_token, body_json, header, method, path, query_param};
+use wiremock::matchers::{
+    basic_auth, bearer_token, body_json, body_string, header, method, path, query_param,
+};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn order_id(raw: &str) -> MarketplaceOrderId {
@@ -26,7 +28,8 @@ async fn token_uses_basic_auth_and_is_cached_across_calls() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/token"))
-        .and(query_param("grant_type", "client_credentials"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(body_string("grant_type=client_credentials"))
         .and(basic_auth(CLIENT_ID, CLIENT_SECRET))
         .respond_with(token_answer(TOKEN))
         .expect(1)

@@ -231,6 +231,34 @@ async fn wrong_credentials_are_an_auth_error() {
     assert!(matches!(err, ConnectorError::Auth { .. }), "{err:?}");
 }
 
+/// bol's token endpoint takes the grant in a form body (RFC 6749 §4.4.2), as bol's own
+/// clients send it; the simulator refuses it in the query string, like a URL carrying
+/// credentials, and the real client gets its token.
+#[tokio::test]
+async fn token_grant_is_taken_from_a_form_body_only() {
+    let sim = BolSim::start().await.unwrap();
+    let http = reqwest::Client::new();
+    let in_query = http
+        .post(sim.token_url())
+        .query(&[("grant_type", "client_credentials")])
+        .basic_auth(BolSim::CLIENT_ID, Some(BolSim::CLIENT_SECRET))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(in_query.status().as_u16(), 400);
+    let in_form = http
+        .post(sim.token_url())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
+        .basic_auth(BolSim::CLIENT_ID, Some(BolSim::CLIENT_SECRET))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(in_form.status().as_u16(), 200);
+    let client = sim_client(&sim, false);
+    assert!(client.open_orders().await.unwrap().is_empty());
+}
+
 #[tokio::test]
 async fn control_surface_places_orders_and_shows_state() {
     let sim = BolSim::start().await.unwrap();

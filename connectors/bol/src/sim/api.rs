@@ -22,7 +22,7 @@ use super::state::TOKEN_LIFETIME_SECS;
 use super::{control, quirks, with_state, writes, BolSim, SharedState};
 use crate::wire::{
     BulkProcessStatusRequest, ProcessStatusResponse, ReducedOrder, ReducedOrders, TokenResponse,
-    JSON_MEDIA_TYPE, MAX_BULK_PROCESS_STATUS_IDS, PAGE_SIZE,
+    FORM_MEDIA_TYPE, JSON_MEDIA_TYPE, MAX_BULK_PROCESS_STATUS_IDS, PAGE_SIZE,
 };
 
 /// All routes of the simulator: the Retailer API behind the fault gate, and the `/_sim/`
@@ -88,13 +88,18 @@ fn credentials_match(headers: &HeaderMap) -> bool {
     decoded == expected.as_bytes()
 }
 
+/// The token endpoint as bol runs it: the grant in a form body (RFC 6749 §4.4.2, sent as
+/// `application/x-www-form-urlencoded`, the way bol's own clients send it, e.g.
+/// picqer/bol-retailer-php-client `src/BaseClient.php` `requestToken`) and the client in HTTP
+/// Basic auth. A grant in the query string is refused: bol rejects credentials and tokens in
+/// URL query parameters (https://api.bol.com/retailer/public/Retailer-API/intermediary-authorization.html),
+/// and RFC 6749 puts the parameters in the body.
 async fn token(
     State(state): State<SharedState>,
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let form_grant = String::from_utf8_lossy(&body).contains("grant_type=client_credentials");
     let oauth_error = |status: StatusCode, code: &str| {
         let body = serde_json::json!({ "error": code });
         (
@@ -104,7 +109,17 @@ async fn token(
         )
             .into_response()
     };
-    if params.get("grant_type").map(String::as_str) != Some("client_credentials") && !form_grant {
+    let form_body = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case(FORM_MEDIA_TYPE));
+    let grant = url::form_urlencoded::parse(&body)
+        .find(|(name, _)| name == "grant_type")
+        .map(|(_, value)| value.into_owned());
+    if params.contains_key("grant_type") || !form_body {
+        oauth_error(StatusCode::BAD_REQUEST, "invalid_request")
+    } else if grant.as_deref() != Some("client_credentials") {
         oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type")
     } else if !credentials_match(&headers) {
         oauth_error(StatusCode::UNAUTHORIZED, "invalid_client")

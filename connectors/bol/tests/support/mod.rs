@@ -180,7 +180,8 @@ pub async fn sim_raw_get(sim: &orderbridge_bol::sim::BolSim, path: &str) -> (u16
     let http = reqwest::Client::new();
     let token: serde_json::Value = http
         .post(sim.token_url())
-        .query(&[("grant_type", "client_credentials")])
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
         .basic_auth(BolSim::CLIENT_ID, Some(BolSim::CLIENT_SECRET))
         .send()
         .await
