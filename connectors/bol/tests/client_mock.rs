@@ -169,6 +169,26 @@ async fn open_orders_follow_pages_until_a_short_page() {
     server.verify().await;
 }
 
+/// A server that ignores `page` answers the same page again; reading on would never end.
+#[tokio::test]
+async fn a_list_that_repeats_its_page_is_refused_not_read_for_ever() {
+    let server = MockServer::start().await;
+    mount_token(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/retailer/orders"))
+        .respond_with(bol_json(200, json!({ "orders": [reduced_order("7")] })))
+        .expect(2)
+        .mount(&server)
+        .await;
+    match client(&config(&server)).open_orders().await {
+        Err(ConnectorError::InvalidPayload { message, .. }) => {
+            assert!(message.contains("page 2"), "{message}")
+        }
+        other => panic!("expected a refused list, got {other:?}"),
+    }
+    server.verify().await;
+}
+
 #[tokio::test]
 async fn include_fbb_asks_for_all_fulfilment_methods() {
     let server = MockServer::start().await;
@@ -176,7 +196,16 @@ async fn include_fbb_asks_for_all_fulfilment_methods() {
     Mock::given(method("GET"))
         .and(path("/retailer/orders"))
         .and(query_param("fulfilment-method", "ALL"))
+        .and(query_param("page", "1"))
         .respond_with(bol_json(200, json!({ "orders": [reduced_order("7")] })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/retailer/orders"))
+        .and(query_param("fulfilment-method", "ALL"))
+        .and(query_param("page", "2"))
+        .respond_with(bol_json(200, json!({})))
         .expect(1)
         .mount(&server)
         .await;

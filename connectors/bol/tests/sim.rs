@@ -80,6 +80,27 @@ async fn open_orders_page_through_all_merchant_fulfilled_orders() {
         .any(|l| l.fulfilled_by_marketplace));
 }
 
+/// bol pages the list by 50 *items* (the spec's `page`: "a page size of 50 items"), so a full
+/// page of orders with two items holds 25 orders: only an empty page ends the list.
+#[tokio::test]
+async fn open_orders_of_several_items_are_read_until_an_empty_page() {
+    let sim = BolSim::start().await.unwrap();
+    let mut placed = Vec::new();
+    for idx in 0..70 {
+        let reference = format!("TWO-{idx}");
+        placed.push(sim.add_order(SimOrder::nl(vec![
+            line(&reference, 1, 100),
+            line(&format!("{reference}-B"), 2, 250),
+        ])));
+    }
+    let orders = sim_client(&sim, false).open_orders().await.unwrap();
+    assert_eq!(orders.len(), 70);
+    assert!(placed
+        .iter()
+        .all(|id| orders.iter().any(|o| o.id.as_str() == id.as_str())));
+    assert!(orders.iter().all(|o| o.lines.len() == 2));
+}
+
 #[tokio::test]
 async fn order_details_keep_belgian_house_numbers_and_pickup_points() {
     let sim = BolSim::start().await.unwrap();

@@ -17,7 +17,7 @@ use base64::Engine;
 use super::gate::{fault_gate, GateState};
 use super::http::{admit, bad_request, json_response, problem, read_body, Refusal};
 use super::orders_wire::{wire_order, ListFilter};
-use super::raw_orders::listed_orders;
+use super::raw_orders::listed_pages;
 use super::state::TOKEN_LIFETIME_SECS;
 use super::{control, quirks, with_state, writes, BolSim, SharedState};
 use crate::wire::{
@@ -153,11 +153,10 @@ async fn list_orders(
         (Err(refusal), _) | (_, Err(refusal)) => refusal.into_response(),
         (Ok(filter), Ok(page)) => {
             let (answer, quirks) = with_state(&state, |s| {
-                let mut orders: Vec<ReducedOrder> = listed_orders(s, filter)
+                let mut orders: Vec<ReducedOrder> = listed_pages(s, filter)
                     .into_iter()
-                    .skip((page - 1) * PAGE_SIZE)
-                    .take(PAGE_SIZE)
-                    .collect();
+                    .nth(page - 1)
+                    .unwrap_or_default();
                 for order in &mut orders {
                     quirks::reduced_order(order, s.quirks);
                 }
