@@ -17,6 +17,7 @@ use base64::Engine;
 use super::gate::{fault_gate, GateState};
 use super::http::{admit, bad_request, json_response, problem, read_body, Refusal};
 use super::orders_wire::{wire_order, ListFilter};
+use super::rate_limit::{rate_gate, SharedLimiter};
 use super::raw_orders::listed_pages;
 use super::state::TOKEN_LIFETIME_SECS;
 use super::{control, quirks, with_state, writes, BolSim, SharedState};
@@ -25,9 +26,9 @@ use crate::wire::{
     FORM_MEDIA_TYPE, JSON_MEDIA_TYPE, MAX_BULK_PROCESS_STATUS_IDS, PAGE_SIZE,
 };
 
-/// All routes of the simulator: the Retailer API behind the fault gate, and the `/_sim/`
-/// control surface without it.
-pub(crate) fn router(state: SharedState, gate: GateState) -> Router {
+/// All routes of the simulator: the Retailer API behind the rate gate (`rate_limit.rs`) and the
+/// fault gate, and the `/_sim/` control surface without them.
+pub(crate) fn router(state: SharedState, gate: GateState, limiter: SharedLimiter) -> Router {
     Router::new()
         .route("/token", post(token))
         .route("/retailer/orders", get(list_orders))
@@ -55,6 +56,7 @@ pub(crate) fn router(state: SharedState, gate: GateState) -> Router {
         )
         .route("/shared/process-status/{process_id}", get(process_by_id))
         .route_layer(middleware::from_fn_with_state(gate, fault_gate))
+        .route_layer(middleware::from_fn_with_state(limiter, rate_gate))
         .merge(control::routes())
         .with_state(state)
 }
