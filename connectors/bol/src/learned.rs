@@ -11,8 +11,8 @@
 //!   requests already on their way and a reserve (a tenth of the limit, more after a 429);
 //! - when bol says nothing remains, or answers 429, the endpoint waits for the reset (or the
 //!   `Retry-After`); every 429 doubles the reserve, every quiet window halves it again;
-//! - after the reset it assumes a fresh window of bol's limit, until the next answer says
-//!   more precisely.
+//! - after the reset one request goes first; its answer says what the new window has left
+//!   (other clients of the same account may be spending it too).
 //!
 //! Pure bookkeeping on an injected `now`; the client does the waiting (`pacing.rs`).
 
@@ -105,7 +105,9 @@ impl LearnedBudgets {
                 learned.reserve = (learned.reserve / 2).max(Learned::base_reserve(learned.limit));
             }
             learned.refused_in_window = false;
-            learned.remaining = learned.limit.saturating_sub(learned.reserve);
+            // One request first: its answer tells what this window really has left (other
+            // clients of the account may have spent some already).
+            learned.remaining = 1;
             learned.reset_at = now + learned.window;
         }
         if learned.remaining == 0 {
@@ -214,13 +216,19 @@ mod tests {
         for _ in 0..89 {
             budgets.record(DETAIL, now, None, None);
         }
-        // After the reset a fresh window of bol's limit minus the reserve opens.
+        // After the reset one request probes the fresh window; its answer opens it.
         let next = now + Duration::from_secs(1);
+        assert_eq!(budgets.admit(DETAIL, next), Admission::Go);
+        assert_eq!(
+            budgets.admit(DETAIL, next),
+            Admission::Wait(Duration::from_secs(1))
+        );
+        budgets.record(DETAIL, next, headers(100, 99, 1), None);
         let mut sent = 0;
         while budgets.admit(DETAIL, next) == Admission::Go {
             sent += 1;
         }
-        assert_eq!(sent, 90);
+        assert_eq!(sent, 89);
     }
 
     #[tokio::test(start_paused = true)]
@@ -263,11 +271,13 @@ mod tests {
         );
         // The next window leaves 8 unspent instead of 4.
         let next = now + Duration::from_secs(10);
+        assert_eq!(budgets.admit(DETAIL, next), Admission::Go);
+        budgets.record(DETAIL, next, headers(40, 39, 10), None);
         let mut sent = 0;
         while budgets.admit(DETAIL, next) == Admission::Go {
             sent += 1;
         }
-        assert_eq!(sent, 40 - 8);
+        assert_eq!(sent, 39 - 8);
     }
 
     #[tokio::test(start_paused = true)]

@@ -106,6 +106,45 @@ async fn several_workers_share_what_bol_allows_without_a_429_storm() {
     );
 }
 
+/// Two daemons on the same bol account (several instances on one PostgreSQL, or another tool
+/// of the merchant) spend one budget: each sees in bol's `remaining` what the other spent, and
+/// a 429 makes it keep more in reserve, so 429s stay rare and the two together still get
+/// near what bol allows.
+#[tokio::test(start_paused = true)]
+async fn two_clients_of_one_account_share_its_budget() {
+    let sim = busy_sim().await;
+    let first = shipped_client(&sim);
+    let second = shipped_client(&sim);
+    let open = first.open_orders().await.unwrap();
+
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for (chunk, client) in open.chunks(open.len() / 2 + 1).zip([first, second]) {
+        let ids: Vec<_> = chunk.iter().map(|order| order.id.clone()).collect();
+        workers.push(tokio::spawn(async move {
+            for id in ids {
+                client.order(&id).await.unwrap();
+            }
+        }));
+    }
+    for worker in workers {
+        worker.await.unwrap();
+    }
+    let drained = started.elapsed();
+
+    let allowed = Duration::from_secs(N_ORDERS / 25);
+    assert!(
+        drained <= allowed * 2,
+        "drained in {drained:?}; bol allows {allowed:?}"
+    );
+    let (admitted, refused) = sim.rate_limit_counts();
+    assert!(
+        refused * 100 < admitted + refused,
+        "{refused} of {} requests refused with 429",
+        admitted + refused
+    );
+}
+
 /// bol's answers carry the three headers whatever their status: a 200, a 404, and the 429 of
 /// a spent budget (with `Retry-After`).
 #[tokio::test]
