@@ -1,6 +1,8 @@
 //! OAuth2 client-credentials tokens for the Retailer API: fetched from the token endpoint with
-//! HTTP Basic auth (`client_id:client_secret`) and `grant_type=client_credentials` in the
-//! query, cached and reused until shortly before they expire, and dropped when the API
+//! HTTP Basic auth (`client_id:client_secret`) and `grant_type=client_credentials` in a form
+//! body (RFC 6749 §4.4.2; bol's own clients do the same, e.g. picqer/bol-retailer-php-client
+//! `src/BaseClient.php`, and bol refuses secrets in URL query parameters:
+//! https://api.bol.com/retailer/public/Retailer-API/intermediary-authorization.html), cached and reused until shortly before they expire, and dropped when the API
 //! answers 401. Neither the secret nor a token ever reaches a log line or an error message.
 
 use std::time::Duration;
@@ -8,14 +10,17 @@ use std::time::Duration;
 use chrono::Utc;
 use orderbridge_core::retry::parse_retry_after;
 use orderbridge_core::{ConnectorError, Secret};
-use reqwest::header::{ACCEPT, RETRY_AFTER};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::StatusCode;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 use url::Url;
 
-use crate::wire::TokenResponse;
+use crate::wire::{TokenResponse, FORM_MEDIA_TYPE};
 use crate::VENDOR;
+
+/// The form body of the token request (form-encoded; nothing in it needs escaping).
+const CLIENT_CREDENTIALS_GRANT: &str = "grant_type=client_credentials";
 
 /// A token is renewed this long before bol says it expires.
 const REFRESH_MARGIN: Duration = Duration::from_secs(30);
@@ -88,7 +93,8 @@ impl TokenCache {
         let response = self
             .http
             .post(self.token_url.clone())
-            .query(&[("grant_type", "client_credentials")])
+            .header(CONTENT_TYPE, FORM_MEDIA_TYPE)
+            .body(CLIENT_CREDENTIALS_GRANT)
             .basic_auth(&self.client_id, Some(self.client_secret.expose()))
             .header(ACCEPT, "application/json")
             .send()

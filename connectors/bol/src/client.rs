@@ -1,5 +1,6 @@
 //! HTTP plumbing of the Retailer API: [`BolClient`] sends one logical call with the v10 media
-//! types and a bearer token, keeps to its rate budgets, waits out rate limits, retries what is
+//! types and a bearer token, keeps to its rate budgets (configured at first, then as bol's
+//! `x-ratelimit-*` headers tell them, `learned.rs`), waits out rate limits, retries what is
 //! safe to retry and turns every failure into a [`ConnectorError`]. Waiting is in `pacing.rs`.
 //!
 //! Retry rules. Reads (and the bulk process-status POST) are retried on any temporary failure:
@@ -12,7 +13,6 @@
 //! after sending, or got an unreadable 2xx answer is returned as `Transient` at once: it may
 //! have taken effect, and the daemon looks up what happened before trying again.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -26,7 +26,8 @@ use crate::auth::TokenCache;
 use crate::budget::{check_limit, named_limits, RateBudgets};
 use crate::call::{ApiCall, CallKind};
 use crate::config::BolConfig;
-use crate::response::{classify, decode_json, Outcome, Unreadable};
+use crate::learned::LearnedBudgets;
+use crate::response::{classify, decode_json, rate_headers, Outcome, Unreadable};
 use crate::wire::JSON_MEDIA_TYPE;
 use crate::VENDOR;
 
@@ -44,10 +45,10 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryPolicy,
     timeout: Duration,
     pub(crate) include_fbb: bool,
-    /// Client-side budgets per group of endpoints.
+    /// Configured budgets per group of endpoints: the start, until bol's headers tell more.
     pub(crate) budgets: RateBudgets,
-    /// Per endpoint: no request before this instant (bol said its budget is spent).
-    pub(crate) throttle: Mutex<HashMap<&'static str, Instant>>,
+    /// Budgets per endpoint as bol's `x-ratelimit-*` headers and 429s tell them.
+    pub(crate) learned: LearnedBudgets,
     /// An offer export requested earlier whose file was not ready yet.
     pub(crate) pending_export: Mutex<Option<crate::offers::PendingExport>>,
 }
@@ -115,7 +116,7 @@ impl BolClient {
                 timeout,
                 include_fbb: config.include_fbb,
                 budgets: RateBudgets::new(&config.rate_limits),
-                throttle: Mutex::new(HashMap::new()),
+                learned: LearnedBudgets::default(),
                 pending_export: Mutex::new(None),
             }),
         })
@@ -182,7 +183,6 @@ impl BolClient {
         let mut token_refreshed = false;
         loop {
             attempt += 1;
-            self.wait_for_throttle(call.endpoint).await?;
             let token = match self.inner.tokens.token().await {
                 Ok(token) => token,
                 Err(ConnectorError::RateLimited { retry_after }) => {
@@ -197,7 +197,7 @@ impl BolClient {
                 }
                 Err(error) => return Err(error),
             };
-            self.wait_for_budget(&call, &location).await;
+            self.wait_for_budget(&call, &location).await?;
             let failure = match self.attempt(&call, &url, &location, &token).await {
                 Outcome::Success(body) => match read(&body, &location) {
                     Ok(value) => return Ok((location, value)),
@@ -252,12 +252,26 @@ impl BolClient {
         tracing::debug!(endpoint = %location, "calling bol");
         match request.send().await {
             Ok(response) => {
-                if let Some(reset) = crate::response::spent_budget_reset(response.headers()) {
-                    self.throttle_until(call.endpoint, Instant::now() + reset);
-                }
-                classify(response, location, self.inner.timeout).await
+                let limits = rate_headers(response.headers());
+                let outcome = classify(response, location, self.inner.timeout).await;
+                let rate_limited = match &outcome {
+                    Outcome::RateLimited(retry_after) => Some(*retry_after),
+                    _ => None,
+                };
+                self.inner.learned.record(
+                    call.endpoint,
+                    Instant::now(),
+                    Some(limits),
+                    rate_limited,
+                );
+                outcome
             }
-            Err(err) => crate::response::transport_failure(&err, location, self.inner.timeout),
+            Err(err) => {
+                self.inner
+                    .learned
+                    .record(call.endpoint, Instant::now(), None, None);
+                crate::response::transport_failure(&err, location, self.inner.timeout)
+            }
         }
     }
 }

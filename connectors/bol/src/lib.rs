@@ -4,8 +4,8 @@
 //! simulator of the same API on loopback for the demo and for tests.
 //!
 //! Layout: [`config`] (the connection file section), `client` (HTTP plumbing: token, retries,
-//! error mapping) with `call` (one API call), `budget` (client-side rate budgets) and
-//! `pacing` (waiting), [`wire`] (bol's JSON as its spec names it), `mapping` (wire ↔ domain),
+//! error mapping) with `call` (one API call), `budget` (configured rate budgets, the start),
+//! `learned` (budgets learned from bol's `x-ratelimit-*` headers) and `pacing` (waiting), [`wire`] (bol's JSON as its spec names it), `mapping` (wire ↔ domain),
 //! [`transporter`] (carriers ↔ bol transporter codes), `marketplace` (the trait
 //! implementation) and [`sim`]. bol's types never leave this crate's public API except through
 //! the simulator, which speaks them on purpose.
@@ -15,6 +15,7 @@ mod budget;
 mod call;
 mod client;
 pub mod config;
+mod learned;
 mod mapping;
 mod mapping_process;
 mod marketplace;

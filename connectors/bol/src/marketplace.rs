@@ -1,6 +1,6 @@
 //! [`Marketplace`] for [`BolClient`]: each trait method as the Retailer API v10 calls it.
-//! Lists follow bol's pages of 50 until a short page; writes answer with the process bol
-//! started.
+//! The open-orders list is read page by page until an empty page (bol pages it by 50 *items*,
+//! so a full page may hold fewer than 50 orders); writes answer with the process bol started.
 
 use std::collections::HashSet;
 
@@ -19,7 +19,8 @@ use crate::wire::{
 };
 use crate::{BolClient, VENDOR};
 
-/// More pages than any list should have; stops a server that ignores `page` from looping.
+/// More pages than any list should have; stops a server that ignores `page` from looping
+/// (it would answer the same full page for ever).
 const MAX_PAGES: u32 = 1000;
 
 fn too_many_pages(location: &str) -> ConnectorError {
@@ -91,6 +92,7 @@ impl Marketplace for BolClient {
         let fulfilment_method = if self.inner.include_fbb { "ALL" } else { "FBR" };
         let mut orders = Vec::new();
         let mut seen = HashSet::new();
+        let mut ids_on_previous_page: Vec<String> = Vec::new();
         for page in 1..=MAX_PAGES {
             let call = ApiCall::new(
                 Method::GET,
@@ -103,7 +105,26 @@ impl Marketplace for BolClient {
             .query("page", page);
             let location = format!("GET /retailer/orders?page={page}");
             let answer: ReducedOrders = self.call_json(call).await?;
-            let n_on_page = answer.orders.len();
+            // bol's pages hold 50 order *items* (the spec's `page` parameter of
+            // `GET /retailer/orders`: "a page size of 50 items"), not 50 orders: a page of
+            // orders with several items is full with fewer than 50 orders, so only an empty
+            // page (`{}` or no orders) ends the list.
+            if answer.orders.is_empty() {
+                return Ok(orders);
+            }
+            let ids_on_page: Vec<String> =
+                answer.orders.iter().map(|o| o.order_id.clone()).collect();
+            if ids_on_page == ids_on_previous_page {
+                return Err(ConnectorError::InvalidPayload {
+                    vendor: VENDOR.to_owned(),
+                    location,
+                    message: format!(
+                        "page {page} repeats page {} order for order; is `page` ignored?",
+                        page - 1
+                    ),
+                });
+            }
+            ids_on_previous_page = ids_on_page;
             for reduced in answer.orders {
                 let order_id = reduced.order_id.clone();
                 // One unreadable order must not hide the others; it is reported and skipped.
@@ -112,9 +133,6 @@ impl Marketplace for BolClient {
                     Ok(_) => {}
                     Err(error) => tracing::warn!(order_id, %error, "skipping unreadable bol order"),
                 }
-            }
-            if n_on_page < wire::PAGE_SIZE {
-                return Ok(orders);
             }
         }
         Err(too_many_pages("GET /retailer/orders"))

@@ -1,69 +1,53 @@
-//! How [`BolClient`] waits: for its own rate budget before each request, for an endpoint whose
-//! budget bol reported spent (`x-ratelimit-remaining: 0`), after a 429 (its `Retry-After`, or
-//! the policy's exponential backoff when bol names no wait) and between retries.
+//! How [`BolClient`] waits: before each request for its endpoint's budget (as bol's
+//! `x-ratelimit-*` headers told it, `learned.rs`, or the configured one until they did, which
+//! covers an endpoint bol reported spent), after a 429 (its `Retry-After`, or the policy's
+//! exponential backoff when bol names no wait) and between retries.
 
-use std::sync::PoisonError;
 use std::time::Duration;
 
 use orderbridge_core::ConnectorError;
 use tokio::time::Instant;
 
 use crate::call::ApiCall;
+use crate::learned::Admission;
 use crate::BolClient;
 
 impl BolClient {
-    /// Takes a slot from the call's rate budget and waits until it is due.
-    pub(crate) async fn wait_for_budget(&self, call: &ApiCall, location: &str) {
-        let wait = self.inner.budgets.reserve(call.group);
-        if !wait.is_zero() {
-            tracing::debug!(endpoint = %location, ?wait, "keeping to the bol rate budget");
-            tokio::time::sleep(wait).await;
-        }
-    }
-
-    pub(crate) fn throttle_until(&self, endpoint: &'static str, until: Instant) {
-        let mut throttle = self
-            .inner
-            .throttle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        throttle.insert(endpoint, until);
-    }
-
-    /// Waits until bol's reported budget of `endpoint` resets.
+    /// Waits until the call's endpoint may send one more request, and counts it as on its
+    /// way. Once bol's headers told the endpoint's budget (`learned.rs`) that budget decides;
+    /// before, the configured budget of the call's group does.
     ///
     /// # Errors
     ///
-    /// [`ConnectorError::RateLimited`] when the reset is further away than the policy waits.
-    pub(crate) async fn wait_for_throttle(
+    /// [`ConnectorError::RateLimited`] when bol's budget is back only after longer than the
+    /// policy waits out by itself.
+    pub(crate) async fn wait_for_budget(
         &self,
-        endpoint: &'static str,
+        call: &ApiCall,
+        location: &str,
     ) -> Result<(), ConnectorError> {
-        let until = {
-            let throttle = self
-                .inner
-                .throttle
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            throttle.get(endpoint).copied()
-        };
-        let Some(until) = until else { return Ok(()) };
-        let wait = until.saturating_duration_since(Instant::now());
-        if wait.is_zero() {
-            return Ok(());
+        loop {
+            match self.inner.learned.admit(call.endpoint, Instant::now()) {
+                Admission::Go => return Ok(()),
+                Admission::Configured => {
+                    let wait = self.inner.budgets.reserve(call.group);
+                    if !wait.is_zero() {
+                        tracing::debug!(endpoint = %location, ?wait, "keeping to the configured bol rate budget");
+                        tokio::time::sleep(wait).await;
+                    }
+                    return Ok(());
+                }
+                Admission::Wait(wait) => {
+                    if !self.inner.retry.waits_out(wait) {
+                        return Err(ConnectorError::RateLimited {
+                            retry_after: Some(wait),
+                        });
+                    }
+                    tracing::debug!(endpoint = %location, ?wait, "bol's rate budget is spent; waiting for its reset");
+                    tokio::time::sleep(wait).await;
+                }
+            }
         }
-        if !self.inner.retry.waits_out(wait) {
-            return Err(ConnectorError::RateLimited {
-                retry_after: Some(wait),
-            });
-        }
-        tracing::debug!(
-            endpoint,
-            ?wait,
-            "bol rate limit budget spent; waiting for reset"
-        );
-        tokio::time::sleep(wait).await;
-        Ok(())
     }
 
     /// Waits after a 429: `retry_after` when bol named it, else the policy's backoff.

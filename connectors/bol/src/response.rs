@@ -12,9 +12,12 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
+use crate::learned::RateHeaders;
 use crate::wire::Problem;
 use crate::VENDOR;
 
+/// Header saying how many requests the current rate-limit window allows in all.
+pub(crate) const RATE_LIMIT_LIMIT: &str = "x-ratelimit-limit";
 /// Header saying how many requests are left in the current rate-limit window.
 pub(crate) const RATE_LIMIT_REMAINING: &str = "x-ratelimit-remaining";
 /// Header saying when the current rate-limit window ends (seconds from now, or a Unix time).
@@ -58,14 +61,14 @@ fn rate_limit_reset(headers: &HeaderMap) -> Option<Duration> {
     Some(Duration::from_secs(value.saturating_sub(now)))
 }
 
-/// When bol says the budget of this endpoint is spent (`x-ratelimit-remaining: 0`) and when
-/// it resets, the wait until the reset.
-pub(crate) fn spent_budget_reset(headers: &HeaderMap) -> Option<Duration> {
-    let remaining: u64 = header_text(headers, RATE_LIMIT_REMAINING)?.parse().ok()?;
-    if remaining > 0 {
-        return None;
+/// The three rate-limit headers of an answer, each when present and a number.
+pub(crate) fn rate_headers(headers: &HeaderMap) -> RateHeaders {
+    let number = |name: &str| header_text(headers, name)?.parse::<u32>().ok();
+    RateHeaders {
+        limit: number(RATE_LIMIT_LIMIT),
+        remaining: number(RATE_LIMIT_REMAINING),
+        reset: rate_limit_reset(headers),
     }
-    rate_limit_reset(headers).filter(|wait| !wait.is_zero())
 }
 
 /// How long a 429 asks to wait: `Retry-After`, else `x-ratelimit-reset`.
@@ -245,15 +248,18 @@ mod tests {
     }
 
     #[test]
-    fn spent_budget_needs_zero_remaining_and_a_reset() {
-        let spent = headers(&[(RATE_LIMIT_REMAINING, "0"), (RATE_LIMIT_RESET, "3")]);
-        assert_eq!(spent_budget_reset(&spent), Some(Duration::from_secs(3)));
-        let left = headers(&[(RATE_LIMIT_REMAINING, "5"), (RATE_LIMIT_RESET, "3")]);
-        assert_eq!(spent_budget_reset(&left), None);
-        assert_eq!(
-            spent_budget_reset(&headers(&[(RATE_LIMIT_REMAINING, "0")])),
-            None
-        );
+    fn rate_headers_read_each_number_that_is_there() {
+        let all = headers(&[
+            (RATE_LIMIT_LIMIT, "25"),
+            (RATE_LIMIT_REMAINING, "0"),
+            (RATE_LIMIT_RESET, "3"),
+        ]);
+        let read = rate_headers(&all);
+        assert_eq!(read.limit, Some(25));
+        assert_eq!(read.remaining, Some(0));
+        assert_eq!(read.reset, Some(Duration::from_secs(3)));
+        let partial = rate_headers(&headers(&[(RATE_LIMIT_REMAINING, "x")]));
+        assert_eq!(partial, RateHeaders::default());
     }
 
     #[test]

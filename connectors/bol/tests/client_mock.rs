@@ -14,7 +14,9 @@ use orderbridge_core::marketplace::{
 use orderbridge_core::{ConnectorError, Marketplace};
 use serde_json::json;
 use support::*;
-use wiremock::matchers::{basic_auth, bearer_token, body_json, header, method, path, query_param};
+use wiremock::matchers::{
+    basic_auth, bearer_token, body_json, body_string, header, method, path, query_param,
+};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn order_id(raw: &str) -> MarketplaceOrderId {
@@ -26,7 +28,8 @@ async fn token_uses_basic_auth_and_is_cached_across_calls() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/token"))
-        .and(query_param("grant_type", "client_credentials"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(body_string("grant_type=client_credentials"))
         .and(basic_auth(CLIENT_ID, CLIENT_SECRET))
         .respond_with(token_answer(TOKEN))
         .expect(1)
@@ -166,6 +169,26 @@ async fn open_orders_follow_pages_until_a_short_page() {
     server.verify().await;
 }
 
+/// A server that ignores `page` answers the same page again; reading on would never end.
+#[tokio::test]
+async fn a_list_that_repeats_its_page_is_refused_not_read_for_ever() {
+    let server = MockServer::start().await;
+    mount_token(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/retailer/orders"))
+        .respond_with(bol_json(200, json!({ "orders": [reduced_order("7")] })))
+        .expect(2)
+        .mount(&server)
+        .await;
+    match client(&config(&server)).open_orders().await {
+        Err(ConnectorError::InvalidPayload { message, .. }) => {
+            assert!(message.contains("page 2"), "{message}")
+        }
+        other => panic!("expected a refused list, got {other:?}"),
+    }
+    server.verify().await;
+}
+
 #[tokio::test]
 async fn include_fbb_asks_for_all_fulfilment_methods() {
     let server = MockServer::start().await;
@@ -173,7 +196,16 @@ async fn include_fbb_asks_for_all_fulfilment_methods() {
     Mock::given(method("GET"))
         .and(path("/retailer/orders"))
         .and(query_param("fulfilment-method", "ALL"))
+        .and(query_param("page", "1"))
         .respond_with(bol_json(200, json!({ "orders": [reduced_order("7")] })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/retailer/orders"))
+        .and(query_param("fulfilment-method", "ALL"))
+        .and(query_param("page", "2"))
+        .respond_with(bol_json(200, json!({})))
         .expect(1)
         .mount(&server)
         .await;

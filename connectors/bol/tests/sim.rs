@@ -80,6 +80,27 @@ async fn open_orders_page_through_all_merchant_fulfilled_orders() {
         .any(|l| l.fulfilled_by_marketplace));
 }
 
+/// bol pages the list by 50 *items* (the spec's `page`: "a page size of 50 items"), so a full
+/// page of orders with two items holds 25 orders: only an empty page ends the list.
+#[tokio::test]
+async fn open_orders_of_several_items_are_read_until_an_empty_page() {
+    let sim = BolSim::start().await.unwrap();
+    let mut placed = Vec::new();
+    for idx in 0..70 {
+        let reference = format!("TWO-{idx}");
+        placed.push(sim.add_order(SimOrder::nl(vec![
+            line(&reference, 1, 100),
+            line(&format!("{reference}-B"), 2, 250),
+        ])));
+    }
+    let orders = sim_client(&sim, false).open_orders().await.unwrap();
+    assert_eq!(orders.len(), 70);
+    assert!(placed
+        .iter()
+        .all(|id| orders.iter().any(|o| o.id.as_str() == id.as_str())));
+    assert!(orders.iter().all(|o| o.lines.len() == 2));
+}
+
 #[tokio::test]
 async fn order_details_keep_belgian_house_numbers_and_pickup_points() {
     let sim = BolSim::start().await.unwrap();
@@ -229,6 +250,34 @@ async fn wrong_credentials_are_an_auth_error() {
     let client = orderbridge_bol::BolClient::new(&config, Secret::new("wrong")).unwrap();
     let err = client.open_orders().await.unwrap_err();
     assert!(matches!(err, ConnectorError::Auth { .. }), "{err:?}");
+}
+
+/// bol's token endpoint takes the grant in a form body (RFC 6749 §4.4.2), as bol's own
+/// clients send it; the simulator refuses it in the query string, like a URL carrying
+/// credentials, and the real client gets its token.
+#[tokio::test]
+async fn token_grant_is_taken_from_a_form_body_only() {
+    let sim = BolSim::start().await.unwrap();
+    let http = reqwest::Client::new();
+    let in_query = http
+        .post(sim.token_url())
+        .query(&[("grant_type", "client_credentials")])
+        .basic_auth(BolSim::CLIENT_ID, Some(BolSim::CLIENT_SECRET))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(in_query.status().as_u16(), 400);
+    let in_form = http
+        .post(sim.token_url())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
+        .basic_auth(BolSim::CLIENT_ID, Some(BolSim::CLIENT_SECRET))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(in_form.status().as_u16(), 200);
+    let client = sim_client(&sim, false);
+    assert!(client.open_orders().await.unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -17,17 +17,18 @@ use base64::Engine;
 use super::gate::{fault_gate, GateState};
 use super::http::{admit, bad_request, json_response, problem, read_body, Refusal};
 use super::orders_wire::{wire_order, ListFilter};
-use super::raw_orders::listed_orders;
+use super::rate_limit::{rate_gate, SharedLimiter};
+use super::raw_orders::listed_pages;
 use super::state::TOKEN_LIFETIME_SECS;
 use super::{control, quirks, with_state, writes, BolSim, SharedState};
 use crate::wire::{
     BulkProcessStatusRequest, ProcessStatusResponse, ReducedOrder, ReducedOrders, TokenResponse,
-    JSON_MEDIA_TYPE, MAX_BULK_PROCESS_STATUS_IDS, PAGE_SIZE,
+    FORM_MEDIA_TYPE, JSON_MEDIA_TYPE, MAX_BULK_PROCESS_STATUS_IDS, PAGE_SIZE,
 };
 
-/// All routes of the simulator: the Retailer API behind the fault gate, and the `/_sim/`
-/// control surface without it.
-pub(crate) fn router(state: SharedState, gate: GateState) -> Router {
+/// All routes of the simulator: the Retailer API behind the rate gate (`rate_limit.rs`) and the
+/// fault gate, and the `/_sim/` control surface without them.
+pub(crate) fn router(state: SharedState, gate: GateState, limiter: SharedLimiter) -> Router {
     Router::new()
         .route("/token", post(token))
         .route("/retailer/orders", get(list_orders))
@@ -55,6 +56,7 @@ pub(crate) fn router(state: SharedState, gate: GateState) -> Router {
         )
         .route("/shared/process-status/{process_id}", get(process_by_id))
         .route_layer(middleware::from_fn_with_state(gate, fault_gate))
+        .route_layer(middleware::from_fn_with_state(limiter, rate_gate))
         .merge(control::routes())
         .with_state(state)
 }
@@ -88,13 +90,18 @@ fn credentials_match(headers: &HeaderMap) -> bool {
     decoded == expected.as_bytes()
 }
 
+/// The token endpoint as bol runs it: the grant in a form body (RFC 6749 §4.4.2, sent as
+/// `application/x-www-form-urlencoded`, the way bol's own clients send it, e.g.
+/// picqer/bol-retailer-php-client `src/BaseClient.php` `requestToken`) and the client in HTTP
+/// Basic auth. A grant in the query string is refused: bol rejects credentials and tokens in
+/// URL query parameters (https://api.bol.com/retailer/public/Retailer-API/intermediary-authorization.html),
+/// and RFC 6749 puts the parameters in the body.
 async fn token(
     State(state): State<SharedState>,
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let form_grant = String::from_utf8_lossy(&body).contains("grant_type=client_credentials");
     let oauth_error = |status: StatusCode, code: &str| {
         let body = serde_json::json!({ "error": code });
         (
@@ -104,7 +111,17 @@ async fn token(
         )
             .into_response()
     };
-    if params.get("grant_type").map(String::as_str) != Some("client_credentials") && !form_grant {
+    let form_body = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case(FORM_MEDIA_TYPE));
+    let grant = url::form_urlencoded::parse(&body)
+        .find(|(name, _)| name == "grant_type")
+        .map(|(_, value)| value.into_owned());
+    if params.contains_key("grant_type") || !form_body {
+        oauth_error(StatusCode::BAD_REQUEST, "invalid_request")
+    } else if grant.as_deref() != Some("client_credentials") {
         oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type")
     } else if !credentials_match(&headers) {
         oauth_error(StatusCode::UNAUTHORIZED, "invalid_client")
@@ -138,11 +155,10 @@ async fn list_orders(
         (Err(refusal), _) | (_, Err(refusal)) => refusal.into_response(),
         (Ok(filter), Ok(page)) => {
             let (answer, quirks) = with_state(&state, |s| {
-                let mut orders: Vec<ReducedOrder> = listed_orders(s, filter)
+                let mut orders: Vec<ReducedOrder> = listed_pages(s, filter)
                     .into_iter()
-                    .skip((page - 1) * PAGE_SIZE)
-                    .take(PAGE_SIZE)
-                    .collect();
+                    .nth(page - 1)
+                    .unwrap_or_default();
                 for order in &mut orders {
                     quirks::reduced_order(order, s.quirks);
                 }

@@ -20,6 +20,7 @@ mod model;
 mod orders_wire;
 mod processes;
 mod quirks;
+mod rate_limit;
 mod raw_orders;
 mod sample;
 mod state;
@@ -36,6 +37,8 @@ use listener::{SimConnection, SimListener};
 pub use model::{
     SimCancellation, SimItemView, SimLine, SimOrder, SimOrderView, SimProduct, SimShipment,
 };
+pub use rate_limit::SimRateLimit;
+use rate_limit::{with_limiter, SharedLimiter};
 use raw_orders::RawOrder;
 use state::State;
 
@@ -66,6 +69,7 @@ impl Drop for ServerGuard {
 #[derive(Debug, Clone)]
 pub struct BolSim {
     state: SharedState,
+    limiter: SharedLimiter,
     base_url: String,
     _server: Arc<ServerGuard>,
 }
@@ -91,8 +95,9 @@ impl BolSim {
             shared: state.clone(),
             stopped,
         };
-        let app =
-            api::router(state.clone(), gate).into_make_service_with_connect_info::<SimConnection>();
+        let limiter = SharedLimiter::default();
+        let app = api::router(state.clone(), gate, limiter.clone())
+            .into_make_service_with_connect_info::<SimConnection>();
         let server = tokio::spawn(async move {
             if let Err(error) = axum::serve(SimListener(listener), app).await {
                 tracing::debug!(%error, "bol simulator stopped");
@@ -101,6 +106,7 @@ impl BolSim {
         tracing::debug!(%base_url, "bol simulator listening");
         Ok(BolSim {
             state,
+            limiter,
             base_url,
             _server: Arc::new(ServerGuard {
                 server: server.abort_handle(),
@@ -227,6 +233,21 @@ impl BolSim {
     /// `connection_reset`, `rate_limited_without_retry_after`, ...), sorted by name.
     pub fn fault_counts(&self) -> Vec<(String, u64)> {
         with_state(&self.state, |s| s.faults.counts())
+    }
+
+    /// Enforces `limit` on `endpoint` from now on, in a fresh window ([`SimEndpoint::Any`]: on
+    /// every endpoint without a limit of its own, each in its own windows). Every endpoint but
+    /// the token endpoint has a limit; the default is far above what tests send. Over the limit
+    /// the simulator answers 429 with `Retry-After`; every answer carries `x-ratelimit-limit`,
+    /// `x-ratelimit-remaining` and `x-ratelimit-reset`, as bol's do.
+    /// [`SimRateLimit::bol_published`] has bol's own figures.
+    pub fn set_rate_limit(&self, endpoint: SimEndpoint, limit: SimRateLimit) {
+        with_limiter(&self.limiter, |l| l.set(endpoint, limit));
+    }
+
+    /// Requests the rate limits let through and requests they refused with 429, so far.
+    pub fn rate_limit_counts(&self) -> (u64, u64) {
+        with_limiter(&self.limiter, |l| l.counts())
     }
 
     /// Switches the oddities of valid answers ([`SimQuirks`]) for every answer from now on.

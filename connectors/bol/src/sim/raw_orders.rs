@@ -91,10 +91,13 @@ fn listed_from_raw(order_id: &str, body: &[u8]) -> ReducedOrder {
     }
 }
 
-/// Every entry of the open-orders list for `filter`, before paging: simulated orders, then raw
-/// orders, and a second copy of each order listed twice, at the start of the page after its
-/// own (or at the end of the list when there is no later page).
-pub(crate) fn listed_orders(state: &State, filter: ListFilter) -> Vec<ReducedOrder> {
+/// The open-orders list for `filter` cut into bol's pages: simulated orders, then raw orders,
+/// [`PAGE_SIZE`] *items* a page (the spec's `page` parameter of `GET /retailer/orders`: "a page
+/// size of 50 items"), an order never split, so an order of several items counts several and a
+/// full page may hold fewer than 50 orders. A second copy of each order listed twice opens the
+/// page after its own (or closes the list when there is no later page). Past the last page
+/// bol answers an empty page.
+pub(crate) fn listed_pages(state: &State, filter: ListFilter) -> Vec<Vec<ReducedOrder>> {
     let mut listed: Vec<ReducedOrder> = state
         .orders
         .iter()
@@ -107,19 +110,65 @@ pub(crate) fn listed_orders(state: &State, filter: ListFilter) -> Vec<ReducedOrd
             .iter()
             .filter_map(|raw| filter.select_items(&raw.listed)),
     );
+    let mut pages = pages_of_items(listed);
     for order_id in &state.listed_twice {
-        if let Some(idx) = listed.iter().position(|o| o.order_id == *order_id) {
-            let copy = listed[idx].clone();
-            let next_page_start = (idx / PAGE_SIZE + 1) * PAGE_SIZE;
-            listed.insert(next_page_start.min(listed.len()), copy);
+        let found = pages.iter().enumerate().find_map(|(page_idx, page)| {
+            page.iter()
+                .find(|o| o.order_id == *order_id)
+                .map(|o| (page_idx, o.clone()))
+        });
+        if let Some((page_idx, copy)) = found {
+            match pages.get_mut(page_idx + 1) {
+                Some(next) => next.insert(0, copy),
+                None => pages[page_idx].push(copy),
+            }
         }
     }
-    listed
+    pages
+}
+
+/// Whole orders into pages of at most [`PAGE_SIZE`] items (an order of more items alone).
+fn pages_of_items(orders: Vec<ReducedOrder>) -> Vec<Vec<ReducedOrder>> {
+    let mut pages: Vec<Vec<ReducedOrder>> = Vec::new();
+    let mut items_on_page = 0;
+    for order in orders {
+        let n_items = order.order_items.len();
+        match pages.last_mut() {
+            Some(page) if items_on_page + n_items <= PAGE_SIZE => {
+                items_on_page += n_items;
+                page.push(order);
+            }
+            _ => {
+                items_on_page = n_items;
+                pages.push(vec![order]);
+            }
+        }
+    }
+    pages
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn order_of(order_id: &str, n_items: usize) -> ReducedOrder {
+        let mut order = listed_from_raw(order_id, b"{}");
+        let item = order.order_items[0].clone();
+        order.order_items = vec![item; n_items];
+        order
+    }
+
+    #[test]
+    fn pages_hold_fifty_items_and_never_split_an_order() {
+        let orders: Vec<ReducedOrder> = (0..30).map(|i| order_of(&i.to_string(), 2)).collect();
+        let pages = pages_of_items(orders);
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0].len(), 25);
+        assert_eq!(pages[1].len(), 5);
+        let big = pages_of_items(vec![order_of("a", 49), order_of("b", 2), order_of("c", 60)]);
+        let sizes: Vec<usize> = big.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [1, 1, 1]);
+    }
 
     #[test]
     fn readable_parts_of_a_raw_order_are_listed() {

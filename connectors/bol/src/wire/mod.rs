@@ -30,6 +30,8 @@ pub use requests::{
 pub const JSON_MEDIA_TYPE: &str = "application/vnd.retailer.v10+json";
 /// Media type of CSV answers (offer export) of the v10 API.
 pub const CSV_MEDIA_TYPE: &str = "application/vnd.retailer.v10+csv";
+/// Media type of the token request's body: the OAuth2 grant as a form (RFC 6749 §4.4.2).
+pub const FORM_MEDIA_TYPE: &str = "application/x-www-form-urlencoded";
 /// Page size of the paginated list endpoints (orders, process statuses).
 pub const PAGE_SIZE: usize = 50;
 /// Most process status ids one bulk process-status request may carry.

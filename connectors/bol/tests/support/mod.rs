@@ -173,14 +173,35 @@ pub fn sim_client_with(config: &BolConfig) -> BolClient {
     BolClient::new(config, Secret::new(BolSim::CLIENT_SECRET)).expect("valid test fixture")
 }
 
+/// A raw answer of the simulator: status, headers and body, as they came.
+pub struct RawAnswer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl RawAnswer {
+    /// A header's value as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
 /// `GET path` on a simulator as a client would send it (fresh token, v10 `Accept`), without
 /// any of the connector's reading: the status and the raw body, to check what is on the wire.
 pub async fn sim_raw_get(sim: &orderbridge_bol::sim::BolSim, path: &str) -> (u16, Vec<u8>) {
+    let answer = sim_raw_answer(sim, path).await;
+    (answer.status, answer.body)
+}
+
+/// [`sim_raw_get`] with the answer's headers.
+pub async fn sim_raw_answer(sim: &orderbridge_bol::sim::BolSim, path: &str) -> RawAnswer {
     use orderbridge_bol::sim::BolSim;
     let http = reqwest::Client::new();
     let token: serde_json::Value = http
         .post(sim.token_url())
-        .query(&[("grant_type", "client_credentials")])
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
         .basic_auth(BolSim::CLIENT_ID, Some(BolSim::CLIENT_SECRET))
         .send()
         .await
@@ -196,6 +217,9 @@ pub async fn sim_raw_get(sim: &orderbridge_bol::sim::BolSim, path: &str) -> (u16
         .send()
         .await
         .expect("request");
-    let status = response.status().as_u16();
-    (status, response.bytes().await.expect("body").to_vec())
+    RawAnswer {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        body: response.bytes().await.expect("body").to_vec(),
+    }
 }

@@ -126,7 +126,9 @@ impl Carrier {
             "dpdbe" => Self::DpdBe,
             "gls" | "glsnl" | "glsbe" => Self::Gls,
             "ups" => Self::Ups,
-            "fedex" | "fedexnl" | "fedexbe" => Self::FedEx,
+            // FedEx Belgium stays `Other` ("FEDEX_BE"): bol has its own code for it, and the
+            // named `FedEx` is bol's `FEDEX_NL`.
+            "fedex" | "fedexnl" => Self::FedEx,
             "bpost" | "bpostbe" => Self::Bpost,
             "tntexpress" => Self::TntExpress,
             _ => Self::Other(name.to_ascii_uppercase()),
