@@ -27,6 +27,10 @@ pub(crate) struct ItemRecord {
     pub quantity_cancelled: u32,
     pub cancellation_request: bool,
     pub latest_change: DateTime<Utc>,
+    /// Fulfilled by bol (FBB): bol ships it, the merchant may neither ship nor cancel it.
+    pub fulfilled_by_bol: bool,
+    /// "Verzenden via bol": ships only with a bol shipping label.
+    pub via_bol: bool,
 }
 
 impl ItemRecord {
@@ -140,7 +144,8 @@ impl State {
         let items = order
             .lines
             .iter()
-            .map(|line| ItemRecord {
+            .enumerate()
+            .map(|(line_idx, line)| ItemRecord {
                 order_item_id: self.numeric_id(2),
                 ean: line.ean.clone(),
                 reference: line.reference.clone(),
@@ -151,6 +156,8 @@ impl State {
                 quantity_cancelled: 0,
                 cancellation_request: false,
                 latest_change: now,
+                fulfilled_by_bol: order.fulfilled_by_bol || order.fbb_lines.contains(&line_idx),
+                via_bol: order.via_bol_lines.contains(&line_idx),
             })
             .collect();
         self.orders.push(OrderRecord {
