@@ -13,6 +13,7 @@ mod create;
 mod failpoint;
 mod fence;
 mod import;
+mod lines;
 mod manage;
 mod rules;
 mod ship;

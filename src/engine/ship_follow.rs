@@ -7,6 +7,7 @@ use orderbridge_core::domain::{MarketplaceOrderId, ProcessId};
 use orderbridge_core::marketplace::ProcessState;
 use orderbridge_core::{Marketplace, Webshop};
 
+use super::lines::own_lines_done;
 use super::{Engine, JobError, PROCESS_STALE_MILLIS};
 use crate::status::Step;
 use crate::store::{EventKind, OrderRecord, Transition};
@@ -93,11 +94,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 return Ok(false);
             }
         };
-        if details
-            .lines
-            .iter()
-            .all(|l| l.quantity_shipped + l.quantity_cancelled >= l.quantity.get())
-        {
+        if own_lines_done(&details) {
             return self
                 .shipment_confirmed(order, "the marketplace shows the order shipped: shipped")
                 .await;
