@@ -146,7 +146,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let mut transition = Transition::of(order.id)
             .when("status", OrderStatus::Error)
             .set("error", Option::<String>::None)
-            .set("retry_at", Option::<i64>::None);
+            .set("retry_at", Option::<i64>::None)
+            // The merchant fixed the cause: failed processes are retried afresh.
+            .set("ship_failures", 0)
+            .set("cancel_failures", 0);
         let mut reset = order.clone();
         if ship_refused {
             // Forget the refused T&T data; the webshop is read again below.

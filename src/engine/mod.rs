@@ -15,6 +15,7 @@ mod fence;
 mod import;
 mod lines;
 mod manage;
+mod process_failure;
 mod rules;
 mod ship;
 mod ship_follow;

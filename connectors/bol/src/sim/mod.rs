@@ -217,6 +217,21 @@ impl BolSim {
         with_state(&self.state, |s| s.faults.set_chaos(rate, seed));
     }
 
+    /// A share `rate` (0 to 1) of the shipment and cancellation processes end in `FAILURE`
+    /// with an error message and without effect when they resolve, as bol's do when a
+    /// downstream service keeps failing; sending the same request again may succeed. Draws
+    /// come from the generator of [`BolSim::set_chaos`]; counted as `process_failure` in
+    /// [`BolSim::fault_counts`]; stopped by [`BolSim::clear_faults`].
+    pub fn fail_processes_at_rate(&self, rate: f64) {
+        with_state(&self.state, |s| s.faults.fail_processes_at_rate(rate));
+    }
+
+    /// Every shipment and cancellation process of order item `order_item_id` ends in
+    /// `FAILURE` without effect (a line that keeps failing), until [`BolSim::clear_faults`].
+    pub fn fail_processes_of(&self, order_item_id: &str) {
+        with_state(&self.state, |s| s.faults.fail_processes_of(order_item_id));
+    }
+
     /// Removes every injected fault (counted, rated) and stops chaos. The counts of
     /// [`BolSim::fault_counts`] stay.
     pub fn clear_faults(&self) {
