@@ -88,6 +88,20 @@ async fn a_buyer_request_on_a_mixed_order_cancels_only_its_own_line(db: TestDb) 
     assert_eq!(h.bol.cancellation_requests(), 1, "nothing was refused");
 }
 
+async fn a_mixed_order_whose_own_line_was_shipped_by_hand_is_shipped(db: TestDb) {
+    let h = Harness::start(db, "").await;
+    let id = mixed_order(&h);
+    h.cycles(1).await;
+    let own_item = h.bol.order(&id).unwrap().items[0].order_item_id.clone();
+    // The merchant ships our line in the seller dashboard; bol's FBB line is still open, but
+    // the order left the merchant's (FBR) open list.
+    h.bol.ship_in_seller_dashboard(&own_item);
+    h.cycles(2).await;
+    let order = h.order(&id).await;
+    assert_eq!(order.status, OrderStatus::Shipped, "{:?}", order.error);
+    assert_eq!(h.bol.shipment_requests(), 0);
+}
+
 async fn a_verzenden_via_bol_order_goes_manual_once_in_the_webshop_and_is_never_sent(db: TestDb) {
     let h = Harness::start(db, "").await;
     let id = h
@@ -127,5 +141,6 @@ both_backends!(
     a_mixed_order_ships_only_its_own_line_and_ends_shipped,
     a_mixed_order_cancelled_in_the_webshop_cancels_only_its_own_line,
     a_buyer_request_on_a_mixed_order_cancels_only_its_own_line,
+    a_mixed_order_whose_own_line_was_shipped_by_hand_is_shipped,
     a_verzenden_via_bol_order_goes_manual_once_in_the_webshop_and_is_never_sent
 );

@@ -135,6 +135,13 @@ impl BolSim {
         with_state(&self.state, |s| s.cancel_by_bol(order_id));
     }
 
+    /// The merchant ships the open items of one order item by hand in the seller dashboard:
+    /// bol shows them shipped, but no shipment request was made (so it is not in
+    /// [`BolSim::shipments`]).
+    pub fn ship_in_seller_dashboard(&self, order_item_id: &str) {
+        with_state(&self.state, |s| s.ship_in_seller_dashboard(order_item_id));
+    }
+
     /// The order as the simulator holds it now.
     pub fn order(&self, order_id: &str) -> Option<SimOrderView> {
         with_state(&self.state, |s| s.order_view(order_id))

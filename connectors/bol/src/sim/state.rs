@@ -211,6 +211,18 @@ impl State {
         true
     }
 
+    /// The merchant ships an item's open quantity in the seller dashboard (no API request, no
+    /// process). False when the item is unknown.
+    pub fn ship_in_seller_dashboard(&mut self, order_item_id: &str) -> bool {
+        let Some((order_idx, item_idx)) = self.find_item(order_item_id) else {
+            return false;
+        };
+        let item = &mut self.orders[order_idx].items[item_idx];
+        item.quantity_shipped += item.open_quantity();
+        item.latest_change = Utc::now();
+        true
+    }
+
     pub fn order_view(&self, order_id: &str) -> Option<SimOrderView> {
         self.orders
             .iter()
