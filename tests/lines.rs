@@ -137,10 +137,60 @@ async fn a_verzenden_via_bol_order_goes_manual_once_in_the_webshop_and_is_never_
     );
 }
 
+/// Runs `sql` on the test's database behind the store's back (an older orderbridge's state).
+async fn tamper(db: &TestDb, sql: &str) {
+    use common::db::Backend;
+    use sqlx::Connection;
+    match db.backend {
+        Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.url))
+                .await
+                .unwrap();
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
+            conn.close().await.unwrap();
+        }
+        Backend::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
+            conn.close().await.unwrap();
+        }
+    }
+}
+
+async fn a_verzenden_via_bol_order_that_reaches_the_ship_job_is_not_sent_either(db: TestDb) {
+    let h = Harness::start(db, "").await;
+    let id = h
+        .bol
+        .add_order(SimOrder::nl(vec![line(&h.products[0], 1)]).with_line_shipped_via_bol(0));
+    h.cycles(1).await;
+    // As an orderbridge from before the label hold left it: created and `not_shipped`.
+    tamper(
+        &h.db,
+        &format!(
+            "UPDATE orders SET status = 'not_shipped', error = NULL \
+             WHERE marketplace_order_id = '{id}'"
+        ),
+    )
+    .await;
+    assert_eq!(h.order(&id).await.status, OrderStatus::NotShipped);
+    h.woo
+        .complete_order(h.webshop_id(&id), Some(("PostNL", "3SABCD1234567")));
+    h.cycles(4).await;
+    let order = h.order(&id).await;
+    assert_eq!(order.status, OrderStatus::Manual, "{:?}", order.error);
+    assert!(order.error.unwrap_or_default().contains("shipping label"));
+    assert_eq!(
+        h.bol.shipment_requests(),
+        0,
+        "nothing sent with our transport"
+    );
+}
+
 both_backends!(
     a_mixed_order_ships_only_its_own_line_and_ends_shipped,
     a_mixed_order_cancelled_in_the_webshop_cancels_only_its_own_line,
     a_buyer_request_on_a_mixed_order_cancels_only_its_own_line,
     a_mixed_order_whose_own_line_was_shipped_by_hand_is_shipped,
-    a_verzenden_via_bol_order_goes_manual_once_in_the_webshop_and_is_never_sent
+    a_verzenden_via_bol_order_goes_manual_once_in_the_webshop_and_is_never_sent,
+    a_verzenden_via_bol_order_that_reaches_the_ship_job_is_not_sent_either
 );
