@@ -16,10 +16,10 @@
 
 use std::collections::HashSet;
 
-use orderbridge_core::domain::MarketplaceOrder;
+use orderbridge_core::domain::{MarketplaceOrder, OpenOrder};
 use orderbridge_core::{Marketplace, Webshop};
 
-use super::{Engine, JobError};
+use super::{BuyerRequest, Engine, JobError};
 use crate::status::OrderStatus;
 use crate::store::{EventKind, OrderLine, OrderRecord, Transition};
 
@@ -100,6 +100,39 @@ pub(super) fn own_lines_cancelled(details: &MarketplaceOrder) -> bool {
         .iter()
         .filter(|l| !l.fulfilled_by_marketplace)
         .all(|l| l.quantity_cancelled >= l.quantity.get())
+}
+
+/// What a buyer's cancellation request covers, judged on the merchant's own lines only (bol
+/// handles requests about its FBB lines).
+pub(super) fn own_request(details: &MarketplaceOrder) -> BuyerRequest {
+    BuyerRequest::of(
+        details
+            .lines
+            .iter()
+            .filter(|l| !l.fulfilled_by_marketplace)
+            .map(|l| {
+                (
+                    l.cancellation_requested,
+                    l.quantity.get() > l.quantity_shipped + l.quantity_cancelled,
+                )
+            }),
+    )
+}
+
+/// [`own_request`] for an order as the open-orders list shows it.
+pub(super) fn own_request_listed(summary: &OpenOrder) -> BuyerRequest {
+    BuyerRequest::of(
+        summary
+            .lines
+            .iter()
+            .filter(|l| !l.fulfilled_by_marketplace)
+            .map(|l| {
+                (
+                    l.cancellation_requested,
+                    l.quantity > l.quantity_shipped + l.quantity_cancelled,
+                )
+            }),
+    )
 }
 
 /// The reason an order needing marketplace labels is handed to the merchant.

@@ -4,7 +4,7 @@
 use orderbridge_core::domain::{MarketplaceOrderId, WebshopOrderId};
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
-use super::lines::own_lines_cancelled;
+use super::lines::{own_lines_cancelled, own_request};
 use super::{derived_status, BuyerRequest, CancelOrigin, Engine, JobError};
 use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, OrderRecord, StoreError, Transition};
@@ -84,18 +84,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let order = self.order_of(code).await?;
         // Only the merchant's own lines count; an FBB line of a mixed order is bol's.
         let all_cancelled = own_lines_cancelled(&details);
-        let request = BuyerRequest::of(
-            details
-                .lines
-                .iter()
-                .filter(|l| !l.fulfilled_by_marketplace)
-                .map(|l| {
-                    (
-                        l.cancellation_requested,
-                        l.quantity.get() > l.quantity_shipped + l.quantity_cancelled,
-                    )
-                }),
-        );
+        let request = own_request(&details);
         if all_cancelled && self.cancellation_may_start(&order) {
             self.start_cancellation(&order, CancelOrigin::Marketplace)
                 .await?;
