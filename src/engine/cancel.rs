@@ -7,6 +7,7 @@ use orderbridge_core::domain::{MarketplaceOrderId, OrderLineId, WebshopOrderId};
 use orderbridge_core::marketplace::{CancelReason, Cancellation, ProcessKind, ProcessState};
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
+use super::lines::MarketplaceLines;
 use super::{CancelOrigin, Engine, Failpoint, JobError, JobReport};
 use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, OrderRecord, Transition};
@@ -144,7 +145,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         }
     }
 
-    /// One cancellation per open line: bol takes one order item per request.
+    /// One cancellation per open line of the merchant's own (never an FBB line, which bol
+    /// refuses): bol takes one order item per request.
     fn cancellations_of(
         &self,
         order: &OrderRecord,
@@ -157,8 +159,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             CancelOrigin::BuyerRequest => CancelReason::RequestedByCustomer,
             CancelOrigin::Marketplace | CancelOrigin::Webshop => CancelReason::Other,
         };
+        let marketplace_lines = MarketplaceLines::of(order);
         let cancellations: Vec<Cancellation> = lines
             .iter()
+            .filter(|l| marketplace_lines.is_own(&l.line_id))
             .filter(|l| l.quantity - l.quantity_shipped - l.quantity_cancelled > 0)
             .map(|l| {
                 OrderLineId::parse(&l.line_id)
@@ -309,13 +313,18 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         order: &OrderRecord,
         message: &str,
     ) -> Result<bool, JobError> {
+        let marketplace_lines = MarketplaceLines::of(order);
         self.complete_step(
             order,
             "cancel_step",
             order.cancel_step,
             OrderStatus::Cancelled,
             message,
-            |line| (line.quantity_shipped, line.quantity - line.quantity_shipped),
+            |line| {
+                marketplace_lines.settled(line, |own| {
+                    (own.quantity_shipped, own.quantity - own.quantity_shipped)
+                })
+            },
         )
         .await
     }

@@ -1,5 +1,6 @@
 //! Following cancellations the marketplace accepted: every line's process must succeed; a
-//! refusal stops the order in `error`, a time-out looks each line up and sends it again.
+//! failed process is judged on the order read again (sent again after a backoff a bounded
+//! number of times, else `error`), a time-out looks each line up and sends it again.
 
 use std::collections::HashMap;
 
@@ -7,6 +8,8 @@ use orderbridge_core::domain::ProcessId;
 use orderbridge_core::marketplace::ProcessState;
 use orderbridge_core::{Marketplace, Webshop};
 
+use super::lines::own_lines_cancelled;
+use super::process_failure::{own_lines_now, OwnLinesNow, MAX_PROCESS_FAILURES};
 use super::{Engine, JobError};
 use crate::status::Step;
 use crate::store::{EventKind, OrderRecord, Transition};
@@ -48,12 +51,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 _ => None,
             });
             let done = if let Some(message) = failure {
-                self.fail_cancellation(
-                    order,
-                    Step::Pending,
-                    &format!("the marketplace refused the cancellation: {message}"),
-                )
-                .await?
+                self.cancellation_failed(order, &message).await?
             } else if of_order
                 .iter()
                 .any(|s| matches!(s, Some(ProcessState::TimedOut)))
@@ -81,5 +79,80 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             }
         }
         Ok(n_done)
+    }
+    /// A line's cancellation process failed. The order is read again (see
+    /// `process_failure.rs`): every own line cancelled there → `cancelled`; still open as we
+    /// left it → the cancellation is sent again after a backoff (each line looked up first, so
+    /// lines whose process succeeded are not sent twice), a bounded number of times;
+    /// otherwise `error` with bol's message.
+    async fn cancellation_failed(
+        &self,
+        order: &OrderRecord,
+        message: &str,
+    ) -> Result<bool, JobError> {
+        let refused = format!("the marketplace refused the cancellation: {message}");
+        let details = match self.reread_after_failure(order).await {
+            Ok(details) => details,
+            Err(error) if error.is_retryable() => return self.defer_failure(order, &error).await,
+            Err(error) => {
+                return self
+                    .fail_cancellation(
+                        order,
+                        Step::Pending,
+                        &format!("{refused} (and reading the order again failed: {error})"),
+                    )
+                    .await
+            }
+        };
+        let lines = self.store.lines(order.id).await?;
+        match own_lines_now(order, &lines, &details) {
+            OwnLinesNow::Done if own_lines_cancelled(&details) => {
+                self.cancellation_done(
+                    order,
+                    "marketplace refused a cancellation but the order is cancelled: cancelled",
+                )
+                .await
+            }
+            OwnLinesNow::StillOpen if order.cancel_failures < MAX_PROCESS_FAILURES => {
+                let n_failures = order.cancel_failures + 1;
+                let retry_at = self.resend_at(order.cancel_failures);
+                let wait_minutes = (retry_at - self.now_millis()) / 60_000;
+                self.transition(
+                    order,
+                    Transition::of(order.id)
+                        .when("cancel_step", Step::Pending)
+                        .when("cancel_failures", order.cancel_failures)
+                        .set("cancel_step", Step::Requested)
+                        .set("cancel_process_id", Option::<String>::None)
+                        .set("cancel_failures", n_failures)
+                        .set("retry_at", retry_at)
+                        .event(
+                            EventKind::Error,
+                            format!(
+                                "a cancellation process failed at the marketplace ({message}); the order is still open there: \
+                                 sending it again in {wait_minutes} minutes (failure {n_failures} of at most {MAX_PROCESS_FAILURES} retried)"
+                            ),
+                        ),
+                )
+                .await?;
+                Ok(false)
+            }
+            OwnLinesNow::StillOpen => {
+                self.fail_cancellation(
+                    order,
+                    Step::Pending,
+                    &format!("{refused} ({} failures)", order.cancel_failures + 1),
+                )
+                .await
+            }
+            OwnLinesNow::Done | OwnLinesNow::ChangedElsewhere => {
+                self.fail_cancellation(
+                    order,
+                    Step::Pending,
+                    &format!("{refused}; the marketplace shows items shipped that orderbridge did not send"),
+                )
+                .await
+            }
+        }
     }
 }

@@ -270,6 +270,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     ),
             )
             .await?;
+        if applied {
+            // In the webshop now (to pick and pack): an order needing a marketplace label goes
+            // to the merchant before anyone ships it (see `lines.rs`).
+            self.hold_for_marketplace_label(order).await?;
+        }
         Ok(if applied {
             Outcome::Progressed
         } else {

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use orderbridge_core::domain::{MarketplaceOrder, OpenOrder, OrderCode};
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
+use super::lines::{own_lines_cancelled, own_lines_done, own_request, own_request_listed};
 use super::{BuyerRequest, CancelOrigin, Engine, JobError, JobReport, PARTIAL_REQUEST_NOTE};
 use crate::clock::to_millis;
 use crate::status::{OrderStatus, Step};
@@ -146,12 +147,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
 
     fn imported(&self, summary: &OpenOrder, details: MarketplaceOrder) -> ImportedOrder {
         let code = OrderCode::derive(&self.settings.connection, &summary.id);
-        let request = BuyerRequest::of(details.lines.iter().map(|l| {
-            (
-                l.cancellation_requested,
-                l.quantity.get() > l.quantity_shipped + l.quantity_cancelled,
-            )
-        }));
+        let request = own_request(&details);
         let cancel_requested = request == BuyerRequest::WholeOrder;
         let lines = OrderLine::from_order(&details);
         let (status, create_step, cancel_step, origin, note) = if cancel_requested {
@@ -254,12 +250,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             }
             match open_by_id.get(order.marketplace_order_id.as_str()) {
                 Some(summary) => {
-                    let request = BuyerRequest::of(summary.lines.iter().map(|l| {
-                        (
-                            l.cancellation_requested,
-                            l.quantity > l.quantity_shipped + l.quantity_cancelled,
-                        )
-                    }));
+                    let request = own_request_listed(summary);
                     let carried_out = match request {
                         BuyerRequest::WholeOrder if self.buyer_request_may_start(&order) => {
                             self.start_cancellation(&order, CancelOrigin::BuyerRequest)
@@ -375,14 +366,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 "order left the open list; re-read from the marketplace",
             )
             .await?;
-        let all_cancelled = details
-            .lines
-            .iter()
-            .all(|l| l.quantity_cancelled >= l.quantity.get());
-        let all_done = details
-            .lines
-            .iter()
-            .all(|l| l.quantity_shipped + l.quantity_cancelled >= l.quantity.get());
+        // The order is done when its own lines are: an FBB line of a mixed order is bol's.
+        let all_cancelled = own_lines_cancelled(&details);
+        let all_done = own_lines_done(&details);
         if all_cancelled {
             return self
                 .start_cancellation(order, CancelOrigin::Marketplace)

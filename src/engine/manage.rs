@@ -4,6 +4,7 @@
 use orderbridge_core::domain::{MarketplaceOrderId, WebshopOrderId};
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
+use super::lines::{own_lines_cancelled, own_request};
 use super::{derived_status, BuyerRequest, CancelOrigin, Engine, JobError};
 use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, OrderRecord, StoreError, Transition};
@@ -81,16 +82,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             )
             .await?;
         let order = self.order_of(code).await?;
-        let all_cancelled = details
-            .lines
-            .iter()
-            .all(|l| l.quantity_cancelled >= l.quantity.get());
-        let request = BuyerRequest::of(details.lines.iter().map(|l| {
-            (
-                l.cancellation_requested,
-                l.quantity.get() > l.quantity_shipped + l.quantity_cancelled,
-            )
-        }));
+        // Only the merchant's own lines count; an FBB line of a mixed order is bol's.
+        let all_cancelled = own_lines_cancelled(&details);
+        let request = own_request(&details);
         if all_cancelled && self.cancellation_may_start(&order) {
             self.start_cancellation(&order, CancelOrigin::Marketplace)
                 .await?;
@@ -141,7 +135,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let mut transition = Transition::of(order.id)
             .when("status", OrderStatus::Error)
             .set("error", Option::<String>::None)
-            .set("retry_at", Option::<i64>::None);
+            .set("retry_at", Option::<i64>::None)
+            // The merchant fixed the cause: failed processes are retried afresh.
+            .set("ship_failures", 0)
+            .set("cancel_failures", 0);
         let mut reset = order.clone();
         if ship_refused {
             // Forget the refused T&T data; the webshop is read again below.

@@ -6,6 +6,7 @@ use orderbridge_core::domain::{Carrier, MarketplaceOrderId, OrderLineId, Quantit
 use orderbridge_core::marketplace::{LineQuantity, Process, ProcessKind, ProcessState, Shipment};
 use orderbridge_core::{Marketplace, Webshop};
 
+use super::lines::MarketplaceLines;
 use super::{Engine, Failpoint, JobError, JobReport};
 use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, OrderLine, OrderRecord, Transition};
@@ -63,11 +64,34 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         Ok(report)
     }
 
-    fn shipment_of(&self, order: &OrderRecord, lines: &[OrderLine]) -> Result<Shipment, String> {
+    /// The shipment of the order's own open lines (never the marketplace's FBB lines), or why
+    /// none is sent.
+    fn shipment_of(
+        &self,
+        order: &OrderRecord,
+        lines: &[OrderLine],
+    ) -> Result<Shipment, NoShipment> {
+        let marketplace_lines = MarketplaceLines::of(order);
+        if !marketplace_lines.label_required_open(lines).is_empty() {
+            return Err(NoShipment::LabelRequired);
+        }
+        self.own_shipment(order, lines, &marketplace_lines)
+            .map_err(NoShipment::Invalid)
+    }
+
+    fn own_shipment(
+        &self,
+        order: &OrderRecord,
+        lines: &[OrderLine],
+        marketplace_lines: &MarketplaceLines,
+    ) -> Result<Shipment, String> {
         let order_id =
             MarketplaceOrderId::parse(&order.marketplace_order_id).map_err(|e| e.to_string())?;
         let mut to_ship = Vec::new();
-        for line in lines {
+        for line in lines
+            .iter()
+            .filter(|l| marketplace_lines.is_own(&l.line_id))
+        {
             let open = line.quantity - line.quantity_shipped - line.quantity_cancelled;
             if open <= 0 {
                 continue;
@@ -109,7 +133,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let lines = self.store.lines(order.id).await?;
         let shipment = match self.shipment_of(order, &lines) {
             Ok(shipment) => shipment,
-            Err(reason) => return self.fail_shipment(order, Step::Ready, &reason).await,
+            Err(NoShipment::LabelRequired) => return self.hold_for_marketplace_label(order).await,
+            Err(NoShipment::Invalid(reason)) => {
+                return self.fail_shipment(order, Step::Ready, &reason).await
+            }
         };
         let intent = Transition::of(order.id)
             .when("ship_step", Step::Ready)
@@ -190,7 +217,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let lines = self.store.lines(order.id).await?;
         let shipment = match self.shipment_of(order, &lines) {
             Ok(shipment) => shipment,
-            Err(reason) => return self.fail_shipment(order, Step::Requested, &reason).await,
+            Err(NoShipment::LabelRequired) => return self.hold_for_marketplace_label(order).await,
+            Err(NoShipment::Invalid(reason)) => {
+                return self.fail_shipment(order, Step::Requested, &reason).await
+            }
         };
         let Some(first_line) = shipment.lines.first() else {
             return Ok(false);
@@ -250,6 +280,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         order: &OrderRecord,
         message: &str,
     ) -> Result<bool, JobError> {
+        let marketplace_lines = MarketplaceLines::of(order);
         self.complete_step(
             order,
             "ship_step",
@@ -257,47 +288,18 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             OrderStatus::Shipped,
             message,
             |line| {
-                (
-                    line.quantity - line.quantity_cancelled,
-                    line.quantity_cancelled,
-                )
+                marketplace_lines.settled(line, |own| {
+                    (
+                        own.quantity - own.quantity_cancelled,
+                        own.quantity_cancelled,
+                    )
+                })
             },
         )
         .await
     }
 
-    /// The marketplace refused the shipment. If the order is shipped anyway (an earlier
-    /// shipment got there first), it is shipped; otherwise it waits in `error`.
-    pub(super) async fn shipment_failed(
-        &self,
-        order: &OrderRecord,
-        message: &str,
-    ) -> Result<bool, JobError> {
-        if let Ok(id) = MarketplaceOrderId::parse(&order.marketplace_order_id) {
-            if let Ok(details) = self.marketplace.order(&id).await {
-                let all_shipped = details
-                    .lines
-                    .iter()
-                    .all(|l| l.quantity_shipped + l.quantity_cancelled >= l.quantity.get());
-                if all_shipped {
-                    return self
-                        .shipment_confirmed(
-                            order,
-                            "marketplace refused a shipment but the order is shipped: shipped",
-                        )
-                        .await;
-                }
-            }
-        }
-        self.fail_shipment(
-            order,
-            Step::Pending,
-            &format!("the marketplace refused the shipment: {message}"),
-        )
-        .await
-    }
-
-    async fn fail_shipment(
+    pub(super) async fn fail_shipment(
         &self,
         order: &OrderRecord,
         from: Step,
@@ -317,4 +319,12 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         .await?;
         Ok(false)
     }
+}
+
+/// Why no shipment is sent for an order.
+enum NoShipment {
+    /// Open lines must ship with a marketplace label, which orderbridge does not buy.
+    LabelRequired,
+    /// The order cannot be shipped as stored (the reason for `error`).
+    Invalid(String),
 }

@@ -1,4 +1,5 @@
-//! Following shipments the marketplace accepted: its processes end in `shipped`, a refusal,
+//! Following shipments the marketplace accepted: its processes end in `shipped`, a failure
+//! (the order read again, sent again after a backoff a bounded number of times, else `error`),
 //! a time-out (looked up and sent again), or silence (after six hours the order itself is read).
 
 use std::collections::HashMap;
@@ -7,6 +8,8 @@ use orderbridge_core::domain::{MarketplaceOrderId, ProcessId};
 use orderbridge_core::marketplace::ProcessState;
 use orderbridge_core::{Marketplace, Webshop};
 
+use super::lines::own_lines_done;
+use super::process_failure::{own_lines_now, OwnLinesNow, MAX_PROCESS_FAILURES};
 use super::{Engine, JobError, PROCESS_STALE_MILLIS};
 use crate::status::Step;
 use crate::store::{EventKind, OrderRecord, Transition};
@@ -93,11 +96,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 return Ok(false);
             }
         };
-        if details
-            .lines
-            .iter()
-            .all(|l| l.quantity_shipped + l.quantity_cancelled >= l.quantity.get())
-        {
+        if own_lines_done(&details) {
             return self
                 .shipment_confirmed(order, "the marketplace shows the order shipped: shipped")
                 .await;
@@ -115,5 +114,83 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         )
         .await?;
         Ok(false)
+    }
+
+    /// The marketplace's process for the shipment failed. The order is read again (see
+    /// `process_failure.rs`): shipped there → `shipped`; still open as we left it → sent
+    /// again after a backoff, a bounded number of times; otherwise `error` with bol's message.
+    pub(super) async fn shipment_failed(
+        &self,
+        order: &OrderRecord,
+        message: &str,
+    ) -> Result<bool, JobError> {
+        let details = match self.reread_after_failure(order).await {
+            Ok(details) => details,
+            Err(error) if error.is_retryable() => return self.defer_failure(order, &error).await,
+            Err(error) => {
+                return self
+                    .fail_shipment(
+                        order,
+                        Step::Pending,
+                        &format!("the marketplace refused the shipment: {message} (and reading the order again failed: {error})"),
+                    )
+                    .await
+            }
+        };
+        let lines = self.store.lines(order.id).await?;
+        match own_lines_now(order, &lines, &details) {
+            OwnLinesNow::Done => {
+                self.shipment_confirmed(
+                    order,
+                    "marketplace refused a shipment but the order is shipped: shipped",
+                )
+                .await
+            }
+            OwnLinesNow::StillOpen if order.ship_failures < MAX_PROCESS_FAILURES => {
+                let n_failures = order.ship_failures + 1;
+                let retry_at = self.resend_at(order.ship_failures);
+                let wait_minutes = (retry_at - self.now_millis()) / 60_000;
+                self.transition(
+                    order,
+                    Transition::of(order.id)
+                        .when("ship_step", Step::Pending)
+                        .when("ship_failures", order.ship_failures)
+                        .set("ship_step", Step::Requested)
+                        .set("ship_process_id", Option::<String>::None)
+                        .set("ship_failures", n_failures)
+                        .set("retry_at", retry_at)
+                        .event(
+                            EventKind::Error,
+                            format!(
+                                "the marketplace's shipment process failed ({message}); the order is still open there: \
+                                 sending it again in {wait_minutes} minutes (failure {n_failures} of at most {MAX_PROCESS_FAILURES} retried)"
+                            ),
+                        ),
+                )
+                .await?;
+                Ok(false)
+            }
+            OwnLinesNow::StillOpen => {
+                self.fail_shipment(
+                    order,
+                    Step::Pending,
+                    &format!(
+                        "the marketplace refused the shipment {} times: {message}",
+                        order.ship_failures + 1
+                    ),
+                )
+                .await
+            }
+            OwnLinesNow::ChangedElsewhere => {
+                self.fail_shipment(
+                    order,
+                    Step::Pending,
+                    &format!(
+                        "the marketplace refused the shipment: {message}; the marketplace shows items shipped that orderbridge did not send"
+                    ),
+                )
+                .await
+            }
+        }
     }
 }

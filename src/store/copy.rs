@@ -31,7 +31,7 @@ enum Kind {
     ZeroInt,
 }
 
-/// One table to copy: its columns as the migrations define them (`migrations/*/0001`, `0002`).
+/// One table to copy: its columns as the migrations define them (`migrations/*/0001` to `0003`).
 struct Table {
     name: &'static str,
     columns: &'static [(&'static str, Kind)],
@@ -95,6 +95,8 @@ const TABLES: &[Table] = &[
             ("retry_at", Int),
             ("created_at", Int),
             ("updated_at", Int),
+            ("ship_failures", Int),
+            ("cancel_failures", Int),
         ],
         identity_id: true,
     },

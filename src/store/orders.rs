@@ -55,6 +55,8 @@ pub struct OrderRecord {
     pub ship_attempts: i64,
     /// The marketplace process applying the shipment.
     pub ship_process_id: Option<String>,
+    /// Shipment processes that ended in FAILURE and were retried (migration 0003).
+    pub ship_failures: i64,
     /// Cancellation step.
     pub cancel_step: Step,
     /// Who cancelled: `marketplace` or `webshop`.
@@ -65,6 +67,8 @@ pub struct OrderRecord {
     pub cancel_attempts: i64,
     /// The marketplace process applying the cancellation.
     pub cancel_process_id: Option<String>,
+    /// Cancellation processes that ended in FAILURE and were retried (migration 0003).
+    pub cancel_failures: i64,
     /// Whether the webshop order has been cancelled by us.
     pub webshop_cancelled: bool,
     /// Earliest next automatic attempt after a temporary failure (ms).
@@ -144,11 +148,13 @@ impl OrderRecord {
             ship_intent_at: row.try_get("ship_intent_at")?,
             ship_attempts: row.try_get("ship_attempts")?,
             ship_process_id: row.try_get("ship_process_id")?,
+            ship_failures: row.try_get("ship_failures")?,
             cancel_step: step(row, "cancel_step")?,
             cancel_origin: row.try_get("cancel_origin")?,
             cancel_intent_at: row.try_get("cancel_intent_at")?,
             cancel_attempts: row.try_get("cancel_attempts")?,
             cancel_process_id: row.try_get("cancel_process_id")?,
+            cancel_failures: row.try_get("cancel_failures")?,
             webshop_cancelled: row.try_get::<i64, _>("webshop_cancelled")? != 0,
             retry_at: row.try_get("retry_at")?,
             created_at: row.try_get("created_at")?,

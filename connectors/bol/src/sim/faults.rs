@@ -165,6 +165,10 @@ pub(crate) struct FaultPlan {
     counts: BTreeMap<String, u64>,
     /// Whether the next lost answer resets the connection (they alternate, 502 first).
     next_lost_resets: bool,
+    /// Share of shipment and cancellation processes that end in FAILURE without effect.
+    process_failure_rate: f64,
+    /// Entities (order items) whose shipment and cancellation processes always fail.
+    failing_entities: Vec<String>,
 }
 
 impl FaultPlan {
@@ -176,7 +180,37 @@ impl FaultPlan {
             rng: StdRng::seed_from_u64(0),
             counts: BTreeMap::new(),
             next_lost_resets: false,
+            process_failure_rate: 0.0,
+            failing_entities: Vec::new(),
         }
+    }
+
+    /// A share of the shipment and cancellation processes fail (see
+    /// [`FaultPlan::process_fails`]).
+    pub(crate) fn fail_processes_at_rate(&mut self, rate: f64) {
+        self.process_failure_rate = rate.clamp(0.0, 1.0);
+    }
+
+    /// Every shipment and cancellation process about `entity_id` fails.
+    pub(crate) fn fail_processes_of(&mut self, entity_id: &str) {
+        self.failing_entities.push(entity_id.to_owned());
+    }
+
+    /// Whether the shipment or cancellation process about `entity_id` that resolves now ends
+    /// in FAILURE without effect, as bol's does after its own retries of a downstream service
+    /// that kept answering unexpectedly ("we retry your request 5 times every 5 minutes. If
+    /// it fails 5 times in a row, the status will become FAILURE",
+    /// https://api.bol.com/retailer/public/Retailer-API/v4/functional/process-status.html):
+    /// a failure unrelated to the request, which may well succeed when sent again. Counted as
+    /// `process_failure`.
+    pub(crate) fn process_fails(&mut self, entity_id: Option<&str>) -> bool {
+        let stubborn = entity_id.is_some_and(|id| self.failing_entities.iter().any(|e| e == id));
+        let fails = stubborn
+            || (self.process_failure_rate > 0.0 && self.rng.random_bool(self.process_failure_rate));
+        if fails {
+            *self.counts.entry("process_failure".to_owned()).or_default() += 1;
+        }
+        fails
     }
 
     pub(crate) fn inject(&mut self, endpoint: SimEndpoint, fault: SimFault, times: u32) {
@@ -207,6 +241,8 @@ impl FaultPlan {
         self.counted.clear();
         self.rated.clear();
         self.chaos_rate = 0.0;
+        self.process_failure_rate = 0.0;
+        self.failing_entities.clear();
     }
 
     /// The fault a request to `endpoint` meets now, if any (counted faults are used up).

@@ -141,6 +141,13 @@ impl BolSim {
         with_state(&self.state, |s| s.cancel_by_bol(order_id));
     }
 
+    /// The merchant ships the open items of one order item by hand in the seller dashboard:
+    /// bol shows them shipped, but no shipment request was made (so it is not in
+    /// [`BolSim::shipments`]).
+    pub fn ship_in_seller_dashboard(&self, order_item_id: &str) {
+        with_state(&self.state, |s| s.ship_in_seller_dashboard(order_item_id));
+    }
+
     /// The order as the simulator holds it now.
     pub fn order(&self, order_id: &str) -> Option<SimOrderView> {
         with_state(&self.state, |s| s.order_view(order_id))
@@ -221,6 +228,21 @@ impl BolSim {
     /// [`SimFault::AppliedButLost`]. `seed` makes the draws repeatable; `rate` 0 stops chaos.
     pub fn set_chaos(&self, rate: f64, seed: u64) {
         with_state(&self.state, |s| s.faults.set_chaos(rate, seed));
+    }
+
+    /// A share `rate` (0 to 1) of the shipment and cancellation processes end in `FAILURE`
+    /// with an error message and without effect when they resolve, as bol's do when a
+    /// downstream service keeps failing; sending the same request again may succeed. Draws
+    /// come from the generator of [`BolSim::set_chaos`]; counted as `process_failure` in
+    /// [`BolSim::fault_counts`]; stopped by [`BolSim::clear_faults`].
+    pub fn fail_processes_at_rate(&self, rate: f64) {
+        with_state(&self.state, |s| s.faults.fail_processes_at_rate(rate));
+    }
+
+    /// Every shipment and cancellation process of order item `order_item_id` ends in
+    /// `FAILURE` without effect (a line that keeps failing), until [`BolSim::clear_faults`].
+    pub fn fail_processes_of(&self, order_item_id: &str) {
+        with_state(&self.state, |s| s.faults.fail_processes_of(order_item_id));
     }
 
     /// Removes every injected fault (counted, rated) and stops chaos. The counts of

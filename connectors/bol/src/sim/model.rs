@@ -54,6 +54,10 @@ pub struct SimOrder {
     pub(crate) pickup_point_name: Option<String>,
     pub(crate) fulfilled_by_bol: bool,
     pub(crate) lines: Vec<SimLine>,
+    /// Indexes of lines fulfilled by bol (FBB) in an order the merchant ships otherwise.
+    pub(crate) fbb_lines: Vec<usize>,
+    /// Indexes of lines to ship "Verzenden via bol" (`distributionParty` `BOL`).
+    pub(crate) via_bol_lines: Vec<usize>,
 }
 
 impl SimOrder {
@@ -73,6 +77,8 @@ impl SimOrder {
             pickup_point_name: None,
             fulfilled_by_bol: false,
             lines,
+            fbb_lines: Vec::new(),
+            via_bol_lines: Vec::new(),
         }
     }
 
@@ -92,6 +98,8 @@ impl SimOrder {
             pickup_point_name: None,
             fulfilled_by_bol: false,
             lines,
+            fbb_lines: Vec::new(),
+            via_bol_lines: Vec::new(),
         }
     }
 
@@ -104,6 +112,22 @@ impl SimOrder {
     /// Fulfilled by bol (FBB) instead of the merchant.
     pub fn fbb(mut self) -> Self {
         self.fulfilled_by_bol = true;
+        self
+    }
+
+    /// Line `line_idx` (from 0) is fulfilled by bol (FBB) while the other lines are the
+    /// merchant's: a mixed order. bol lists and details such lines with `fulfilmentMethod`
+    /// `FBB` and refuses the merchant's shipments and cancellations of them.
+    pub fn with_line_fulfilled_by_bol(mut self, line_idx: usize) -> Self {
+        self.fbb_lines.push(line_idx);
+        self
+    }
+
+    /// Line `line_idx` (from 0) is to be shipped "Verzenden via bol": its details carry
+    /// `distributionParty` `BOL`, and bol refuses a shipment of it with a transport of the
+    /// merchant's own (only a bol shipping label will do).
+    pub fn with_line_shipped_via_bol(mut self, line_idx: usize) -> Self {
+        self.via_bol_lines.push(line_idx);
         self
     }
 

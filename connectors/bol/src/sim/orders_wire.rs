@@ -83,31 +83,36 @@ impl ListFilter {
         })
     }
 
+    /// Whether the list shows this item: bol filters order items, not whole orders, by
+    /// fulfilment method, so a mixed order shows only its FBR items under `FBR` (see
+    /// https://api.bol.com/retailer/public/Retailer-API/v10/functional/retailer-api/orders-shipments.html,
+    /// "Filtering order items by fulfilment method").
     fn item_matches(self, item: &ItemRecord) -> bool {
-        match self.status {
-            StatusFilter::Open => item.open_quantity() > 0,
-            StatusFilter::Shipped => item.quantity_shipped > 0,
-            StatusFilter::All => true,
-        }
+        let method_ok = if item.fulfilled_by_bol {
+            self.fbb
+        } else {
+            self.fbr
+        };
+        method_ok
+            && match self.status {
+                StatusFilter::Open => item.open_quantity() > 0,
+                StatusFilter::Shipped => item.quantity_shipped > 0,
+                StatusFilter::All => true,
+            }
     }
 }
 
 /// Whether the list shows this order.
 pub(crate) fn order_matches(order: &OrderRecord, filter: ListFilter) -> bool {
-    let method_ok = if order.order.fulfilled_by_bol {
-        filter.fbb
-    } else {
-        filter.fbr
-    };
-    method_ok && order.items.iter().any(|item| filter.item_matches(item))
+    order.items.iter().any(|item| filter.item_matches(item))
 }
 
 fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
-fn fulfilment_method(order: &OrderRecord) -> FulfilmentMethod {
-    if order.order.fulfilled_by_bol {
+fn fulfilment_method(item: &ItemRecord) -> FulfilmentMethod {
+    if item.fulfilled_by_bol {
         FulfilmentMethod::Fbb
     } else {
         FulfilmentMethod::Fbr
@@ -126,7 +131,7 @@ pub(crate) fn reduced_order(order: &OrderRecord, filter: ListFilter) -> ReducedO
             .map(|item| ReducedOrderItem {
                 order_item_id: item.order_item_id.clone(),
                 ean: item.ean.clone(),
-                fulfilment_method: fulfilment_method(order),
+                fulfilment_method: fulfilment_method(item),
                 fulfilment_status: if item.open_quantity() > 0 {
                     "OPEN"
                 } else {
@@ -202,9 +207,13 @@ pub(crate) fn wire_order(order: &OrderRecord, offers: &[OfferRecord]) -> Order {
                 order_item_id: item.order_item_id.clone(),
                 cancellation_request: item.cancellation_request,
                 fulfilment: Some(OrderFulfilment {
-                    method: fulfilment_method(order),
+                    method: fulfilment_method(item),
+                    // bol distributes FBB items and "Verzenden via bol" items alike; the
+                    // field tells the merchant which items need a bol label (see
+                    // https://api.bol.com/retailer/public/Retailer-API/v8/functional/retailer-api/verzenden-via-bol.html,
+                    // "Retrieve your Orders").
                     distribution_party: Some(
-                        if order.order.fulfilled_by_bol {
+                        if item.fulfilled_by_bol || item.via_bol {
                             "BOL"
                         } else {
                             "RETAILER"

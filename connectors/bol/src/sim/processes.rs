@@ -1,7 +1,9 @@
 //! Simulated asynchronous processes. Every write starts one in `PENDING`; it answers
 //! `PENDING` to the first `pending_reads` status reads, and on the next read applies its
 //! effect and answers `SUCCESS`, or `FAILURE` with an error message when the effect no longer
-//! fits (items already shipped or cancelled), in which case nothing is applied.
+//! fits (items already shipped or cancelled), in which case nothing is applied. Shipment and
+//! cancellation processes can also be made to fail for no fault of the request (a rate, or
+//! every process of one order item), as bol's do when a downstream service keeps failing.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
@@ -10,6 +12,12 @@ use super::quirks;
 use super::state::State;
 use crate::offer_export::{write_csv_record, OFFER_EXPORT_COLUMNS};
 use crate::wire::{EventType, Link, ProcessStatus, ProcessStatusValue};
+
+/// The error message of a process failed by [`super::BolSim::fail_processes_at_rate`] or
+/// [`super::BolSim::fail_processes_of`]: bol's wording for such failures is not documented
+/// (only that `errorMessage` explains a FAILURE); this one says the request itself was fine.
+pub(crate) const TRANSIENT_FAILURE_MESSAGE: &str =
+    "The request could not be processed by a downstream service after several attempts. Please try again later.";
 
 /// What a process does when it resolves.
 pub(crate) enum Effect {
@@ -76,7 +84,16 @@ impl State {
             if record.reads_left > 0 {
                 record.reads_left -= 1;
             } else if let Some(effect) = record.effect.take() {
-                let outcome = self.apply(effect);
+                let may_fail = matches!(
+                    record.event_type,
+                    EventType::CreateShipment | EventType::CancelOrder
+                );
+                let entity_id = record.entity_id.clone();
+                let outcome = if may_fail && self.faults.process_fails(entity_id.as_deref()) {
+                    Err(TRANSIENT_FAILURE_MESSAGE.to_owned())
+                } else {
+                    self.apply(effect)
+                };
                 let record = &mut self.processes[idx];
                 match outcome {
                     Ok(entity_id) => {

@@ -137,6 +137,8 @@ impl SimOrder {
             pickup_point_name,
             fulfilled_by_bol: false,
             lines,
+            fbb_lines: Vec::new(),
+            via_bol_lines: Vec::new(),
         }
     }
 }

@@ -27,6 +27,10 @@ pub(crate) struct ItemRecord {
     pub quantity_cancelled: u32,
     pub cancellation_request: bool,
     pub latest_change: DateTime<Utc>,
+    /// Fulfilled by bol (FBB): bol ships it, the merchant may neither ship nor cancel it.
+    pub fulfilled_by_bol: bool,
+    /// "Verzenden via bol": ships only with a bol shipping label.
+    pub via_bol: bool,
 }
 
 impl ItemRecord {
@@ -140,7 +144,8 @@ impl State {
         let items = order
             .lines
             .iter()
-            .map(|line| ItemRecord {
+            .enumerate()
+            .map(|(line_idx, line)| ItemRecord {
                 order_item_id: self.numeric_id(2),
                 ean: line.ean.clone(),
                 reference: line.reference.clone(),
@@ -151,6 +156,8 @@ impl State {
                 quantity_cancelled: 0,
                 cancellation_request: false,
                 latest_change: now,
+                fulfilled_by_bol: order.fulfilled_by_bol || order.fbb_lines.contains(&line_idx),
+                via_bol: order.via_bol_lines.contains(&line_idx),
             })
             .collect();
         self.orders.push(OrderRecord {
@@ -201,6 +208,18 @@ impl State {
             item.quantity_cancelled += item.open_quantity();
             item.latest_change = Utc::now();
         }
+        true
+    }
+
+    /// The merchant ships an item's open quantity in the seller dashboard (no API request, no
+    /// process). False when the item is unknown.
+    pub fn ship_in_seller_dashboard(&mut self, order_item_id: &str) -> bool {
+        let Some((order_idx, item_idx)) = self.find_item(order_item_id) else {
+            return false;
+        };
+        let item = &mut self.orders[order_idx].items[item_idx];
+        item.quantity_shipped += item.open_quantity();
+        item.latest_change = Utc::now();
         true
     }
 

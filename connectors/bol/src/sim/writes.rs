@@ -20,6 +20,33 @@ use crate::wire::{
     MAX_OFFER_STOCK_AMOUNT, MAX_SHIPMENT_ORDER_ITEMS, MAX_SHIPMENT_REFERENCE_CHARS,
 };
 
+/// The refusal of a shipment or cancellation of an item bol fulfils (FBB). bol ships and
+/// handles FBB items itself ("all the FBB orders will be handled by bol",
+/// https://api.bol.com/retailer/public/Retailer-API/v10/functional/retailer-api/orders-best-practices.html);
+/// its exact answer to a merchant's write on one is not documented, so the simulator refuses
+/// it at once, naming the item: as strict as bol can be, and a client that sends one fails.
+fn refuse_fbb(field: &str, order_item_id: &str, what: &str) -> Refusal {
+    bad_request(
+        &format!("{field}.orderItemId"),
+        format!(
+            "order item {order_item_id} is fulfilled by bol (FBB) and cannot be {what} by the retailer"
+        ),
+    )
+}
+
+/// The refusal of a merchant's own transport for a "Verzenden via bol" item: its
+/// `distributionParty` `BOL` says it "requires shipment through bol"
+/// (https://api.bol.com/retailer/public/Retailer-API/v8/functional/retailer-api/verzenden-via-bol.html),
+/// i.e. with a purchased label (`shippingLabelId` of the spec's `ShipmentRequest`).
+fn refuse_transport_via_bol(order_item_id: &str) -> Refusal {
+    bad_request(
+        "transport",
+        format!(
+            "order item {order_item_id} is shipped via bol (Verzenden via bol): ship it with a shippingLabelId, not a transport"
+        ),
+    )
+}
+
 /// Checks a shipment request against the orders; `Err` is the 400 answer.
 fn check_shipment(state: &SharedState, request: &ShipmentRequest) -> Result<String, Refusal> {
     let n_items = request.order_items.len();
@@ -71,16 +98,29 @@ fn check_shipment(state: &SharedState, request: &ShipmentRequest) -> Result<Stri
                 "must be at least 1",
             ));
         }
-        let owner = with_state(state, |s| {
+        let found = with_state(state, |s| {
             s.find_item(&item.order_item_id)
-                .map(|(order_idx, _)| s.orders[order_idx].order_id.clone())
+                .map(|(order_idx, item_idx)| {
+                    let record = &s.orders[order_idx].items[item_idx];
+                    (
+                        s.orders[order_idx].order_id.clone(),
+                        record.fulfilled_by_bol,
+                        record.via_bol,
+                    )
+                })
         });
-        let Some(owner) = owner else {
+        let Some((owner, fulfilled_by_bol, via_bol)) = found else {
             return Err(bad_request(
                 &format!("{field}.orderItemId"),
                 format!("order item {} does not exist", item.order_item_id),
             ));
         };
+        if fulfilled_by_bol {
+            return Err(refuse_fbb(&field, &item.order_item_id, "shipped"));
+        }
+        if via_bol && request.transport.is_some() {
+            return Err(refuse_transport_via_bol(&item.order_item_id));
+        }
         match &order_id {
             Some(first) if *first != owner => {
                 return Err(bad_request(
@@ -155,6 +195,15 @@ pub(crate) async fn cancel_order_item(
             let item = &request.order_items[0];
             let order_item_id = item.order_item_id.clone();
             let reason_code = item.reason_code.as_str().to_owned();
+            let fulfilled_by_bol = with_state(&state, |s| {
+                s.find_item(&order_item_id)
+                    .is_some_and(|(order_idx, item_idx)| {
+                        s.orders[order_idx].items[item_idx].fulfilled_by_bol
+                    })
+            });
+            if fulfilled_by_bol {
+                return refuse_fbb("orderItems[0]", &order_item_id, "cancelled").into_response();
+            }
             with_state(&state, |s| {
                 let (order_idx, _) = s.find_item(&order_item_id)?;
                 let effect = Effect::Cancellation {
