@@ -207,3 +207,43 @@ async fn tracking_in_meta_needs_no_route_call() {
     assert!(changed.iter().all(|o| o.tracking.len() == 1));
     assert_eq!(sim.tracking_route_requests(), 0);
 }
+
+#[tokio::test]
+async fn the_control_routes_switch_storage_and_add_a_code_later() {
+    let (sim, client) = shop().await;
+    let http = reqwest::Client::new();
+    let storage = http
+        .post(format!("{}/_sim/storage", sim.base_url()))
+        .body(r#"{"classic": true}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(storage.status(), 204);
+    let (ids, _) = orders_a_second_apart(&sim, &client, 1).await;
+    sim.complete_order(ids[0], None);
+    let completed_at = sim.orders()[0].modified_at;
+    sim.advance_clock(Duration::minutes(3));
+
+    let added = http
+        .post(format!(
+            "{}/_sim/orders/{}/tracking",
+            sim.base_url(),
+            ids[0]
+        ))
+        .body(r#"{"provider": "PostNL", "number": "3SABCD1234567"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), 204);
+    let unknown = http
+        .post(format!("{}/_sim/orders/1/tracking", sim.base_url()))
+        .body(r#"{"number": "3SABCD1234567"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+
+    let order = &sim.orders()[0];
+    assert!(order.meta_value("_wc_shipment_tracking_items").is_some());
+    assert_eq!(order.modified_at, completed_at, "classic storage");
+}
