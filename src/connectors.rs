@@ -199,6 +199,12 @@ impl Webshop for AnyWebshop {
             Self::WooCommerce(c) => c.order(id).await,
         }
     }
+    async fn orders(&self, ids: &[WebshopOrderId]) -> ConnectorResult<Vec<WebshopOrder>> {
+        match self {
+            Self::WooCommerce(c) => c.orders(ids).await,
+        }
+    }
+
     async fn changed_orders(&self, since: DateTime<Utc>) -> ConnectorResult<Vec<WebshopOrder>> {
         match self {
             Self::WooCommerce(c) => c.changed_orders(since).await,

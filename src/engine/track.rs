@@ -1,22 +1,33 @@
 //! The track job: read the webshop orders changed since the watermark; completed orders with
 //! a T&T code become ready to ship, completed ones without wait for a code until the T&T wait
 //! ends, and orders cancelled in the webshop start a marketplace cancellation.
+//!
+//! A code can arrive without the order's modification time moving: on WooCommerce's classic
+//! (posts table) storage the tracking plugins save order meta only, which leaves
+//! `date_modified` alone (woocommerce/woocommerce
+//! `plugins/woocommerce/includes/data-stores/abstract-wc-order-data-store-cpt.php`, `update`).
+//! So every run also reads the `waiting` orders again by id, in batches, and applies the same
+//! rules to them.
+
+use std::collections::HashSet;
 
 use chrono::Duration;
-use orderbridge_core::domain::TrackingCode;
+use orderbridge_core::domain::{TrackingCode, WebshopOrderId};
 use orderbridge_core::webshop::{WebshopOrder, WebshopStatus};
 use orderbridge_core::{Marketplace, Webshop};
 
 use super::{CancelOrigin, Engine, JobError, JobReport};
 use crate::clock::{from_millis, to_millis};
 use crate::status::{OrderStatus, Step};
-use crate::store::{EventKind, OrderRecord, Transition};
+use crate::store::{EventKind, OrderFilter, OrderRecord, Transition};
 
 /// How far the watermark is moved back on each run, so a change stamped late (webshop clocks
 /// have second precision, and a save may land just behind the newest change seen) is not missed.
 const WATERMARK_OVERLAP_SECS: i64 = 120;
 /// Where the very first run starts looking.
 const FIRST_RUN_LOOKBACK_DAYS: i64 = 14;
+/// Waiting orders read again per webshop request (WooCommerce's `per_page` maximum).
+const REREAD_BATCH: usize = 100;
 
 impl<M: Marketplace, W: Webshop> Engine<M, W> {
     /// One track run.
@@ -87,8 +98,66 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 .advance_webshop_watermark(connection, watermark, super::fence::current().as_ref())
                 .await?;
         }
+        // Before the waits end: a code that came late is still used.
+        report.n_progressed += self.reread_waiting(&changed).await?;
         report.n_progressed += self.end_expired_waits().await?;
         Ok(report)
+    }
+
+    /// Reads the `waiting` orders (not among `changed`, read already) again by id and applies
+    /// what the webshop says now. Returns how many changed.
+    async fn reread_waiting(&self, changed: &[WebshopOrder]) -> Result<usize, JobError> {
+        let read_already: HashSet<&str> = changed.iter().map(|o| o.id.as_str()).collect();
+        let filter = OrderFilter {
+            connection: Some(self.settings.connection.clone()),
+            statuses: vec![OrderStatus::Waiting],
+            ..OrderFilter::default()
+        };
+        let waiting: Vec<OrderRecord> = self
+            .store
+            .orders(&filter)
+            .await?
+            .into_iter()
+            .filter(|o| o.ship_step == Step::None && o.cancel_step == Step::None)
+            .filter(|o| {
+                o.webshop_order_id
+                    .as_deref()
+                    .is_some_and(|id| !read_already.contains(id))
+            })
+            .collect();
+        let mut n_progressed = 0;
+        for batch in waiting.chunks(REREAD_BATCH) {
+            let ids: Vec<WebshopOrderId> = batch
+                .iter()
+                .filter_map(|o| o.webshop_order_id.as_deref())
+                .filter_map(|id| WebshopOrderId::parse(id).ok())
+                .collect();
+            let read = self
+                .webshop
+                .orders(&ids)
+                .await
+                .map_err(JobError::connector("re-reading waiting webshop orders"))?;
+            for order in batch {
+                let webshop_id = order.webshop_order_id.as_deref();
+                let Some(webshop_order) = read.iter().find(|w| Some(w.id.as_str()) == webshop_id)
+                else {
+                    tracing::warn!(
+                        order_code = %order.code,
+                        webshop_order_id = webshop_id.unwrap_or_default(),
+                        "a waiting order is no longer in the webshop"
+                    );
+                    continue;
+                };
+                // Its tracking could not be read now: it is still waiting, read next run.
+                if webshop_order.tracking_unavailable {
+                    continue;
+                }
+                if self.apply_webshop_state(order, webshop_order).await? {
+                    n_progressed += 1;
+                }
+            }
+        }
+        Ok(n_progressed)
     }
 
     /// Applies what the webshop says about one of our orders. Returns whether it changed.

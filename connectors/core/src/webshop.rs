@@ -169,6 +169,19 @@ pub trait Webshop: Send + Sync {
         id: &WebshopOrderId,
     ) -> impl Future<Output = ConnectorResult<WebshopOrder>> + Send;
 
+    /// The orders with these ids as they are now, read in batches. An id missing from the
+    /// answer has no order any more (deleted); the others come in no particular order. A
+    /// temporary failure to read one order's tracking marks that order
+    /// [`WebshopOrder::tracking_unavailable`] instead of failing the rest.
+    ///
+    /// # Errors
+    ///
+    /// When a batch cannot be read.
+    fn orders(
+        &self,
+        ids: &[WebshopOrderId],
+    ) -> impl Future<Output = ConnectorResult<Vec<WebshopOrder>>> + Send;
+
     /// Orders modified since `since` (all pages), oldest change first.
     ///
     /// # Errors

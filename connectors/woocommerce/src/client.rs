@@ -28,7 +28,7 @@ use url::Url;
 use crate::config::{WooAuth, WooConfig};
 use crate::error_mapping::{self, AttemptFailure, VENDOR};
 use crate::products::ProductCache;
-use crate::tracking::TrackingPluginProbe;
+use crate::tracking::{RouteAnswers, TrackingPluginProbe};
 use crate::wire::WooList;
 
 /// Largest page WooCommerce serves (`per_page` maximum).
@@ -61,6 +61,7 @@ pub struct WooClient {
     pub(crate) lookup_margin: chrono::Duration,
     pub(crate) products: Arc<ProductCache>,
     pub(crate) tracking_plugin: Arc<TrackingPluginProbe>,
+    pub(crate) route_answers: Arc<RouteAnswers>,
 }
 
 /// Compile-time check: the daemon shares one client between its tasks.
@@ -147,6 +148,7 @@ impl WooClient {
             lookup_margin: chrono::Duration::seconds(lookup_margin_secs),
             products: Arc::new(ProductCache::default()),
             tracking_plugin: Arc::new(TrackingPluginProbe::default()),
+            route_answers: Arc::new(RouteAnswers::default()),
         })
     }
 }

@@ -11,12 +11,15 @@
 //! - `wire.rs` — WooCommerce's JSON as the API names it;
 //! - `mapping.rs` — wire ↔ domain (addresses NL/BE style, prices, dates, statuses);
 //! - `products.rs` — SKU/EAN → product resolution (cached) and stock levels;
-//! - `tracking.rs` — track & trace from the Shipment Tracking plugin;
+//! - `tracking.rs` — track & trace from the Shipment Tracking plugin (meta first, its route
+//!   once per order change);
+//! - `changes.rs` — changed orders by keyset walk over `date_modified`, orders by id in batches;
 //! - `webshop.rs` — `impl Webshop for WooClient`;
 //! - `sim/` — the simulator, with fault injection, seeded chaos and quirky answers.
 //!
 //! The connector writes our order code into order meta `_orderbridge_order_code` and finds
-//! orders again by it; it never keeps state besides a short-lived product cache.
+//! orders again by it; it never keeps state besides a short-lived product cache and the
+//! tracking route's last answer per order and modification time.
 //!
 //! ```no_run
 //! use orderbridge_core::domain::{Sku, WebshopOrderId};
@@ -41,6 +44,7 @@
 //! # }
 //! ```
 
+mod changes;
 mod client;
 mod config;
 mod emails;

@@ -1,9 +1,9 @@
 //! [`Webshop`] for [`WooClient`]: what the daemon's order loop asks of a WooCommerce shop,
 //! expressed as REST API v3 calls. WooCommerce cannot filter orders on meta data, so finding an
 //! order we created scans the orders created since the attempt (all pages) for our order code.
-//! The orders `search` parameter does not look at meta values, so it is not used.
+//! The orders `search` parameter does not look at meta values, so it is not used. Changed
+//! orders and orders by id are read in bulk by `changes.rs`.
 
-use std::collections::HashMap;
 use std::ops::ControlFlow;
 
 use chrono::{DateTime, DurationRound, Utc};
@@ -14,6 +14,7 @@ use orderbridge_core::webshop::{
 use orderbridge_core::{ConnectorError, ConnectorResult, Webshop};
 use reqwest::Method;
 
+use crate::changes::{order_numbers, ORDERS_PATH};
 use crate::client::{Replay, WooClient};
 use crate::emails::withhold_buyer_email;
 use crate::error_mapping::VENDOR;
@@ -22,8 +23,6 @@ use crate::mapping::{
 };
 use crate::tracking::tracking_from_meta;
 use crate::wire::{WooOrder, WooStatusUpdate};
-
-const ORDERS_PATH: &str = "wc/v3/orders";
 
 /// WooCommerce's numeric id behind a [`WebshopOrderId`].
 fn order_number(id: &WebshopOrderId) -> ConnectorResult<u64> {
@@ -42,17 +41,21 @@ fn webshop_id(number: u64) -> ConnectorResult<WebshopOrderId> {
 
 /// The lower bound for an `after`/`modified_after` filter that misses nothing: WooCommerce keeps
 /// whole seconds and compares strictly, so step one second below the truncated time.
-fn strict_lower_bound(time: DateTime<Utc>) -> String {
+fn strict_lower_bound_time(time: DateTime<Utc>) -> DateTime<Utc> {
     let whole_second = time
         .duration_trunc(chrono::Duration::seconds(1))
         .unwrap_or(time);
-    format_gmt(whole_second - chrono::Duration::seconds(1))
+    whole_second - chrono::Duration::seconds(1)
+}
+
+fn strict_lower_bound(time: DateTime<Utc>) -> String {
+    format_gmt(strict_lower_bound_time(time))
 }
 
 impl WooClient {
     /// Tracking of `order`: from its meta data, else (for a completed order of ours) from the
-    /// Shipment Tracking plugin's endpoint.
-    async fn tracking_of(
+    /// Shipment Tracking plugin's endpoint, asked once per order change.
+    pub(crate) async fn tracking_of(
         &self,
         order: &WooOrder,
         ours: bool,
@@ -61,7 +64,7 @@ impl WooClient {
             return Ok(entries);
         }
         if ours && status_from_wire(&order.status) == WebshopStatus::Completed {
-            return self.tracking_from_plugin(order.id).await;
+            return self.tracking_from_plugin_once(order).await;
         }
         Ok(Vec::new())
     }
@@ -140,50 +143,16 @@ impl Webshop for WooClient {
         order_from_wire(&wire, tracking)
     }
 
+    async fn orders(&self, ids: &[WebshopOrderId]) -> ConnectorResult<Vec<WebshopOrder>> {
+        let wires = self.orders_by_id(&order_numbers(ids)).await?;
+        self.with_tracking(&wires).await
+    }
+
     async fn changed_orders(&self, since: DateTime<Utc>) -> ConnectorResult<Vec<WebshopOrder>> {
-        let query = [
-            ("modified_after", strict_lower_bound(since)),
-            ("dates_are_gmt", "true".to_owned()),
-            ("orderby", "modified".to_owned()),
-            ("order", "asc".to_owned()),
-        ];
-        let mut changed: Vec<WooOrder> = Vec::new();
-        let mut position_by_id: HashMap<u64, usize> = HashMap::new();
-        self.http
-            .for_each_page(ORDERS_PATH, &query, |page: Vec<WooOrder>| {
-                // An order changed while we page moves to a later page: keep its newest copy.
-                for order in page {
-                    match position_by_id.get(&order.id) {
-                        Some(&position) => changed[position] = order,
-                        None => {
-                            position_by_id.insert(order.id, changed.len());
-                            changed.push(order);
-                        }
-                    }
-                }
-                ControlFlow::<()>::Continue(())
-            })
+        let wires = self
+            .walk_modified_after(strict_lower_bound_time(since))
             .await?;
-        let mut orders = Vec::with_capacity(changed.len());
-        for wire in &changed {
-            let ours = order_code_from_meta(&wire.meta_data).is_some();
-            // One order whose tracking cannot be read now must not fail the whole list: it is
-            // returned marked, so the caller looks at it again later.
-            let order = match self.tracking_of(wire, ours).await {
-                Ok(tracking) => order_from_wire(wire, tracking)?,
-                Err(error) if error.is_retryable() => {
-                    tracing::warn!(
-                        order_id = wire.id,
-                        "tracking of a changed order unreadable for now: {error}"
-                    );
-                    let mut order = order_from_wire(wire, Vec::new())?;
-                    order.tracking_unavailable = true;
-                    order
-                }
-                Err(error) => return Err(error),
-            };
-            orders.push(order);
-        }
+        let mut orders = self.with_tracking(&wires).await?;
         orders.sort_by_key(|order| order.modified_at);
         Ok(orders)
     }

@@ -68,25 +68,31 @@ async fn create_order_sends_basic_auth_and_the_order_body() {
 }
 
 #[tokio::test]
-async fn lists_follow_x_wp_total_pages() {
+async fn changed_orders_walk_by_keyset_and_follow_x_wp_total_pages() {
     let server = MockServer::start().await;
-    for (page, ids) in [("1", vec![1, 2]), ("2", vec![3])] {
+    // The shop serves two orders a page (a plugin caps `per_page`); `X-WP-TotalPages` says
+    // there is more, so the walk goes on from the newest change seen, one second below it
+    // because `modified_after` is strict.
+    for (after, ids, pages) in [
+        ("2026-11-22T09:59:59", vec![1, 2], "2"),
+        ("2026-11-22T10:00:01", vec![2, 3], "1"),
+    ] {
         let orders: Vec<Value> = ids
             .iter()
             .map(|id| order_json(*id, "processing", &format!("2026-11-22T10:00:0{id}")))
             .collect();
         Mock::given(method("GET"))
             .and(path("/wp-json/wc/v3/orders"))
-            .and(query_param("page", page))
+            .and(query_param("page", "1"))
             .and(query_param("per_page", "100"))
-            .and(query_param("modified_after", "2026-11-22T09:59:59"))
+            .and(query_param("modified_after", after))
             .and(query_param("dates_are_gmt", "true"))
             .and(query_param("orderby", "modified"))
             .and(query_param("order", "asc"))
             .respond_with(
                 ResponseTemplate::new(200)
                     .insert_header("X-WP-Total", "3")
-                    .insert_header("X-WP-TotalPages", "2")
+                    .insert_header("X-WP-TotalPages", pages)
                     .set_body_json(orders),
             )
             .expect(1)
@@ -99,7 +105,41 @@ async fn lists_follow_x_wp_total_pages() {
     let changed = client.changed_orders(since).await.unwrap();
 
     let ids: Vec<&str> = changed.iter().map(|o| o.id.as_str()).collect();
-    assert_eq!(ids, ["1", "2", "3"]);
+    assert_eq!(ids, ["1", "2", "3"], "order 2, served twice, comes once");
+}
+
+#[tokio::test]
+async fn orders_by_id_ask_include_in_batches_of_one_hundred() {
+    let server = MockServer::start().await;
+    let first: Vec<String> = (1..=100).map(|id: u64| id.to_string()).collect();
+    Mock::given(method("GET"))
+        .and(path("/wp-json/wc/v3/orders"))
+        .and(query_param("include", first.join(",")))
+        .and(query_param("per_page", "100"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            order_json(7, "completed", "2026-11-22T10:00:07"),
+            order_json(3, "processing", "2026-11-22T10:00:03"),
+        ])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/wp-json/wc/v3/orders"))
+        .and(query_param("include", "101"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = common::client(&server.uri(), KEY, SECRET);
+    let ids: Vec<WebshopOrderId> = (1..=101)
+        .map(|id: u64| WebshopOrderId::parse(&id.to_string()).unwrap())
+        .collect();
+
+    let found = client.orders(&ids).await.unwrap();
+
+    let mut found_ids: Vec<&str> = found.iter().map(|o| o.id.as_str()).collect();
+    found_ids.sort_unstable();
+    assert_eq!(found_ids, ["3", "7"], "the ids not in the answer are gone");
 }
 
 #[tokio::test]

@@ -1,6 +1,8 @@
 //! The simulator's control routes under `/_sim/` (no authentication; loopback only), so a demo
 //! or a person with `curl` can play the merchant: complete an order with or without track &
-//! trace, cancel it, and look at the whole state.
+//! trace, add a code later, cancel it, switch the order storage (`{"classic": true}`: classic
+//! posts storage, where a code added later leaves `date_modified`), and look at the whole
+//! state.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -22,11 +24,28 @@ struct CompleteRequest {
     number: Option<String>,
 }
 
+/// Body of `POST /_sim/orders/{id}/tracking`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrackingRequest {
+    provider: Option<String>,
+    number: String,
+}
+
+/// Body of `POST /_sim/storage`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StorageRequest {
+    classic: bool,
+}
+
 /// The `/_sim/` routes.
 pub(crate) fn router() -> Router<Shared> {
     Router::new()
         .route("/_sim/orders/{id}/complete", post(complete))
         .route("/_sim/orders/{id}/cancel", post(cancel))
+        .route("/_sim/orders/{id}/tracking", post(add_tracking))
+        .route("/_sim/storage", post(storage))
         .route("/_sim/state", get(state))
 }
 
@@ -57,6 +76,38 @@ async fn complete(State(shared): State<Shared>, Path(id): Path<String>, body: By
         .as_deref()
         .map(|number| (request.provider.as_deref().unwrap_or_default(), number));
     done(lock(&shared).complete_order(id, tracking))
+}
+
+fn invalid_json(error: &serde_json::Error) -> Response {
+    error_response(SimError::new(400, "rest_invalid_json", error.to_string()))
+}
+
+async fn add_tracking(
+    State(shared): State<Shared>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Ok(id) = id.parse::<u64>() else {
+        return error_response(no_route());
+    };
+    match serde_json::from_slice::<TrackingRequest>(&body) {
+        Ok(request) => done(lock(&shared).add_tracking(
+            id,
+            request.provider.as_deref().unwrap_or_default(),
+            &request.number,
+        )),
+        Err(e) => invalid_json(&e),
+    }
+}
+
+async fn storage(State(shared): State<Shared>, body: Bytes) -> Response {
+    match serde_json::from_slice::<StorageRequest>(&body) {
+        Ok(request) => {
+            lock(&shared).classic_storage = request.classic;
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => invalid_json(&e),
+    }
 }
 
 async fn cancel(State(shared): State<Shared>, Path(id): Path<String>) -> Response {

@@ -13,8 +13,9 @@
 //! Layout: `model.rs` (what the shop holds), `state.rs` (how it changes), `query.rs` (list
 //! filters and pagination), `render.rs` (JSON), `quirks.rs` (unexpected answers), `routes.rs`
 //! (REST routes), `serving.rs` (authentication and faults per request), `auth.rs` (core's
-//! rules for the key pair), `faults.rs` (which
-//! fault a request gets), `conn.rs` (connections a fault can abort), `emails.rs` (customer e-mails core would send), `control.rs` (`/_sim/`).
+//! rules for the key pair), `faults.rs` (which fault a request gets), `conn.rs` (connections a
+//! fault can abort), `emails.rs` (customer e-mails core would send), `control.rs` (`/_sim/`),
+//! `timeline.rs` (the shop's clock, classic vs HPOS storage, orders changed during a walk).
 
 mod auth;
 mod conn;
@@ -28,6 +29,7 @@ mod render;
 mod routes;
 mod serving;
 mod state;
+mod timeline;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -272,5 +274,28 @@ impl WooSim {
     /// endpoint answers 404 `rest_no_route`.
     pub fn set_tracking_plugin_installed(&self, installed: bool) {
         self.with_state(|state| state.tracking_plugin_installed = installed);
+    }
+
+    /// Classic (posts table) order storage instead of HPOS (default `false`): saving an order's
+    /// meta data alone, as tracking plugins do, then leaves its `date_modified` as it was, so
+    /// a code added later does not show in `modified_after` lists (see `timeline.rs`).
+    pub fn set_classic_storage(&self, classic: bool) {
+        self.with_state(|state| state.classic_storage = classic);
+    }
+
+    /// Moves the shop's clock forward by `by` (new dates are stamped with it).
+    pub fn advance_clock(&self, by: chrono::Duration) {
+        self.with_state(|state| state.clock_offset += by);
+    }
+
+    /// The merchant edits order `id` (its `date_modified` becomes now) right after the next
+    /// orders list page is served; queued calls act after one page each, in turn.
+    pub fn change_during_next_list_page(&self, id: u64) {
+        self.with_state(|state| state.change_during_walk.push_back(id));
+    }
+
+    /// How many requests reached the Shipment Tracking plugin's route, failed ones included.
+    pub fn tracking_route_requests(&self) -> usize {
+        self.with_state(|state| state.tracking_route_requests)
     }
 }

@@ -1,8 +1,14 @@
 //! List queries of the simulator, with WooCommerce's parameters and semantics: date filters
 //! compare strictly at whole seconds (`after`, `before`, `modified_after`, `modified_before`,
 //! with or without `dates_are_gmt`, the simulated site runs on UTC), `orderby`/`order` with the
-//! id as tie-breaker, `status` lists, and `per_page` (1–100) / `page` pagination. Products
-//! filter on `sku` (comma list, variations included) and `global_unique_id`.
+//! id as tie-breaker, `status` lists, `include` (a comma list of ids: only those, ids that do
+//! not exist are simply absent), and `per_page` (1–100) / `page` pagination. Products filter on
+//! `sku` (comma list, variations included) and `global_unique_id`. Source for the orders list:
+//! woocommerce/woocommerce `plugins/woocommerce/includes/rest-api/Controllers/Version3/class-wc-rest-crud-controller.php`
+//! (`get_collection_params`: `include` is an integer list parsed with `wp_parse_id_list`,
+//! `per_page` at most 100, `orderby` one of date, id, include, title, slug, modified;
+//! `prepare_objects_query`: `include` → `post__in`, date and modified sorts get the id as
+//! tie-breaker).
 
 use std::collections::HashMap;
 
@@ -76,6 +82,21 @@ fn date_param(params: &Params, name: &str) -> Result<Option<DateTime<Utc>>, SimE
         .ok_or_else(|| invalid_param(name))
 }
 
+/// The `include` parameter: ids in the order given, without repeats; `None` when absent.
+fn include_param(params: &Params) -> Result<Option<Vec<u64>>, SimError> {
+    let Some(text) = params.get("include").filter(|t| !t.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let mut ids: Vec<u64> = Vec::new();
+    for part in text.split([',', ' ']).filter(|p| !p.is_empty()) {
+        let id = part.parse().map_err(|_| invalid_param("include"))?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(Some(ids))
+}
+
 /// `GET orders`: filter, sort and paginate.
 pub(crate) fn list_orders<'a>(
     orders: impl Iterator<Item = &'a SimWooOrder>,
@@ -89,6 +110,7 @@ pub(crate) fn list_orders<'a>(
         .get("status")
         .map(|s| s.split(',').map(str::trim).collect())
         .unwrap_or_else(|| vec!["any"]);
+    let include = include_param(params)?;
     let orderby = params.get("orderby").map(String::as_str).unwrap_or("date");
     if !["date", "id", "include", "title", "slug", "modified"].contains(&orderby) {
         return Err(invalid_param("orderby"));
@@ -104,11 +126,18 @@ pub(crate) fn list_orders<'a>(
         .filter(|o| before.is_none_or(|t| o.created_at < t))
         .filter(|o| modified_after.is_none_or(|t| o.modified_at > t))
         .filter(|o| modified_before.is_none_or(|t| o.modified_at < t))
+        .filter(|o| include.as_ref().is_none_or(|ids| ids.contains(&o.id)))
         .collect();
+    let include_position = |id: u64| {
+        include
+            .as_ref()
+            .and_then(|ids| ids.iter().position(|i| *i == id))
+    };
     selected.sort_by(|a, b| {
         let by_key = match orderby {
             "id" => a.id.cmp(&b.id),
             "modified" => a.modified_at.cmp(&b.modified_at),
+            "include" => include_position(a.id).cmp(&include_position(b.id)),
             _ => a.created_at.cmp(&b.created_at),
         };
         by_key.then(a.id.cmp(&b.id))
@@ -188,6 +217,16 @@ mod tests {
         assert!(paginate(vec![1], &params(&[("per_page", "101")])).is_err());
         let empty = paginate(Vec::<u8>::new(), &params(&[])).unwrap();
         assert_eq!(empty.total_pages, 0);
+    }
+
+    #[test]
+    fn include_lists_ids_and_refuses_what_is_not_one() {
+        assert_eq!(include_param(&params(&[])).unwrap(), None);
+        assert_eq!(
+            include_param(&params(&[("include", "7,3,7")])).unwrap(),
+            Some(vec![7, 3])
+        );
+        assert!(include_param(&params(&[("include", "7,x")])).is_err());
     }
 
     #[test]

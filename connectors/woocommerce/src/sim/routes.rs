@@ -100,7 +100,9 @@ async fn list_orders(
             .iter()
             .map(|o| render::order_json(o, state))
             .collect();
-        Ok(listed(items, totals(&page), &state.quirks))
+        let response = listed(items, totals(&page), &state.quirks);
+        state.after_orders_page();
+        Ok(response)
     })
     .await
 }
@@ -210,6 +212,7 @@ async fn shipment_trackings(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Response {
+    lock(&shared).tracking_route_requests += 1;
     serve(&shared, &caller, WooEndpoint::ShipmentTrackings, |state| {
         if !state.tracking_plugin_installed {
             return Err(no_route());

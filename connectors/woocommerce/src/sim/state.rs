@@ -1,6 +1,7 @@
 //! The simulator's shop: products, variations and orders, and the changes WooCommerce makes to
 //! them (creating an order marks it paid and reduces stock, completing stamps the completion
-//! date, every change bumps `date_modified`). Times are kept to the second, as WooCommerce does.
+//! date, every change bumps `date_modified` — except, in classic storage, a change of meta data
+//! alone; see `timeline.rs`). Times are kept to the second, as WooCommerce does.
 //! Pure data and logic; HTTP lives in `routes.rs`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -41,6 +42,14 @@ pub(crate) struct SimState {
     pub(crate) tracking_plugin_installed: bool,
     pub(crate) authorization_header_stripped: bool,
     pub(crate) customer_emails: Vec<SimEmail>,
+    /// How far the shop's clock is ahead of the real one (`timeline.rs`).
+    pub(crate) clock_offset: chrono::Duration,
+    /// Classic (posts table) order storage: saving meta data alone leaves `date_modified`.
+    pub(crate) classic_storage: bool,
+    /// Orders changed right after the next orders list pages are served, one per page.
+    pub(crate) change_during_walk: std::collections::VecDeque<u64>,
+    /// Requests to the Shipment Tracking plugin's route, failed ones included.
+    pub(crate) tracking_route_requests: usize,
 }
 
 impl Default for SimState {
@@ -58,6 +67,10 @@ impl Default for SimState {
             tracking_plugin_installed: true,
             authorization_header_stripped: false,
             customer_emails: Vec::new(),
+            clock_offset: chrono::Duration::zero(),
+            classic_storage: false,
+            change_during_walk: std::collections::VecDeque::new(),
+            tracking_route_requests: 0,
         }
     }
 }
@@ -163,7 +176,7 @@ impl SimState {
             line_items.push(self.line_from_json(line)?);
         }
         let meta = meta_from_json(object.get("meta_data"));
-        let now = now_to_the_second();
+        let now = self.now();
         let set_paid = object
             .get("set_paid")
             .and_then(Value::as_bool)
@@ -279,13 +292,16 @@ impl SimState {
         if let Some(status) = new_status {
             self.set_status(id, status);
         }
+        let (now, meta_bumps) = (self.now(), self.meta_save_bumps_modified());
         if let Some(order) = self.orders.get_mut(&id) {
             for (key, value) in meta {
                 match order.meta.iter_mut().find(|(k, _)| *k == key) {
                     Some(entry) => entry.1 = value,
                     None => order.meta.push((key, value)),
                 }
-                order.modified_at = now_to_the_second();
+                if meta_bumps {
+                    order.modified_at = now;
+                }
             }
         }
         Ok(())
@@ -294,7 +310,7 @@ impl SimState {
     /// Sets an order's status the way WooCommerce does: completion date on completing, stock
     /// back on cancelling a paid order. Setting the same status again changes nothing.
     pub(crate) fn set_status(&mut self, id: u64, status: &str) -> bool {
-        let now = now_to_the_second();
+        let now = self.now();
         let Some(order) = self.orders.get_mut(&id) else {
             return false;
         };
@@ -324,9 +340,10 @@ impl SimState {
         self.set_status(id, "completed")
     }
 
-    /// Adds a Shipment Tracking item (as the plugin stores it) and bumps `date_modified`.
+    /// Adds a Shipment Tracking item (as the plugin stores it: order meta only) and bumps
+    /// `date_modified`, except in classic storage.
     pub(crate) fn add_tracking(&mut self, id: u64, provider: &str, number: &str) -> bool {
-        let now = now_to_the_second();
+        let (now, meta_bumps) = (self.now(), self.meta_save_bumps_modified());
         let tracking_id = format!("{:032x}", self.next_id());
         let Some(order) = self.orders.get_mut(&id) else {
             return false;
@@ -346,7 +363,9 @@ impl SimState {
                 .meta
                 .push((TRACKING_META_KEY.to_owned(), Value::Array(vec![item]))),
         }
-        order.modified_at = now;
+        if meta_bumps {
+            order.modified_at = now;
+        }
         self.provider_names.insert(tracking_id, provider.to_owned());
         true
     }
