@@ -10,6 +10,8 @@
 //! - `wire.rs` — WooCommerce's JSON as the API names it;
 //! - `mapping.rs` — wire ↔ domain (addresses NL/BE style, prices, dates, statuses);
 //! - `products.rs` — SKU/EAN → product resolution (cached) and stock levels;
+//! - `tax/` — the shop's tax settings and the net amounts that make its total equal what the
+//!   buyer paid (VAT included);
 //! - `tracking.rs` — track & trace from the Shipment Tracking plugin;
 //! - `webshop.rs` — `impl Webshop for WooClient`;
 //! - `sim/` — the simulator, with fault injection, seeded chaos and quirky answers.
@@ -46,11 +48,12 @@ mod error_mapping;
 mod mapping;
 mod products;
 pub mod sim;
+mod tax;
 mod tracking;
 mod webshop;
 mod wire;
 
 pub use client::WooClient;
-pub use config::{WooConfig, WooConfigError};
+pub use config::{TaxMode, WooConfig, WooConfigError};
 pub use mapping::{MARKETPLACE_META, MARKETPLACE_ORDER_META, ORDER_CODE_META};
 pub use tracking::TRACKING_META_KEY;
