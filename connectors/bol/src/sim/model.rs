@@ -54,6 +54,8 @@ pub struct SimOrder {
     pub(crate) pickup_point_name: Option<String>,
     pub(crate) fulfilled_by_bol: bool,
     pub(crate) lines: Vec<SimLine>,
+    /// Promotions per line: `(line index, title, amount in cents incl. VAT)`.
+    pub(crate) discounts: Vec<(usize, String, i64)>,
 }
 
 impl SimOrder {
@@ -73,6 +75,7 @@ impl SimOrder {
             pickup_point_name: None,
             fulfilled_by_bol: false,
             lines,
+            discounts: Vec::new(),
         }
     }
 
@@ -92,7 +95,16 @@ impl SimOrder {
             pickup_point_name: None,
             fulfilled_by_bol: false,
             lines,
+            discounts: Vec::new(),
         }
+    }
+
+    /// A promotion of `amount_cents` (VAT included) on line `line_idx`: bol lists it in the
+    /// item's `discounts` and takes it off the item's `totalPrice`.
+    pub fn with_discount(mut self, line_idx: usize, title: &str, amount_cents: i64) -> Self {
+        self.discounts
+            .push((line_idx, title.to_owned(), amount_cents));
+        self
     }
 
     /// Ships to the pickup point `name` (`pickupPoint: true`).

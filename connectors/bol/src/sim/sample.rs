@@ -137,6 +137,7 @@ impl SimOrder {
             pickup_point_name,
             fulfilled_by_bol: false,
             lines,
+            discounts: Vec::new(),
         }
     }
 }
