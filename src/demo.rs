@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use orderbridge_bol::sim::{BolSim, SimLine, SimOrder, SimProduct};
-use orderbridge_woocommerce::sim::WooSim;
+use orderbridge_woocommerce::sim::{SimTaxSettings, WooSim};
 
 use crate::clock::SystemClock;
 use crate::config::Config;
@@ -158,7 +158,13 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             Some(20 + idx as i64),
         );
         bol.add_offer(&product.sku, &product.ean, 5);
+        // Tea is food: the reduced VAT rate (9 % NL, 6 % BE).
+        if product.sku.starts_with("TEA-") {
+            woo.set_product_tax(&product.sku, "taxable", "reduced-rate");
+        }
     }
+    // A Dutch shop that adds VAT to the amounts it is sent, as most do.
+    woo.set_taxes(SimTaxSettings::dutch_shop());
     let dir = std::env::temp_dir().join(format!("orderbridge-demo-{}", std::process::id()));
     let config_path = write_config(&dir, &bol, &woo)?;
     let config = Config::load(&config_path)?;

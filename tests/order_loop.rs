@@ -15,6 +15,9 @@ use orderbridge_bol::sim::SimOrder;
 
 async fn each_order_is_created_once_and_shipped_once_with_the_right_transporter(db: TestDb) {
     let h = Harness::start(db, "").await;
+    // A Dutch shop that adds VAT (tests/money.rs checks the amounts).
+    h.woo
+        .set_taxes(orderbridge_woocommerce::sim::SimTaxSettings::dutch_shop());
     let postnl = h.place(0, 1);
     let dhl = h.bol.add_order(SimOrder::be(vec![
         line(&h.products[1], 2),

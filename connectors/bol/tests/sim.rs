@@ -124,6 +124,34 @@ async fn order_details_keep_belgian_house_numbers_and_pickup_points() {
 }
 
 #[tokio::test]
+async fn a_promotion_is_listed_and_taken_off_the_item_total() {
+    let sim = BolSim::start().await.unwrap();
+    let order_id = sim.add_order(
+        SimOrder::nl(vec![line("SKU-1", 3, 1299), line("SKU-2", 1, 500)])
+            .with_discount(0, "3 voor 2", 1299)
+            .with_discount(0, "Welkomstkorting", 100),
+    );
+    let order = sim_client(&sim, false)
+        .order(&MarketplaceOrderId::parse(&order_id).unwrap())
+        .await
+        .unwrap();
+    let discounted = &order.lines[0];
+    assert_eq!(discounted.unit_price.cents(), 1299);
+    assert_eq!(
+        discounted.paid_total().unwrap().cents(),
+        3 * 1299 - 1299 - 100
+    );
+    let titles: Vec<&str> = discounted
+        .discounts
+        .iter()
+        .map(|d| d.title.as_str())
+        .collect();
+    assert_eq!(titles, vec!["3 voor 2", "Welkomstkorting"]);
+    assert_eq!(order.lines[1].paid_total().unwrap().cents(), 500);
+    assert!(order.lines[1].discounts.is_empty());
+}
+
+#[tokio::test]
 async fn order_the_connector_cannot_use_is_invalid_payload_naming_the_field() {
     let sim = BolSim::start().await.unwrap();
     let order_id = sim.add_order(SimOrder::nl(vec![line("A", 1, 100)]).with_customer("Jan", ""));

@@ -25,9 +25,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use url::Url;
 
-use crate::config::{WooAuth, WooConfig};
+use crate::config::{TaxMode, WooAuth, WooConfig};
 use crate::error_mapping::{self, AttemptFailure, VENDOR};
 use crate::products::ProductCache;
+use crate::tax::TaxSettingsCache;
 use crate::tracking::{RouteAnswers, TrackingPluginProbe};
 use crate::wire::WooList;
 
@@ -51,7 +52,7 @@ pub(crate) enum Replay {
 }
 
 /// A WooCommerce shop, reached over its REST API v3. Cheap to clone; clones share the HTTP
-/// connection pool and the product cache.
+/// connection pool, the product cache and the tax settings.
 #[derive(Clone)]
 pub struct WooClient {
     pub(crate) http: Arc<HttpCore>,
@@ -62,6 +63,8 @@ pub struct WooClient {
     pub(crate) products: Arc<ProductCache>,
     pub(crate) tracking_plugin: Arc<TrackingPluginProbe>,
     pub(crate) route_answers: Arc<RouteAnswers>,
+    pub(crate) tax_mode: TaxMode,
+    pub(crate) tax_settings: Arc<TaxSettingsCache>,
 }
 
 /// Compile-time check: the daemon shares one client between its tasks.
@@ -149,6 +152,10 @@ impl WooClient {
             products: Arc::new(ProductCache::default()),
             tracking_plugin: Arc::new(TrackingPluginProbe::default()),
             route_answers: Arc::new(RouteAnswers::default()),
+            tax_mode: config.taxes,
+            tax_settings: Arc::new(TaxSettingsCache::new(Duration::from_secs(
+                config.tax_refresh_hours.saturating_mul(3600),
+            ))),
         })
     }
 }

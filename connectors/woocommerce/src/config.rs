@@ -1,5 +1,6 @@
 //! The `[webshop]` settings of a connection whose webshop is WooCommerce: where the shop is, the
-//! REST API key pair, time-outs, retries and the request rate, and how created orders look.
+//! REST API key pair, time-outs, retries and the request rate, how created orders look, and
+//! whether amounts follow the shop's tax settings.
 //! Parsed with serde from the connection's TOML file; unknown keys are errors.
 
 use std::net::IpAddr;
@@ -50,6 +51,21 @@ pub struct WooConfig {
     /// and the shop.
     #[serde(default = "default_lookup_margin_secs")]
     pub lookup_margin_secs: u64,
+    /// How order amounts are sent. `shop` (the default): read the shop's tax settings
+    /// (`Calculate taxes`, rates per class and country, where taxes are based on, rounding)
+    /// and, when the shop adds taxes, send each line's amount without VAT for the product's
+    /// tax class and the buyer's country, so the order total the shop calculates equals what
+    /// the buyer paid (a cent the rates cannot reach goes on a tax-free "rounding" fee line).
+    /// The API key's user must be allowed to read WooCommerce settings. `gross`: send the
+    /// amounts the buyer paid, VAT included, as they are; for shops that add no taxes or whose
+    /// taxes a plugin calculates. Either way a created order whose total differs from what
+    /// the buyer paid is put in `error` with both amounts.
+    #[serde(default)]
+    pub taxes: TaxMode,
+    /// Hours the shop's tax settings are trusted before they are read again (default 24). They
+    /// are also read again after an order's total came out differently.
+    #[serde(default = "default_tax_refresh_hours")]
+    pub tax_refresh_hours: u64,
     /// How the key pair travels to the shop. `header` (the default): HTTP Basic
     /// authentication in the `Authorization` header. `query_string`: as `consumer_key` and
     /// `consumer_secret` query parameters on every request, for hosts whose web server does
@@ -70,6 +86,21 @@ pub struct WooConfig {
     /// affected. `true` puts the address in `billing.email` as the marketplace gave it.
     #[serde(default)]
     pub customer_emails: bool,
+}
+
+/// How order amounts are sent; see [`WooConfig::taxes`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TaxMode {
+    /// Follow the shop's tax settings.
+    #[default]
+    Shop,
+    /// Send what the buyer paid, VAT included.
+    Gross,
+}
+
+fn default_tax_refresh_hours() -> u64 {
+    24
 }
 
 /// How the REST API key pair is sent (see [`WooConfig::auth`]).
@@ -129,6 +160,9 @@ pub enum WooConfigError {
     /// `rate_limit` allows no request or has no usable window.
     #[error("rate_limit must allow at least 1 request per a positive number of seconds")]
     RateLimit,
+    /// `tax_refresh_hours` is 0.
+    #[error("tax_refresh_hours must be at least 1")]
+    ZeroTaxRefresh,
     /// `order_status` is not a status a new order can get.
     #[error(
         "order_status {0:?} must be an open status slug such as processing, on-hold or pending"
@@ -150,6 +184,8 @@ impl WooConfig {
             lookup_margin_secs: default_lookup_margin_secs(),
             auth: WooAuth::Header,
             customer_emails: false,
+            taxes: TaxMode::default(),
+            tax_refresh_hours: default_tax_refresh_hours(),
         }
     }
 
@@ -158,8 +194,8 @@ impl WooConfig {
     /// # Errors
     ///
     /// When `base_url` is not `https` (or `http` on loopback), has a query or fragment, when the
-    /// consumer key is empty, the time-out is 0, the rate limit allows nothing, or the order
-    /// status is not an open status slug.
+    /// consumer key is empty, the time-out or the tax refresh is 0, the rate limit allows
+    /// nothing, or the order status is not an open status slug.
     pub fn validate(&self) -> Result<(), WooConfigError> {
         let url_error = |reason| WooConfigError::BaseUrl {
             url: self.base_url.to_string(),
@@ -186,6 +222,9 @@ impl WooConfig {
         }
         if self.timeout_secs == 0 {
             return Err(WooConfigError::ZeroTimeout);
+        }
+        if self.tax_refresh_hours == 0 {
+            return Err(WooConfigError::ZeroTaxRefresh);
         }
         let window = self.rate_limit.per_secs;
         if self.rate_limit.requests == 0 || !window.is_finite() || window <= 0.0 {
@@ -247,8 +286,31 @@ mod tests {
         assert_eq!(config.lookup_margin_secs, 600);
         assert_eq!(config.retry, RetryPolicy::default());
         assert_eq!(config.rate_limit, RateLimit::per_second(5));
+        assert_eq!(config.taxes, TaxMode::Shop);
+        assert_eq!(config.tax_refresh_hours, 24);
         assert!(config.validate().is_ok());
         assert!(config.marks_orders_paid());
+    }
+
+    #[test]
+    fn tax_mode_is_read() {
+        let config = parse(serde_json::json!({
+            "base_url": "https://shop.example.nl",
+            "consumer_key": "ck_1",
+            "consumer_secret": "cs_1",
+            "taxes": "gross",
+            "tax_refresh_hours": 6,
+        }))
+        .unwrap();
+        assert_eq!(config.taxes, TaxMode::Gross);
+        assert_eq!(config.tax_refresh_hours, 6);
+        let bad = parse(serde_json::json!({
+            "base_url": "https://shop.example.nl",
+            "consumer_key": "ck_1",
+            "consumer_secret": "cs_1",
+            "taxes": "net",
+        }));
+        assert!(bad.is_err());
     }
 
     #[test]
@@ -303,6 +365,9 @@ mod tests {
         assert_eq!(config.validate(), Ok(()));
         config.order_status = "on-hold".into();
         assert!(!config.marks_orders_paid());
+        config.tax_refresh_hours = 0;
+        assert_eq!(config.validate(), Err(WooConfigError::ZeroTaxRefresh));
+        config.tax_refresh_hours = 1;
         config.timeout_secs = 0;
         assert_eq!(config.validate(), Err(WooConfigError::ZeroTimeout));
     }

@@ -11,6 +11,8 @@
 //! - `wire.rs` — WooCommerce's JSON as the API names it;
 //! - `mapping.rs` — wire ↔ domain (addresses NL/BE style, prices, dates, statuses);
 //! - `products.rs` — SKU/EAN → product resolution (cached) and stock levels;
+//! - `tax/` — the shop's tax settings and the net amounts that make its total equal what the
+//!   buyer paid (VAT included);
 //! - `tracking.rs` — track & trace from the Shipment Tracking plugin (meta first, its route
 //!   once per order change);
 //! - `changes.rs` — changed orders by keyset walk over `date_modified`, orders by id in batches;
@@ -52,12 +54,13 @@ mod error_mapping;
 mod mapping;
 mod products;
 pub mod sim;
+mod tax;
 mod tracking;
 mod webshop;
 mod wire;
 
 pub use client::WooClient;
-pub use config::{WooAuth, WooConfig, WooConfigError};
+pub use config::{TaxMode, WooAuth, WooConfig, WooConfigError};
 pub use emails::BUYER_EMAIL_META;
 pub use mapping::{MARKETPLACE_META, MARKETPLACE_ORDER_META, ORDER_CODE_META};
 pub use tracking::TRACKING_META_KEY;

@@ -9,6 +9,7 @@ use orderbridge_core::webshop::{NewOrder, TrackingEntry, WebshopOrder, WebshopSt
 use orderbridge_core::{ConnectorError, ConnectorResult};
 
 use crate::error_mapping::VENDOR;
+use crate::tax::ProductTax;
 use crate::wire::{NewWooLineItem, NewWooOrder, WooAddress, WooMeta, WooOrder};
 
 /// Order meta holding our order code; how [`crate::WooClient`] recognises its own orders.
@@ -21,12 +22,14 @@ pub const MARKETPLACE_ORDER_META: &str = "_orderbridge_marketplace_order_id";
 pub const MARKETPLACE_LINE_META: &str = "_orderbridge_marketplace_line_id";
 
 /// The WooCommerce product a line was resolved to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ResolvedProduct {
     /// The product; for a variation, its parent.
     pub product_id: u64,
     /// The variation, when there is one.
     pub variation_id: Option<u64>,
+    /// How the ordered product (the variation, when there is one) is taxed.
+    pub tax: ProductTax,
 }
 
 fn rejected(message: String) -> ConnectorError {
@@ -107,14 +110,24 @@ pub(crate) fn order_to_wire(
         meta_data.push(WooMeta::text("Pickup point", pickup_point.clone()));
         customer_note.push_str(&format!("\nPickup point: {pickup_point}"));
     }
+    let mut shipping = address_to_wire(&order.shipping, false);
+    if let Some(pickup_point) = &order.pickup_point {
+        // The pickup point's name goes on the label: label plugins print `shipping.company`.
+        shipping.company = if shipping.company.trim().is_empty() {
+            pickup_point.clone()
+        } else {
+            format!("{pickup_point} ({})", shipping.company)
+        };
+    }
     Ok(NewWooOrder {
         status: status.to_owned(),
         set_paid,
         currency: currency.as_str().to_owned(),
         billing: address_to_wire(&order.billing, true),
-        shipping: address_to_wire(&order.shipping, false),
+        shipping,
         customer_note,
         line_items,
+        fee_lines: Vec::new(),
         meta_data,
     })
 }

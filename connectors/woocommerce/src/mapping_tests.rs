@@ -62,6 +62,7 @@ fn street_line_goes_to_address_1_and_house_number_parts_to_meta() {
     let product = ResolvedProduct {
         product_id: 10,
         variation_id: Some(11),
+        tax: ProductTax::default(),
     };
     let wire = order_to_wire(&order, &[product], "processing", true).unwrap();
     assert_eq!(wire.shipping.address_1, "Kerkstraat 23-II");
@@ -100,6 +101,7 @@ fn belgian_box_number_is_written_with_a_space() {
     let product = ResolvedProduct {
         product_id: 10,
         variation_id: None,
+        tax: ProductTax::default(),
     };
     let wire = order_to_wire(&order, &[product], "processing", true).unwrap();
     assert_eq!(wire.shipping.address_1, "Rue Haute 23 bte 1");
@@ -118,8 +120,9 @@ fn prices_are_exact_decimal_text_of_the_line_total() {
     let product = ResolvedProduct {
         product_id: 10,
         variation_id: None,
+        tax: ProductTax::default(),
     };
-    let wire = order_to_wire(&order, &[product], "processing", true).unwrap();
+    let wire = order_to_wire(&order, std::slice::from_ref(&product), "processing", true).unwrap();
     assert_eq!(wire.line_items[0].total, "59.97");
     assert_eq!(wire.line_items[0].subtotal, "59.97");
     assert_eq!(wire.line_items[0].quantity, 3);
@@ -143,6 +146,7 @@ fn a_discounted_line_totals_what_the_buyer_paid_and_shows_the_discount() {
     let product = ResolvedProduct {
         product_id: 10,
         variation_id: None,
+        tax: ProductTax::default(),
     };
     let wire = order_to_wire(&order, &[product], "processing", true).unwrap();
     assert_eq!(wire.line_items[0].subtotal, "25.98");
@@ -155,6 +159,7 @@ fn references_go_to_meta_and_note() {
     let product = ResolvedProduct {
         product_id: 10,
         variation_id: None,
+        tax: ProductTax::default(),
     };
     let wire = order_to_wire(&order, &[product], "on-hold", false).unwrap();
     assert_eq!(wire.status, "on-hold");
@@ -180,10 +185,44 @@ fn references_go_to_meta_and_note() {
     );
     assert!(wire.customer_note.contains("1043946570"));
     assert!(wire.customer_note.contains("PostNL punt Albert Heijn"));
+    // On the label: the pickup point's name in the shipping company, the buyer's company after.
+    assert_eq!(
+        wire.shipping.company,
+        "PostNL punt Albert Heijn (Jansen BV)"
+    );
+    assert_eq!(wire.billing.company, "Jansen BV");
     assert_eq!(
         meta_value(&wire.line_items[0].meta_data, MARKETPLACE_LINE_META),
         Some("line-1")
     );
+}
+
+#[test]
+fn a_pickup_point_fills_an_empty_shipping_company() {
+    let mut order = new_order(Some("DHL ServicePoint Primera"));
+    let mut fields = AddressFields {
+        first_name: Some("Jan".into()),
+        surname: Some("Jansen".into()),
+        street_name: Some("Kerkstraat".into()),
+        house_number: Some("23".into()),
+        zip_code: Some("1017 GC".into()),
+        city: Some("Amsterdam".into()),
+        country_code: Some("NL".into()),
+        ..AddressFields::default()
+    };
+    order.shipping = Address::parse("shipping address", fields.clone()).unwrap();
+    let product = ResolvedProduct {
+        product_id: 10,
+        variation_id: None,
+        tax: ProductTax::default(),
+    };
+    let wire = order_to_wire(&order, std::slice::from_ref(&product), "processing", true).unwrap();
+    assert_eq!(wire.shipping.company, "DHL ServicePoint Primera");
+    order.pickup_point = None;
+    fields.company = Some("Jansen BV".into());
+    order.shipping = Address::parse("shipping address", fields).unwrap();
+    let wire = order_to_wire(&order, &[product], "processing", true).unwrap();
+    assert_eq!(wire.shipping.company, "Jansen BV");
 }
 
 #[test]

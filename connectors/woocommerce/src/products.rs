@@ -15,6 +15,7 @@ use orderbridge_core::{ConnectorError, ConnectorResult};
 use crate::client::{WooClient, PER_PAGE};
 use crate::error_mapping::VENDOR;
 use crate::mapping::ResolvedProduct;
+use crate::tax::ProductTax;
 use crate::wire::{WooList, WooManageStock, WooProduct};
 
 /// How long a resolved SKU or EAN is trusted.
@@ -38,7 +39,7 @@ impl ProductCache {
         entries
             .get(key)
             .filter(|(_, found_at)| found_at.elapsed() < CACHE_TTL)
-            .map(|(product, _)| *product)
+            .map(|(product, _)| product.clone())
     }
 
     fn put(&self, key: String, product: ResolvedProduct) {
@@ -103,16 +104,20 @@ fn pick(
 ) -> ConnectorResult<Option<ResolvedProduct>> {
     let matching: Vec<WooProduct> = candidates.into_iter().filter(|p| matches(p)).collect();
     if let Some(product) = matching.iter().find(|p| p.product_type != "variable") {
+        let tax =
+            ProductTax::from_wire(product.tax_status.as_deref(), product.tax_class.as_deref());
         return Ok(Some(
             if product.product_type == "variation" && product.parent_id != 0 {
                 ResolvedProduct {
                     product_id: product.parent_id,
                     variation_id: Some(product.id),
+                    tax,
                 }
             } else {
                 ResolvedProduct {
                     product_id: product.id,
                     variation_id: None,
+                    tax,
                 }
             },
         ));
@@ -197,8 +202,8 @@ impl WooClient {
             |product| by.matches(product, value),
             &looked_up,
         )?;
-        if let Some(product) = found {
-            self.products.put(cache_key, product);
+        if let Some(product) = &found {
+            self.products.put(cache_key, product.clone());
         }
         Ok(found)
     }
@@ -280,7 +285,8 @@ mod tests {
             found,
             Some(ResolvedProduct {
                 product_id: 20,
-                variation_id: Some(21)
+                variation_id: Some(21),
+                tax: ProductTax::default(),
             })
         );
     }
@@ -335,9 +341,10 @@ mod tests {
         let product = ResolvedProduct {
             product_id: 1,
             variation_id: None,
+            tax: ProductTax::default(),
         };
         assert_eq!(cache.get("sku:a"), None);
-        cache.put("sku:a".into(), product);
+        cache.put("sku:a".into(), product.clone());
         assert_eq!(cache.get("sku:a"), Some(product));
     }
 }

@@ -1,7 +1,8 @@
 //! [`Webshop`] for [`WooClient`]: what the daemon's order loop asks of a WooCommerce shop,
 //! expressed as REST API v3 calls. WooCommerce cannot filter orders on meta data, so finding an
 //! order we created scans the orders created since the attempt (all pages) for our order code.
-//! The orders `search` parameter does not look at meta values, so it is not used. Changed
+//! The orders `search` parameter does not look at meta values, so it is not used. Creating an
+//! order first brings its amounts in line with the shop's tax settings (`tax/`). Changed
 //! orders and orders by id are read in bulk by `changes.rs`.
 
 use std::ops::ControlFlow;
@@ -17,10 +18,12 @@ use reqwest::Method;
 use crate::changes::{order_numbers, ORDERS_PATH};
 use crate::client::{Replay, WooClient};
 use crate::emails::withhold_buyer_email;
+use crate::config::TaxMode;
 use crate::error_mapping::VENDOR;
 use crate::mapping::{
     format_gmt, order_code_from_meta, order_from_wire, order_to_wire, order_total, status_from_wire,
 };
+use crate::tax::apply_taxes;
 use crate::tracking::tracking_from_meta;
 use crate::wire::{WooOrder, WooStatusUpdate};
 
@@ -77,6 +80,10 @@ impl Webshop for WooClient {
             products.push(self.resolve_line(line).await?);
         }
         let mut body = order_to_wire(order, &products, &self.order_status, self.marks_orders_paid)?;
+        if self.tax_mode == TaxMode::Shop {
+            let settings = self.tax_settings().await?;
+            apply_taxes(&mut body, order, &products, &settings)?;
+        }
         if !self.customer_emails {
             withhold_buyer_email(&mut body);
         }
@@ -91,9 +98,23 @@ impl Webshop for WooClient {
             webshop_order_id = created.id,
             "created WooCommerce order"
         );
+        let total = order_total(&created);
+        if let (Some(total), Ok(paid)) = (total, order.paid_total()) {
+            if total != paid {
+                // The shop's rates or settings changed since they were read: read them again
+                // for the next order. The daemon puts this one in `error` with both amounts.
+                tracing::warn!(
+                    order_code = %order.code,
+                    webshop_total = %total,
+                    paid = %paid,
+                    "WooCommerce order total differs from what the buyer paid"
+                );
+                self.tax_settings.forget();
+            }
+        }
         Ok(CreatedOrder {
             id: webshop_id(created.id)?,
-            total: order_total(&created),
+            total,
         })
     }
 

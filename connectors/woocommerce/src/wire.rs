@@ -167,6 +167,19 @@ pub struct NewWooLineItem {
     pub meta_data: Vec<WooMeta>,
 }
 
+/// A fee line of an order to create (`fee_lines`): an amount outside the product lines.
+/// WooCommerce taxes a fee unless `tax_status` is `none`, and taxes a negative fee whatever its
+/// status (woocommerce/woocommerce `includes/class-wc-order-item-fee.php`, `calculate_taxes`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewWooFeeLine {
+    /// What the fee is, shown on the order.
+    pub name: String,
+    /// The amount, decimal text; never negative.
+    pub total: String,
+    /// `none` (no tax added) or `taxable`.
+    pub tax_status: String,
+}
+
 /// The body of `POST /wc/v3/orders`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewWooOrder {
@@ -184,6 +197,9 @@ pub struct NewWooOrder {
     pub customer_note: String,
     /// Lines.
     pub line_items: Vec<NewWooLineItem>,
+    /// Fee lines; left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fee_lines: Vec<NewWooFeeLine>,
     /// Order meta data.
     pub meta_data: Vec<WooMeta>,
 }
@@ -291,6 +307,62 @@ pub struct WooProduct {
     /// Items in stock when managed; may arrive as a float when a plugin allows fractions.
     #[serde(default)]
     pub stock_quantity: Option<serde_json::Number>,
+    /// `taxable`, `shipping` (only its shipping is taxed) or `none`; absent from old shops.
+    #[serde(default)]
+    pub tax_status: Option<String>,
+    /// Tax class slug: `""` for the standard rates, `reduced-rate`, `zero-rate`, a custom slug,
+    /// or `parent` on a variation that uses its parent's class.
+    #[serde(default)]
+    pub tax_class: Option<String>,
+}
+
+/// One setting of `GET /wc/v3/settings/{group}` (`general`, `tax`), e.g.
+/// `{"id": "woocommerce_calc_taxes", "value": "yes", ...}`; other members are ignored.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct WooSetting {
+    /// The option name.
+    pub id: String,
+    /// The option's value; text for the options the connector reads.
+    #[serde(default)]
+    pub value: Value,
+}
+
+/// One tax rate of `GET /wc/v3/taxes`
+/// (woocommerce/woocommerce `includes/rest-api/Controllers/Version3/class-wc-rest-taxes-controller.php`,
+/// `prepare_item_for_response`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct WooTaxRate {
+    /// Rate id.
+    pub id: u64,
+    /// ISO country code; `""` matches every country.
+    #[serde(default)]
+    pub country: String,
+    /// State code; `""` matches every state.
+    #[serde(default)]
+    pub state: String,
+    /// Postcodes the rate is limited to (newer shops); empty for none.
+    #[serde(default, deserialize_with = "list")]
+    pub postcodes: Vec<String>,
+    /// Cities the rate is limited to (newer shops); empty for none.
+    #[serde(default, deserialize_with = "list")]
+    pub cities: Vec<String>,
+    /// Single postcode (older shops; `""` for none).
+    #[serde(default)]
+    pub postcode: String,
+    /// Single city (older shops; `""` for none).
+    #[serde(default)]
+    pub city: String,
+    /// Percentage as decimal text, `"21.0000"`.
+    pub rate: String,
+    /// Priority: one rate per priority applies.
+    #[serde(default)]
+    pub priority: i64,
+    /// Compound: applied on top of the other taxes.
+    #[serde(default)]
+    pub compound: bool,
+    /// Tax class slug; `standard` for the standard rates.
+    #[serde(default)]
+    pub class: String,
 }
 
 /// One item of the Shipment Tracking plugin's `_wc_shipment_tracking_items` order meta.

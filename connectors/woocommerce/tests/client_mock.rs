@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::mock::{mock_product, order_json, posted_orders, KEY, SECRET};
+use common::mock::{mock_product, mock_shop_without_taxes, order_json, posted_orders, KEY, SECRET};
 use orderbridge_core::domain::WebshopOrderId;
 use orderbridge_core::webshop::WebshopStatus;
 use orderbridge_core::{ConnectorError, Webshop};
@@ -16,6 +16,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 async fn create_order_sends_basic_auth_and_the_order_body() {
     let server = MockServer::start().await;
     mock_product(&server, "MUG-1", 10).await;
+    mock_shop_without_taxes(&server).await;
     Mock::given(method("POST"))
         .and(path("/wp-json/wc/v3/orders"))
         .and(basic_auth(KEY, SECRET))
@@ -297,4 +298,33 @@ async fn a_shop_without_the_tracking_plugin_is_asked_once() {
         assert_eq!(order.status, WebshopStatus::Completed);
         assert!(order.tracking.is_empty());
     }
+}
+
+#[tokio::test]
+async fn a_key_that_may_not_read_tax_settings_creates_nothing_and_says_what_to_do() {
+    let server = MockServer::start().await;
+    mock_product(&server, "MUG-1", 10).await;
+    Mock::given(method("GET"))
+        .and(path("/wp-json/wc/v3/settings/general"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({
+            "code": "woocommerce_rest_cannot_view",
+            "message": "Sorry, you cannot list resources.",
+            "data": {"status": 403}
+        })))
+        .mount(&server)
+        .await;
+    let client = common::client(&server.uri(), KEY, SECRET);
+    let order = common::order(
+        "1043946570",
+        vec![common::line(Some("MUG-1"), None, 1, 2499)],
+    );
+
+    let err = client.create_order(&order).await.unwrap_err();
+
+    assert!(
+        matches!(&err, ConnectorError::Rejected { message, .. }
+            if message.contains("tax settings") && message.contains("taxes = \"gross\"")),
+        "{err}"
+    );
+    assert!(posted_orders(&server.received_requests().await.unwrap()).is_empty());
 }

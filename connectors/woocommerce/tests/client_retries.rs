@@ -7,7 +7,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::mock::{mock_product, order_json, KEY, SECRET};
+use common::mock::{mock_product, mock_shop_without_taxes, order_json, KEY, SECRET};
 use orderbridge_core::domain::WebshopOrderId;
 use orderbridge_core::webshop::WebshopStatus;
 use orderbridge_core::{ConnectorError, RateLimit, Secret, Webshop};
@@ -49,6 +49,7 @@ async fn get_is_retried_after_a_5xx() {
 async fn create_is_not_retried_after_a_5xx() {
     let server = MockServer::start().await;
     mock_product(&server, "MUG-1", 10).await;
+    mock_shop_without_taxes(&server).await;
     Mock::given(method("POST"))
         .and(path("/wp-json/wc/v3/orders"))
         .respond_with(ResponseTemplate::new(500))
@@ -70,6 +71,7 @@ async fn create_is_not_retried_after_a_5xx() {
 async fn create_is_retried_after_a_429() {
     let server = MockServer::start().await;
     mock_product(&server, "MUG-1", 10).await;
+    mock_shop_without_taxes(&server).await;
     Mock::given(method("POST"))
         .and(path("/wp-json/wc/v3/orders"))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))

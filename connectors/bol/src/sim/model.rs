@@ -58,6 +58,8 @@ pub struct SimOrder {
     pub(crate) fbb_lines: Vec<usize>,
     /// Indexes of lines to ship "Verzenden via bol" (`distributionParty` `BOL`).
     pub(crate) via_bol_lines: Vec<usize>,
+    /// Promotions per line: `(line index, title, amount in cents incl. VAT)`.
+    pub(crate) discounts: Vec<(usize, String, i64)>,
 }
 
 impl SimOrder {
@@ -79,6 +81,7 @@ impl SimOrder {
             lines,
             fbb_lines: Vec::new(),
             via_bol_lines: Vec::new(),
+            discounts: Vec::new(),
         }
     }
 
@@ -100,7 +103,16 @@ impl SimOrder {
             lines,
             fbb_lines: Vec::new(),
             via_bol_lines: Vec::new(),
+            discounts: Vec::new(),
         }
+    }
+
+    /// A promotion of `amount_cents` (VAT included) on line `line_idx`: bol lists it in the
+    /// item's `discounts` and takes it off the item's `totalPrice`.
+    pub fn with_discount(mut self, line_idx: usize, title: &str, amount_cents: i64) -> Self {
+        self.discounts
+            .push((line_idx, title.to_owned(), amount_cents));
+        self
     }
 
     /// Ships to the pickup point `name` (`pickupPoint: true`).

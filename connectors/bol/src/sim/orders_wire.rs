@@ -8,7 +8,7 @@ use chrono::{DateTime, Days, SecondsFormat, Utc};
 use super::http::{bad_request, Refusal};
 use super::state::{ItemRecord, OfferRecord, OrderRecord};
 use crate::wire::{
-    BillingDetails, FulfilmentMethod, Order, OrderFulfilment, OrderOffer, OrderOrderItem,
+    BillingDetails, Discount, FulfilmentMethod, Order, OrderFulfilment, OrderOffer, OrderOrderItem,
     OrderProduct, ReducedOrder, ReducedOrderItem, ShipmentDetails,
 };
 
@@ -198,11 +198,30 @@ pub(crate) fn wire_order(order: &OrderRecord, offers: &[OfferRecord]) -> Order {
     let order_items = order
         .items
         .iter()
-        .map(|item| {
+        .enumerate()
+        .map(|(item_idx, item)| {
             let offer = offers
                 .iter()
                 .find(|o| Some(&o.reference) == item.reference.as_ref() || o.ean == item.ean);
-            let total_cents = item.unit_price_cents * i64::from(item.quantity);
+            let discounts: Vec<Discount> = order
+                .order
+                .discounts
+                .iter()
+                .filter(|(line_idx, _, _)| *line_idx == item_idx)
+                .map(|(_, title, cents)| Discount {
+                    title: title.clone(),
+                    amount: euros(*cents),
+                })
+                .collect();
+            let discounted: i64 = order
+                .order
+                .discounts
+                .iter()
+                .filter(|(line_idx, _, _)| *line_idx == item_idx)
+                .map(|(_, _, cents)| cents)
+                .sum();
+            // totalPrice: what the buyer paid for the item, VAT included, discounts off.
+            let total_cents = item.unit_price_cents * i64::from(item.quantity) - discounted;
             OrderOrderItem {
                 order_item_id: item.order_item_id.clone(),
                 cancellation_request: item.cancellation_request,
@@ -238,7 +257,7 @@ pub(crate) fn wire_order(order: &OrderRecord, offers: &[OfferRecord]) -> Order {
                 quantity_cancelled: item.quantity_cancelled,
                 unit_price: Some(euros(item.unit_price_cents)),
                 total_price: Some(euros(total_cents)),
-                discounts: Vec::new(),
+                discounts,
                 commission: Some(euros(total_cents / 10)),
                 additional_services: Vec::new(),
                 latest_changed_date_time: Some(timestamp(item.latest_change)),

@@ -139,6 +139,7 @@ impl SimOrder {
             lines,
             fbb_lines: Vec::new(),
             via_bol_lines: Vec::new(),
+            discounts: Vec::new(),
         }
     }
 }

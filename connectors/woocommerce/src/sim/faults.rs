@@ -27,6 +27,8 @@ pub enum WooEndpoint {
     Products,
     /// `GET /wc-shipment-tracking/v3/orders/{id}/shipment-trackings`.
     ShipmentTrackings,
+    /// `GET /wc/v3/settings/{group}` and `GET /wc/v3/taxes`: the tax settings.
+    Settings,
     /// Every endpoint above.
     Any,
 }

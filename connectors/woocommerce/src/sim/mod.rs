@@ -5,6 +5,11 @@
 //! (add products, complete orders, inject faults) and read its state back; `/_sim/` offers the
 //! same over HTTP without authentication.
 //!
+//! Orders are calculated as WooCommerce core calculates them (`totals.rs`): taxes per line on
+//! the ex-tax amounts with the shop's rates and rounding ([`SimTaxSettings`], `taxes.rs`, off
+//! by default like a new shop), fees, and the order `total`; the tax options and rates are
+//! served under `settings/{group}` and `taxes`.
+//!
 //! For resilience tests it can also misbehave: faults queued per endpoint, served at a rate,
 //! or drawn by seeded chaos ([`WooFault`]: error statuses, 429s, slow or lost replies,
 //! connection resets, hangs, damaged bodies), and valid-but-unexpected answers
@@ -12,10 +17,11 @@
 //!
 //! Layout: `model.rs` (what the shop holds), `state.rs` (how it changes), `query.rs` (list
 //! filters and pagination), `render.rs` (JSON), `quirks.rs` (unexpected answers), `routes.rs`
-//! (REST routes), `serving.rs` (authentication and faults per request), `auth.rs` (core's
-//! rules for the key pair), `faults.rs` (which fault a request gets), `conn.rs` (connections a
-//! fault can abort), `emails.rs` (customer e-mails core would send), `control.rs` (`/_sim/`),
-//! `timeline.rs` (the shop's clock, classic vs HPOS storage, orders changed during a walk).
+//! (REST routes), `taxes.rs` (tax options and rates), `totals.rs` (order totals and taxes),
+//! `serving.rs` (authentication and faults per request), `auth.rs` (core's rules for the key
+//! pair), `faults.rs` (which fault a request gets), `conn.rs` (connections a fault can abort),
+//! `emails.rs` (customer e-mails core would send), `control.rs` (`/_sim/`), `timeline.rs` (the
+//! shop's clock, classic vs HPOS storage, orders changed during a walk).
 
 mod auth;
 mod conn;
@@ -30,6 +36,8 @@ mod routes;
 mod serving;
 mod state;
 mod timeline;
+mod taxes;
+mod totals;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -38,8 +46,9 @@ use axum::Router;
 
 pub use emails::SimEmail;
 pub use faults::{WooEndpoint, WooFault};
-pub use model::{SimProduct, SimWooLine, SimWooOrder};
+pub use model::{SimItemTax, SimProduct, SimTaxLine, SimWooFee, SimWooLine, SimWooOrder};
 pub use quirks::WooQuirks;
+pub use taxes::{SimTaxRate, SimTaxSettings};
 
 use crate::mapping::{MARKETPLACE_ORDER_META, ORDER_CODE_META};
 use conn::{SimConnection, SimListener};
@@ -121,6 +130,8 @@ impl WooSim {
             global_unique_id: ean.unwrap_or_default().to_owned(),
             price_cents,
             stock,
+            tax_status: "taxable".to_owned(),
+            tax_class: String::new(),
         }
     }
 
@@ -155,6 +166,29 @@ impl WooSim {
     ) -> u64 {
         let product = Self::new_product("variation", parent_id, sku, ean, name, price_cents, stock);
         self.with_state(|state| state.add_product(product))
+    }
+
+    /// The shop's tax options and rates from now on (default: no taxes calculated, as a new
+    /// WooCommerce shop). Orders created afterwards are calculated with them; orders already
+    /// there keep their totals.
+    pub fn set_taxes(&self, taxes: SimTaxSettings) {
+        self.with_state(|state| state.taxes = taxes);
+    }
+
+    /// The shop's tax options and rates.
+    pub fn taxes(&self) -> SimTaxSettings {
+        self.with_state(|state| state.taxes.clone())
+    }
+
+    /// Sets the tax status (`taxable`, `shipping`, `none`) and class slug (`""` standard,
+    /// `reduced-rate`, ...) of the product(s) with `sku`.
+    pub fn set_product_tax(&self, sku: &str, tax_status: &str, tax_class: &str) {
+        self.with_state(|state| {
+            for product in state.products.iter_mut().filter(|p| p.sku == sku) {
+                product.tax_status = tax_status.to_owned();
+                product.tax_class = tax_class.to_owned();
+            }
+        });
     }
 
     /// Sets the stock of the product(s) with `sku`; `None` turns stock management off.

@@ -1,5 +1,5 @@
-//! What the simulated shop holds, as tests see it: orders with their lines and meta data,
-//! products and variations, and the refusals the shop answers with.
+//! What the simulated shop holds, as tests see it: orders with their lines, fees, taxes and
+//! meta data, products and variations, and the refusals the shop answers with.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -16,8 +16,69 @@ pub struct SimWooLine {
     pub sku: String,
     /// Items.
     pub quantity: u32,
-    /// Line total, decimal text as sent.
+    /// Line total, decimal text as sent (without tax).
     pub total: String,
+    /// Line total before discounts, decimal text as sent (the total when none was sent).
+    pub subtotal: String,
+    /// `total` in cents.
+    pub total_cents: i64,
+    /// `subtotal` in cents.
+    pub subtotal_cents: i64,
+    /// Tax class slug of the line (the product's unless the request set one).
+    pub tax_class: String,
+    /// Whether the product's tax status is `taxable`.
+    pub taxable: bool,
+    /// Taxes per rate, as `calculate_totals` left them.
+    pub taxes: Vec<SimItemTax>,
+    /// The line's tax in units of 1/10,000.
+    pub total_tax_e4: i64,
+    /// The line's tax before discounts in units of 1/10,000.
+    pub subtotal_tax_e4: i64,
+}
+
+/// The tax of one rate on an order item, at four decimals (units of 1/10,000).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SimItemTax {
+    /// The tax rate.
+    pub rate_id: u64,
+    /// Tax on the item's `total`.
+    pub total_e4: i64,
+    /// Tax on the item's `subtotal`.
+    pub subtotal_e4: i64,
+}
+
+/// A fee line of a simulated order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SimWooFee {
+    /// Name shown on the order.
+    pub name: String,
+    /// Amount in cents (without tax).
+    pub total_cents: i64,
+    /// `taxable` (WooCommerce's default) or `none`.
+    pub tax_status: String,
+    /// Tax class slug; empty for the standard class.
+    pub tax_class: String,
+    /// Taxes per rate.
+    pub taxes: Vec<SimItemTax>,
+    /// The fee's tax in units of 1/10,000.
+    pub total_tax_e4: i64,
+}
+
+/// One tax line of a simulated order: the order's tax for one rate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SimTaxLine {
+    /// The tax rate.
+    pub rate_id: u64,
+    /// `NL-BTW-1`.
+    pub rate_code: String,
+    /// The rate's name.
+    pub label: String,
+    /// Compound rate.
+    pub compound: bool,
+    /// The percentage times 10,000.
+    pub rate_percent_e4: i64,
+    /// Tax of the items for this rate, in units of 1/10,000.
+    pub tax_total_e4: i64,
 }
 
 /// A simulated order, as the shop stores it.
@@ -33,6 +94,20 @@ pub struct SimWooOrder {
     pub meta: Vec<(String, Value)>,
     /// Lines.
     pub line_items: Vec<SimWooLine>,
+    /// Fee lines.
+    pub fee_lines: Vec<SimWooFee>,
+    /// Tax lines, one per rate used.
+    pub tax_lines: Vec<SimTaxLine>,
+    /// Whether the shop's prices included tax when the order was calculated.
+    pub prices_include_tax: bool,
+    /// Grand total in cents, as `calculate_totals` computed it.
+    pub total_cents: i64,
+    /// Sum of all taxes in cents.
+    pub total_tax_cents: i64,
+    /// Line subtotals minus line totals, in cents.
+    pub discount_total_cents: i64,
+    /// Tax on the discounts, in cents.
+    pub discount_tax_cents: i64,
     /// Billing address as sent.
     pub billing: Value,
     /// Shipping address as sent.
@@ -80,6 +155,10 @@ pub struct SimProduct {
     pub price_cents: i64,
     /// Stock when managed; `None` when stock is not managed.
     pub stock: Option<i64>,
+    /// `taxable`, `shipping` or `none`.
+    pub tax_status: String,
+    /// Tax class slug; empty for the standard class.
+    pub tax_class: String,
 }
 
 /// A refusal in WooCommerce's terms: HTTP status, error code, message.

@@ -5,9 +5,9 @@
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
-use super::model::{SimError, SimProduct, SimWooOrder};
+use super::model::{SimError, SimItemTax, SimProduct, SimWooOrder};
 use super::quirks::{self, WooQuirks};
-use super::state::SimState;
+use super::state::{cents_text, SimState};
 use crate::tracking::TRACKING_META_KEY;
 
 /// `{code, message, data: {status}}`.
@@ -23,14 +23,41 @@ fn naive_or_null(time: Option<DateTime<Utc>>) -> Value {
     time.map_or(Value::Null, |t| Value::String(naive(t)))
 }
 
-fn cents_text(cents: i64) -> String {
-    format!("{}.{:02}", cents / 100, cents % 100)
+/// An amount at four decimals as the API shows it with `dp` 2: rounded half up to cents.
+fn e4_text(value_e4: i64) -> String {
+    let cents = if value_e4 >= 0 {
+        (value_e4 + 50) / 100
+    } else {
+        -((-value_e4 + 50) / 100)
+    };
+    cents_text(cents)
 }
 
-fn decimal_cents(text: &str) -> i64 {
-    orderbridge_core::domain::Money::parse_decimal(text, orderbridge_core::domain::Currency::EUR)
-        .map(|m| m.cents())
-        .unwrap_or(0)
+/// An amount at four decimals, unrounded (`4.3365`), as stored in an item's `taxes`.
+fn e4_raw(value_e4: i64) -> String {
+    let sign = if value_e4 < 0 { "-" } else { "" };
+    let magnitude = value_e4.unsigned_abs();
+    format!("{sign}{}.{:04}", magnitude / 10_000, magnitude % 10_000)
+}
+
+/// A percentage as core's float (`21`, `5.5`), written from its exact decimal text.
+fn percent_json(percent_e4: i64) -> Value {
+    let text = format!("{}.{:04}", percent_e4 / 10_000, percent_e4 % 10_000);
+    let trimmed = text.trim_end_matches('0').trim_end_matches('.');
+    serde_json::from_str(trimmed).unwrap_or(Value::Null)
+}
+
+fn item_taxes(taxes: &[SimItemTax], with_subtotal: bool) -> Vec<Value> {
+    taxes
+        .iter()
+        .map(|tax| {
+            let mut rendered = json!({"id": tax.rate_id, "total": e4_raw(tax.total_e4)});
+            if with_subtotal {
+                rendered["subtotal"] = json!(e4_raw(tax.subtotal_e4));
+            }
+            rendered
+        })
+        .collect()
 }
 
 /// A stored address with every field WooCommerce returns.
@@ -80,22 +107,53 @@ pub(crate) fn order_json(order: &SimWooOrder, state: &SimState) -> Value {
                 "product_id": line.product_id,
                 "variation_id": line.variation_id,
                 "quantity": line.quantity,
-                "tax_class": "",
-                "subtotal": line.total,
-                "subtotal_tax": "0.00",
-                "total": line.total,
-                "total_tax": "0.00",
-                "taxes": [],
+                "tax_class": line.tax_class,
+                "subtotal": cents_text(line.subtotal_cents),
+                "subtotal_tax": e4_text(line.subtotal_tax_e4),
+                "total": cents_text(line.total_cents),
+                "total_tax": e4_text(line.total_tax_e4),
+                "taxes": item_taxes(&line.taxes, true),
                 "meta_data": [],
                 "sku": line.sku,
             })
         })
         .collect();
-    let total: i64 = order
-        .line_items
+    let fee_lines: Vec<Value> = order
+        .fee_lines
         .iter()
-        .map(|l| decimal_cents(&l.total))
-        .sum();
+        .enumerate()
+        .map(|(idx, fee)| {
+            json!({
+                "id": order.id * 100 + 50 + idx as u64,
+                "name": fee.name,
+                "tax_class": fee.tax_class,
+                "tax_status": fee.tax_status,
+                "amount": cents_text(fee.total_cents),
+                "total": cents_text(fee.total_cents),
+                "total_tax": e4_text(fee.total_tax_e4),
+                "taxes": item_taxes(&fee.taxes, false),
+                "meta_data": [],
+            })
+        })
+        .collect();
+    let tax_lines: Vec<Value> = order
+        .tax_lines
+        .iter()
+        .enumerate()
+        .map(|(idx, tax)| {
+            json!({
+                "id": order.id * 100 + 80 + idx as u64,
+                "rate_code": tax.rate_code,
+                "rate_id": tax.rate_id,
+                "label": tax.label,
+                "compound": tax.compound,
+                "tax_total": e4_text(tax.tax_total_e4),
+                "shipping_tax_total": "0.00",
+                "rate_percent": percent_json(tax.rate_percent_e4),
+                "meta_data": [],
+            })
+        })
+        .collect();
     let meta_data: Vec<Value> = order
         .meta
         .iter()
@@ -117,11 +175,14 @@ pub(crate) fn order_json(order: &SimWooOrder, state: &SimState) -> Value {
         "date_created_gmt": naive(order.created_at),
         "date_modified": naive(order.modified_at),
         "date_modified_gmt": naive(order.modified_at),
-        "discount_total": "0.00",
+        "discount_total": cents_text(order.discount_total_cents),
+        "discount_tax": cents_text(order.discount_tax_cents),
         "shipping_total": "0.00",
-        "total": cents_text(total),
-        "total_tax": "0.00",
-        "prices_include_tax": false,
+        "shipping_tax": "0.00",
+        "cart_tax": cents_text(order.total_tax_cents),
+        "total": cents_text(order.total_cents),
+        "total_tax": cents_text(order.total_tax_cents),
+        "prices_include_tax": order.prices_include_tax,
         "customer_id": 0,
         "billing": address_json(&order.billing, true),
         "shipping": address_json(&order.shipping, false),
@@ -135,9 +196,9 @@ pub(crate) fn order_json(order: &SimWooOrder, state: &SimState) -> Value {
         "date_paid_gmt": naive_or_null(order.paid_at),
         "meta_data": meta_data,
         "line_items": line_items,
-        "tax_lines": [],
+        "tax_lines": tax_lines,
         "shipping_lines": [],
-        "fee_lines": [],
+        "fee_lines": fee_lines,
         "coupon_lines": [],
         "refunds": [],
     });
@@ -164,6 +225,8 @@ pub(crate) fn product_json(product: &SimProduct, all: &[SimProduct], quirks: &Wo
         "price": cents_text(product.price_cents),
         "regular_price": cents_text(product.price_cents),
         "sale_price": "",
+        "tax_status": product.tax_status,
+        "tax_class": product.tax_class,
         "manage_stock": product.stock.is_some(),
         "stock_quantity": product.stock,
         "stock_status": if in_stock { "instock" } else { "outofstock" },

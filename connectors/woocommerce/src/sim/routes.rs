@@ -1,5 +1,5 @@
-//! The simulator's WooCommerce REST routes under `/wp-json/`: orders, products, variations and
-//! the Shipment Tracking plugin's endpoint. Each handler hands its work to
+//! The simulator's WooCommerce REST routes under `/wp-json/`: orders, products, variations, the
+//! tax settings and rates, and the Shipment Tracking plugin's endpoint. Each handler hands its work to
 //! `serving::serve`, which authenticates and applies injected faults before or after the shop
 //! acts; quirks are applied where the JSON is rendered.
 
@@ -20,6 +20,7 @@ use super::quirks::{self, WooQuirks};
 use super::render;
 use super::serving::{serve, Caller};
 use super::state::SimState;
+use super::taxes;
 
 /// The simulator's state as the handlers share it. The lock is never held across an `await`.
 pub(crate) type Shared = Arc<Mutex<SimState>>;
@@ -51,6 +52,8 @@ pub(crate) fn router() -> Router<Shared> {
             "/wp-json/wc-shipment-tracking/v3/orders/{id}/shipment-trackings",
             get(shipment_trackings),
         )
+        .route("/wp-json/wc/v3/settings/{group}", get(settings_group))
+        .route("/wp-json/wc/v3/taxes", get(list_taxes))
 }
 
 /// WordPress's answer for a path nobody registered.
@@ -225,6 +228,43 @@ async fn shipment_trackings(
             )
         })?;
         Ok(Json(render::trackings_json(order, state)).into_response())
+    })
+    .await
+}
+
+async fn settings_group(
+    State(shared): State<Shared>,
+    caller: Caller,
+    Path(group): Path<String>,
+) -> Response {
+    serve(&shared, &caller, WooEndpoint::Settings, |state| {
+        Ok(Json(taxes::settings_json(&state.taxes, &group)?).into_response())
+    })
+    .await
+}
+
+/// `GET taxes`: every rate, filtered by `class` when given, paginated.
+async fn list_taxes(
+    State(shared): State<Shared>,
+    caller: Caller,
+    Query(params): Query<Params>,
+) -> Response {
+    serve(&shared, &caller, WooEndpoint::Settings, |state| {
+        let wanted = params.get("class").map(|class| match class.as_str() {
+            "standard" => "",
+            slug => slug,
+        });
+        let rates: Vec<Value> = state
+            .taxes
+            .rates
+            .iter()
+            .enumerate()
+            .filter(|(_, rate)| wanted.is_none_or(|class| rate.class == class))
+            .map(|(order, rate)| taxes::rate_json(rate, order))
+            .collect();
+        let page = query::paginate(rates, &params)?;
+        let page_totals = totals(&page);
+        Ok(listed(page.items, page_totals, &state.quirks))
     })
     .await
 }

@@ -11,8 +11,10 @@ use serde_json::{json, Value};
 
 use super::emails::{customer_email, SimEmail};
 use super::faults::FaultPlan;
-use super::model::{SimError, SimProduct, SimWooLine, SimWooOrder};
+use super::model::{SimError, SimProduct, SimWooFee, SimWooLine, SimWooOrder};
 use super::quirks::WooQuirks;
+use super::taxes::SimTaxSettings;
+use super::totals::calculate_totals;
 use crate::tracking::TRACKING_META_KEY;
 
 /// Statuses a simulated order may have (WooCommerce's own).
@@ -50,6 +52,7 @@ pub(crate) struct SimState {
     pub(crate) change_during_walk: std::collections::VecDeque<u64>,
     /// Requests to the Shipment Tracking plugin's route, failed ones included.
     pub(crate) tracking_route_requests: usize,
+    pub(crate) taxes: SimTaxSettings,
 }
 
 impl Default for SimState {
@@ -71,6 +74,7 @@ impl Default for SimState {
             classic_storage: false,
             change_during_walk: std::collections::VecDeque::new(),
             tracking_route_requests: 0,
+            taxes: SimTaxSettings::default(),
         }
     }
 }
@@ -175,6 +179,15 @@ impl SimState {
         {
             line_items.push(self.line_from_json(line)?);
         }
+        let mut fee_lines = Vec::new();
+        for fee in object
+            .get("fee_lines")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            fee_lines.push(self.fee_from_json(fee)?);
+        }
         let meta = meta_from_json(object.get("meta_data"));
         let now = self.now();
         let set_paid = object
@@ -186,7 +199,7 @@ impl SimState {
             status = "processing".to_owned();
         }
         let id = self.next_id();
-        let order = SimWooOrder {
+        let mut order = SimWooOrder {
             id,
             completed_at: (status == "completed").then_some(now),
             status,
@@ -196,6 +209,13 @@ impl SimState {
                 .to_owned(),
             meta,
             line_items,
+            fee_lines,
+            tax_lines: Vec::new(),
+            prices_include_tax: false,
+            total_cents: 0,
+            total_tax_cents: 0,
+            discount_total_cents: 0,
+            discount_tax_cents: 0,
             billing: object.get("billing").cloned().unwrap_or_else(|| json!({})),
             shipping: object.get("shipping").cloned().unwrap_or_else(|| json!({})),
             customer_note: text("customer_note").to_owned(),
@@ -203,6 +223,8 @@ impl SimState {
             modified_at: now,
             paid_at: set_paid.then_some(now),
         };
+        // The REST controller runs `calculate_totals()` on every order it creates.
+        calculate_totals(&mut order, &self.taxes);
         // Created as `pending`, then moved to its status: core's notification for that move.
         self.customer_emails
             .extend(customer_email(id, &order.billing, "pending", &order.status));
@@ -250,32 +272,81 @@ impl SimState {
                     "Quantity must be a positive number.",
                 )
             })?;
-        let total = match line.get("total").and_then(Value::as_str) {
-            Some(total) => {
-                orderbridge_core::domain::Money::parse_decimal(
-                    total,
-                    orderbridge_core::domain::Currency::EUR,
-                )
-                .map_err(|_| {
-                    SimError::new(
-                        400,
-                        "rest_invalid_param",
-                        "Invalid parameter(s): line_items",
-                    )
-                })?;
-                total.to_owned()
-            }
-            None => {
-                let cents = ordered.price_cents * i64::from(quantity);
-                format!("{}.{:02}", cents / 100, cents % 100)
+        let amount = |key: &str| -> Result<Option<(String, i64)>, SimError> {
+            match line.get(key).and_then(Value::as_str) {
+                Some(text) => decimal_cents(text)
+                    .map(|cents| Some((text.to_owned(), cents)))
+                    .ok_or_else(|| {
+                        SimError::new(
+                            400,
+                            "rest_invalid_param",
+                            "Invalid parameter(s): line_items",
+                        )
+                    }),
+                None => Ok(None),
             }
         };
+        // Without amounts, core prices the line at the product's price (ex tax).
+        let price = ordered.price_cents * i64::from(quantity);
+        let (total, total_cents) = amount("total")?.unwrap_or_else(|| (cents_text(price), price));
+        let (subtotal, subtotal_cents) =
+            amount("subtotal")?.unwrap_or((total.clone(), total_cents));
+        let tax_class = line
+            .get("tax_class")
+            .and_then(Value::as_str)
+            .unwrap_or(&ordered.tax_class)
+            .to_owned();
         Ok(SimWooLine {
             product_id,
             variation_id,
             sku: ordered.sku.clone(),
             quantity,
             total,
+            subtotal,
+            total_cents,
+            subtotal_cents,
+            tax_class,
+            taxable: ordered.tax_status == "taxable",
+            taxes: Vec::new(),
+            total_tax_e4: 0,
+            subtotal_tax_e4: 0,
+        })
+    }
+
+    /// A fee line of a `POST orders` body (`prepare_fee_lines`: a name is required; tax class
+    /// must exist; tax status other than `taxable`/`none` reads as `taxable`).
+    fn fee_from_json(&self, fee: &Value) -> Result<SimWooFee, SimError> {
+        let text = |key: &str| fee.get(key).and_then(Value::as_str).unwrap_or_default();
+        if text("name").trim().is_empty() {
+            return Err(SimError::new(
+                400,
+                "woocommerce_rest_invalid_fee_item",
+                "Fee name is required.",
+            ));
+        }
+        let tax_class = text("tax_class").to_owned();
+        if !tax_class.is_empty() && !self.taxes.class_slugs().contains(&tax_class) {
+            return Err(SimError::new(
+                400,
+                "order_item_fee_invalid_tax_class",
+                "Invalid tax class",
+            ));
+        }
+        let total_cents = decimal_cents(text("total")).ok_or_else(|| {
+            SimError::new(400, "rest_invalid_param", "Invalid parameter(s): fee_lines")
+        })?;
+        Ok(SimWooFee {
+            name: text("name").to_owned(),
+            total_cents,
+            tax_status: if text("tax_status") == "none" {
+                "none"
+            } else {
+                "taxable"
+            }
+            .to_owned(),
+            tax_class,
+            taxes: Vec::new(),
+            total_tax_e4: 0,
         })
     }
 
@@ -383,6 +454,32 @@ fn slug(name: &str) -> String {
         }
     }
     slug.trim_end_matches('-').to_owned()
+}
+
+/// Cents of a decimal amount as WooCommerce accepts it (`"24.99"`, `"-0.01"`, `"5"`).
+fn decimal_cents(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let money = orderbridge_core::domain::Money::parse_decimal(
+        digits,
+        orderbridge_core::domain::Currency::EUR,
+    )
+    .ok()?;
+    Some(if negative {
+        -money.cents()
+    } else {
+        money.cents()
+    })
+}
+
+/// Decimal text of cents (`-1` → `-0.01`).
+pub(crate) fn cents_text(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let magnitude = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", magnitude / 100, magnitude % 100)
 }
 
 /// Reads a `meta_data` array of `{key, value}` from a request body.

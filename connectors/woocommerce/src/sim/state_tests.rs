@@ -12,6 +12,8 @@ fn product(product_type: &str, parent_id: u64, sku: &str, stock: Option<i64>) ->
         global_unique_id: String::new(),
         price_cents: 1299,
         stock,
+        tax_status: "taxable".into(),
+        tax_class: String::new(),
     }
 }
 

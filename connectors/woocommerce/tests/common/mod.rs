@@ -139,6 +139,26 @@ pub mod mock {
             .await;
     }
 
+    /// Answers `GET settings/general` and `GET settings/tax` as a shop that calculates no
+    /// taxes (`woocommerce_calc_taxes` = `no`, WooCommerce's default).
+    pub async fn mock_shop_without_taxes(server: &MockServer) {
+        Mock::given(method("GET"))
+            .and(path("/wp-json/wc/v3/settings/general"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+                {"id": "woocommerce_default_country", "value": "NL"},
+                {"id": "woocommerce_calc_taxes", "value": "no"}
+            ])))
+            .mount(server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/wp-json/wc/v3/settings/tax"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+                {"id": "woocommerce_prices_include_tax", "value": "no"}
+            ])))
+            .mount(server)
+            .await;
+    }
+
     /// The bodies of the `POST orders` requests among `requests`.
     pub fn posted_orders(requests: &[Request]) -> Vec<Value> {
         requests
