@@ -38,6 +38,7 @@ mod tests {
             shipping: WooAddress::default(),
             customer_note: String::new(),
             line_items: Vec::new(),
+            fee_lines: Vec::new(),
             meta_data: Vec::new(),
         };
         withhold_buyer_email(&mut order);
