@@ -41,6 +41,8 @@ pub(crate) struct SimState {
     pub(crate) tracking_plugin_installed: bool,
     /// How far the shop's clock is ahead of the real one (`timeline.rs`).
     pub(crate) clock_offset: chrono::Duration,
+    /// Where the shop's clock stands still, when stopped (`timeline.rs`).
+    pub(crate) clock_frozen_at: Option<DateTime<Utc>>,
     /// Classic (posts table) order storage: saving meta data alone leaves `date_modified`.
     pub(crate) classic_storage: bool,
     /// Orders changed right after the next orders list pages are served, one per page.
@@ -63,6 +65,7 @@ impl Default for SimState {
             tracking_meta_visible: true,
             tracking_plugin_installed: true,
             clock_offset: chrono::Duration::zero(),
+            clock_frozen_at: None,
             classic_storage: false,
             change_during_walk: std::collections::VecDeque::new(),
             tracking_route_requests: 0,
