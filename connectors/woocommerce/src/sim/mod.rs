@@ -322,6 +322,12 @@ impl WooSim {
         self.with_state(|state| state.clock_offset += by);
     }
 
+    /// Stops the shop's clock at the current second (`true`; [`WooSim::advance_clock`] still
+    /// moves it) or lets it run again, so tests can give many orders the same second.
+    pub fn freeze_clock(&self, frozen: bool) {
+        self.with_state(|state| state.freeze_clock(frozen));
+    }
+
     /// The merchant edits order `id` (its `date_modified` becomes now) right after the next
     /// orders list page is served; queued calls act after one page each, in turn.
     pub fn change_during_next_list_page(&self, id: u64) {

@@ -46,6 +46,8 @@ pub(crate) struct SimState {
     pub(crate) customer_emails: Vec<SimEmail>,
     /// How far the shop's clock is ahead of the real one (`timeline.rs`).
     pub(crate) clock_offset: chrono::Duration,
+    /// Where the shop's clock stands still, when stopped (`timeline.rs`).
+    pub(crate) clock_frozen_at: Option<DateTime<Utc>>,
     /// Classic (posts table) order storage: saving meta data alone leaves `date_modified`.
     pub(crate) classic_storage: bool,
     /// Orders changed right after the next orders list pages are served, one per page.
@@ -71,6 +73,7 @@ impl Default for SimState {
             authorization_header_stripped: false,
             customer_emails: Vec::new(),
             clock_offset: chrono::Duration::zero(),
+            clock_frozen_at: None,
             classic_storage: false,
             change_during_walk: std::collections::VecDeque::new(),
             tracking_route_requests: 0,

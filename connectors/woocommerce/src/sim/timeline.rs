@@ -1,5 +1,5 @@
 //! When the simulated shop's orders change, as seen through `date_modified`: the shop's clock
-//! (which tests may move forward), the two order storages and what each does to
+//! (which tests may move forward or stop), the two order storages and what each does to
 //! `date_modified` when only meta data is saved, and orders that change while a client walks
 //! the orders list.
 //!
@@ -24,7 +24,12 @@ use super::state::{now_to_the_second, SimState};
 impl SimState {
     /// The shop's clock, to the whole second.
     pub(crate) fn now(&self) -> DateTime<Utc> {
-        now_to_the_second() + self.clock_offset
+        self.clock_frozen_at.unwrap_or_else(now_to_the_second) + self.clock_offset
+    }
+
+    /// Stops the shop's clock at the current second (`true`) or lets it run again.
+    pub(crate) fn freeze_clock(&mut self, frozen: bool) {
+        self.clock_frozen_at = frozen.then(now_to_the_second);
     }
 
     /// Whether saving an order's meta data alone moves its `date_modified` (HPOS: yes; classic
