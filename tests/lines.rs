@@ -137,6 +137,34 @@ async fn a_verzenden_via_bol_order_goes_manual_once_in_the_webshop_and_is_never_
     );
 }
 
+async fn a_verzenden_via_bol_order_the_buyer_cancels_while_its_creation_is_unresolved_is_cancelled(
+    db: TestDb,
+) {
+    use orderbridge::engine::{Failpoint, JobError};
+    let mut h = Harness::start(db, "").await;
+    let id = h
+        .bol
+        .add_order(SimOrder::nl(vec![line(&h.products[0], 1)]).with_line_shipped_via_bol(0));
+    // Created in the webshop, the answer lost (a crash); meanwhile the buyer cancels.
+    h.engine.failpoints().arm(Failpoint::CreateAfterCall);
+    assert!(matches!(
+        h.engine.run_import().await,
+        Err(JobError::Failpoint(_))
+    ));
+    h.restart().await;
+    h.bol.request_cancellation(&id);
+    h.cycles(4).await;
+    let order = h.order(&id).await;
+    assert_eq!(
+        order.status,
+        OrderStatus::Cancelled,
+        "the cancellation goes on: {:?}",
+        order.error
+    );
+    assert_eq!(h.bol.cancellations().len(), 1);
+    assert_eq!(h.woo.orders()[0].status, "cancelled");
+}
+
 /// Runs `sql` on the test's database behind the store's back (an older orderbridge's state).
 async fn tamper(db: &TestDb, sql: &str) {
     use common::db::Backend;
@@ -192,5 +220,6 @@ both_backends!(
     a_buyer_request_on_a_mixed_order_cancels_only_its_own_line,
     a_mixed_order_whose_own_line_was_shipped_by_hand_is_shipped,
     a_verzenden_via_bol_order_goes_manual_once_in_the_webshop_and_is_never_sent,
-    a_verzenden_via_bol_order_that_reaches_the_ship_job_is_not_sent_either
+    a_verzenden_via_bol_order_that_reaches_the_ship_job_is_not_sent_either,
+    a_verzenden_via_bol_order_the_buyer_cancels_while_its_creation_is_unresolved_is_cancelled
 );

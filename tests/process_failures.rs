@@ -66,6 +66,23 @@ async fn a_failed_shipment_process_is_sent_again_after_a_backoff_and_ships(db: T
         .any(|e| e.message.contains("sending it again in 5 minutes")));
 }
 
+async fn a_failed_shipment_of_an_order_shipped_by_hand_meanwhile_is_adopted(db: TestDb) {
+    let h = Harness::start(db, "").await;
+    let (id, item) = completed_order(&h).await;
+    h.bol.set_process_pending_reads(1);
+    h.engine.run_track().await.unwrap();
+    h.engine.run_ship().await.unwrap(); // sent; its process still pending
+                                        // The merchant ships it by hand meanwhile: bol fails our shipment (nothing left open).
+    h.bol.ship_in_seller_dashboard(&item);
+    h.cycles(2).await;
+    let order = h.order(&id).await;
+    assert_eq!(order.status, OrderStatus::Shipped, "{:?}", order.error);
+    h.clock.advance(Duration::hours(2));
+    h.cycles(2).await;
+    assert_eq!(h.bol.shipment_requests(), 1, "not sent again");
+    assert!(h.bol.shipments().is_empty(), "ours never applied");
+}
+
 async fn a_shipment_that_keeps_failing_ends_in_error_after_the_bounded_retries(db: TestDb) {
     let h = Harness::start(db, "").await;
     let (id, item) = completed_order(&h).await;
@@ -196,6 +213,7 @@ async fn under_a_ten_percent_process_failure_rate_200_orders_end_without_the_mer
 
 both_backends!(
     a_failed_shipment_process_is_sent_again_after_a_backoff_and_ships,
+    a_failed_shipment_of_an_order_shipped_by_hand_meanwhile_is_adopted,
     a_shipment_that_keeps_failing_ends_in_error_after_the_bounded_retries,
     a_cancellation_that_keeps_failing_is_retried_then_errors,
     under_a_ten_percent_process_failure_rate_200_orders_end_without_the_merchant

@@ -152,6 +152,15 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         &self,
         order: &OrderRecord,
     ) -> Result<bool, JobError> {
+        // Only an order still to be shipped: one a buyer or the marketplace is cancelling (an
+        // interrupted create resolved late) goes on with its cancellation.
+        let to_ship = matches!(
+            order.status,
+            OrderStatus::NotShipped | OrderStatus::Waiting | OrderStatus::PendingShipment
+        );
+        if !to_ship {
+            return Ok(false);
+        }
         let marketplace_lines = MarketplaceLines::of(order);
         let lines = self.store.lines(order.id).await?;
         let label_lines = marketplace_lines.label_required_open(&lines);
