@@ -50,21 +50,26 @@ pub struct BolConfig {
     /// ships itself (FBR).
     #[serde(default)]
     pub include_fbb: bool,
-    /// How many requests the connector sends per group of endpoints, so it stays within bol's
-    /// limits instead of collecting 429 answers; a request over budget waits its turn. Each
-    /// group is `{ requests = N, per_secs = S }` (bursts of up to `N`); groups left out keep
-    /// their default. See [`BolRateLimits`].
+    /// How many requests the connector sends per group of endpoints until bol's own
+    /// `x-ratelimit-*` headers tell an endpoint's real budget (the first answer does); from
+    /// then on the connector follows bol's headers for that endpoint. Each group is
+    /// `{ requests = N, per_secs = S }` (bursts of up to `N`); groups left out keep their
+    /// default. See [`BolRateLimits`].
     #[serde(default)]
     pub rate_limits: BolRateLimits,
 }
 
 /// Client-side request budgets per group of Retailer API endpoints (`[marketplace.rate_limits]`).
 ///
-/// bol publishes its limits as an example table in its API conventions (the rules for
-/// `/retailer/orders`) and otherwise only in the `x-ratelimit-limit`/`-remaining`/`-reset`
-/// headers of each answer, which the connector also obeys (it pauses an endpoint whose budget
-/// bol reports spent). Where bol documents nothing the defaults are deliberately
-/// conservative; raise them when bol's headers show a larger allowance for the account.
+/// These are only where the connector starts. bol publishes no fixed limits: it asks clients
+/// to program against the `x-ratelimit-limit`/`-remaining`/`-reset` headers of every answer
+/// (https://api.bol.com/retailer/public/Retailer-API/ratelimits.html), and the connector does:
+/// once an endpoint answered, it sends what bol says remains in the current window (keeping
+/// a tenth of the limit in reserve, more after a 429) and waits for the reset when nothing
+/// remains, so throughput is what bol grants the account, not these numbers. The defaults
+/// are bol's illustrative example table from its API conventions
+/// (https://api.bol.com/retailer/public/Retailer-API/conventions.html) and, where it names
+/// nothing, conservative guesses; they matter for the first requests of each endpoint only.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct BolRateLimits {

@@ -60,6 +60,8 @@ struct EndpointState {
     in_flight: u32,
     /// No request before this instant (bol said the budget is spent, or answered 429).
     blocked_until: Option<Instant>,
+    /// Whether that block comes from a 429 (bol refused), not from bol's own pacing.
+    blocked_by_refusal: bool,
     learned: Option<Learned>,
 }
 
@@ -68,8 +70,11 @@ struct EndpointState {
 pub(crate) enum Admission {
     /// Send it now (counted as on its way).
     Go,
-    /// Ask again after this long.
+    /// Ask again after this long: bol's window is spent and this is how long until its reset
+    /// (pacing; waiting it out is what bol asks for).
     Wait(Duration),
+    /// Ask again after this long: bol refused a request with 429 and asked for this wait.
+    Refused(Duration),
     /// Nothing learned yet for this endpoint: the configured budget decides (the request is
     /// counted as on its way).
     Configured,
@@ -91,9 +96,14 @@ impl LearnedBudgets {
         let state = endpoints.entry(endpoint).or_default();
         if let Some(until) = state.blocked_until {
             if now < until {
-                return Admission::Wait(until - now);
+                return if state.blocked_by_refusal {
+                    Admission::Refused(until - now)
+                } else {
+                    Admission::Wait(until - now)
+                };
             }
             state.blocked_until = None;
+            state.blocked_by_refusal = false;
         }
         let Some(learned) = state.learned.as_mut() else {
             state.in_flight += 1;
@@ -171,17 +181,18 @@ impl LearnedBudgets {
                 "bol answered 429; lowering this endpoint's budget"
             );
             if let Some(wait) = retry_after.or(headers.reset) {
-                block(state, now + wait);
+                block(state, now + wait, true);
             }
         } else if spent {
             if let Some(reset) = headers.reset.filter(|reset| !reset.is_zero()) {
-                block(state, now + reset);
+                block(state, now + reset, false);
             }
         }
     }
 }
 
-fn block(state: &mut EndpointState, until: Instant) {
+fn block(state: &mut EndpointState, until: Instant, refused: bool) {
+    state.blocked_by_refusal |= refused;
     state.blocked_until = Some(state.blocked_until.map_or(until, |known| known.max(until)));
 }
 
@@ -267,7 +278,7 @@ mod tests {
         );
         assert_eq!(
             budgets.admit(DETAIL, now),
-            Admission::Wait(Duration::from_secs(10))
+            Admission::Refused(Duration::from_secs(10))
         );
         // The next window leaves 8 unspent instead of 4.
         let next = now + Duration::from_secs(10);

@@ -12,6 +12,11 @@ use crate::call::ApiCall;
 use crate::learned::Admission;
 use crate::BolClient;
 
+/// Longest wait for bol's rate-limit window to reset that a call sits out by itself (bol's
+/// example table has windows of up to 3 minutes); a longer one is handed back as
+/// [`ConnectorError::RateLimited`] so the job backs off instead.
+const MAX_WINDOW_WAIT: Duration = Duration::from_secs(15 * 60);
+
 impl BolClient {
     /// Waits until the call's endpoint may send one more request, and counts it as on its
     /// way. Once bol's headers told the endpoint's budget (`learned.rs`) that budget decides;
@@ -19,8 +24,8 @@ impl BolClient {
     ///
     /// # Errors
     ///
-    /// [`ConnectorError::RateLimited`] when bol's budget is back only after longer than the
-    /// policy waits out by itself.
+    /// [`ConnectorError::RateLimited`] when bol refused the endpoint with a wait longer than
+    /// the policy waits out, or its window resets only after more than 15 minutes.
     pub(crate) async fn wait_for_budget(
         &self,
         call: &ApiCall,
@@ -37,13 +42,28 @@ impl BolClient {
                     }
                     return Ok(());
                 }
+                // bol's window is spent: wait for its reset, even a long one (bol's example
+                // windows are minutes): handing back would make a long list start again at
+                // page 1 next run and never reach its end. Only a wait beyond any window bol
+                // uses for the endpoints we call is handed back.
                 Admission::Wait(wait) => {
-                    if !self.inner.retry.waits_out(wait) {
+                    if wait > MAX_WINDOW_WAIT {
                         return Err(ConnectorError::RateLimited {
                             retry_after: Some(wait),
                         });
                     }
                     tracing::debug!(endpoint = %location, ?wait, "bol's rate budget is spent; waiting for its reset");
+                    tokio::time::sleep(wait).await;
+                }
+                // bol refused with 429 and asked for a wait: waited out only as long as the
+                // retry policy says, else the caller decides.
+                Admission::Refused(wait) => {
+                    if !self.inner.retry.waits_out(wait) {
+                        return Err(ConnectorError::RateLimited {
+                            retry_after: Some(wait),
+                        });
+                    }
+                    tracing::debug!(endpoint = %location, ?wait, "bol refused a request; waiting as it asked");
                     tokio::time::sleep(wait).await;
                 }
             }

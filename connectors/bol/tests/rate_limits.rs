@@ -9,7 +9,7 @@ mod support;
 
 use std::time::Duration;
 
-use orderbridge_bol::sim::{BolSim, SimEndpoint, SimOrder, SimRateLimit};
+use orderbridge_bol::sim::{BolSim, SimEndpoint, SimLine, SimOrder, SimRateLimit};
 use orderbridge_bol::BolRateLimits;
 use orderbridge_core::{Marketplace, RetryPolicy};
 use support::{sim_client_with, sim_config, sim_raw_answer};
@@ -143,6 +143,37 @@ async fn two_clients_of_one_account_share_its_budget() {
         "{refused} of {} requests refused with 429",
         admitted + refused
     );
+}
+
+/// bol's window for the orders list can be minutes long (its example: 7 requests per 3
+/// minutes). Reading a long list must wait for the next window rather than give up half-way:
+/// giving up would start the next run from page 1 again, and a list longer than one window
+/// would never be read to its end.
+#[tokio::test(start_paused = true)]
+async fn a_list_longer_than_one_window_waits_for_the_next_window() {
+    let sim = BolSim::start().await.unwrap();
+    sim.set_rate_limit(
+        SimEndpoint::ListOrders,
+        SimRateLimit {
+            requests: 2,
+            window_secs: 120,
+        },
+    );
+    for idx in 0..150 {
+        sim.add_order(SimOrder::nl(vec![SimLine {
+            ean: "8712345678906".to_owned(),
+            reference: Some(format!("ONE-{idx}")),
+            title: format!("Product {idx}"),
+            quantity: 1,
+            unit_price_cents: 500,
+        }]));
+    }
+    let client = shipped_client(&sim);
+    let started = Instant::now();
+    // Three full pages and the empty one: four requests, two windows, one wait between them.
+    assert_eq!(client.open_orders().await.unwrap().len(), 150);
+    assert!(started.elapsed() >= Duration::from_secs(120));
+    assert_eq!(sim.rate_limit_counts(), (4, 0));
 }
 
 /// bol's answers carry the three headers whatever their status: a 200, a 404, and the 429 of

@@ -350,3 +350,30 @@ async fn control_surface_places_orders_and_shows_state() {
     assert_eq!(state["orders"][0]["order_id"], order_id.as_str());
     assert_eq!(state["orders"][0]["items"][0]["cancellation_request"], true);
 }
+
+/// A carrier bol added to its transporter list later (Trunkrs, Budbee, ...) reaches bol under
+/// its own code, as the webshop wrote its name, instead of `OTHER`.
+#[tokio::test]
+async fn newer_transporters_reach_bol_under_their_own_code() {
+    let sim = BolSim::start().await.unwrap();
+    sim.set_process_pending_reads(0);
+    let client = sim_client(&sim, false);
+    for (written, code) in [
+        ("Trunkrs", "TRUNKRS"),
+        ("Budbee", "BUDBEE"),
+        ("FedEx BE", "FEDEX_BE"),
+    ] {
+        let order_id = sim.add_order(SimOrder::nl(vec![line("A", 1, 500)]));
+        let item_id = sim.order(&order_id).unwrap().items[0].order_item_id.clone();
+        let mut shipment = shipment_of(&order_id, &item_id, 1);
+        shipment.carrier = Some(Carrier::from_name(written).unwrap());
+        let process = client.ship(&shipment).await.unwrap();
+        assert_eq!(state_of(&client, &process).await, ProcessState::Succeeded);
+        let sent = sim
+            .shipments()
+            .into_iter()
+            .find(|s| s.order_id == order_id)
+            .unwrap();
+        assert_eq!(sent.transporter_code.as_deref(), Some(code), "{written}");
+    }
+}
