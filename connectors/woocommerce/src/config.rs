@@ -51,6 +51,26 @@ pub struct WooConfig {
     /// and the shop.
     #[serde(default = "default_lookup_margin_secs")]
     pub lookup_margin_secs: u64,
+    /// How the key pair travels to the shop. `header` (the default): HTTP Basic
+    /// authentication in the `Authorization` header. `query_string`: as `consumer_key` and
+    /// `consumer_secret` query parameters on every request, for hosts whose web server does
+    /// not pass the `Authorization` header on to PHP (every call then fails with 401 "Sorry,
+    /// you cannot list resources."). WooCommerce accepts both only over HTTPS
+    /// (`WC_REST_Authentication::perform_basic_authentication`), so `base_url` must be `https`
+    /// (plain http only on loopback, for the simulator). The key pair never appears in logs
+    /// or error messages either way.
+    #[serde(default)]
+    pub auth: WooAuth,
+    /// Whether WooCommerce sends its own customer e-mails (order received, processing,
+    /// completed, notes to the customer) for marketplace orders. Default `false`: bol's buyer
+    /// address is a relay and bol mails the buyer itself, so a second set of mails from the
+    /// shop confuses buyers. WooCommerce sends those mails to the order's billing e-mail and
+    /// sends none when it is empty (`WC_Email::trigger` checks `get_recipient()`), so the
+    /// buyer's address is left out of `billing.email` and kept in the order meta
+    /// `_orderbridge_buyer_email` instead. Mails to the shop owner (new order) are not
+    /// affected. `true` puts the address in `billing.email` as the marketplace gave it.
+    #[serde(default)]
+    pub customer_emails: bool,
     /// How order amounts are sent. `shop` (the default): read the shop's tax settings
     /// (`Calculate taxes`, rates per class and country, where taxes are based on, rounding)
     /// and, when the shop adds taxes, send each line's amount without VAT for the product's
@@ -66,6 +86,17 @@ pub struct WooConfig {
     /// are also read again after an order's total came out differently.
     #[serde(default = "default_tax_refresh_hours")]
     pub tax_refresh_hours: u64,
+}
+
+/// How the REST API key pair is sent (see [`WooConfig::auth`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WooAuth {
+    /// HTTP Basic authentication in the `Authorization` header.
+    #[default]
+    Header,
+    /// `consumer_key` and `consumer_secret` query parameters.
+    QueryString,
 }
 
 /// How order amounts are sent; see [`WooConfig::taxes`].
@@ -151,6 +182,8 @@ impl WooConfig {
             rate_limit: default_rate_limit(),
             order_status: default_order_status(),
             lookup_margin_secs: default_lookup_margin_secs(),
+            auth: WooAuth::Header,
+            customer_emails: false,
             taxes: TaxMode::default(),
             tax_refresh_hours: default_tax_refresh_hours(),
         }
@@ -261,23 +294,18 @@ mod tests {
 
     #[test]
     fn tax_mode_is_read() {
-        let config = parse(serde_json::json!({
-            "base_url": "https://shop.example.nl",
-            "consumer_key": "ck_1",
-            "consumer_secret": "cs_1",
-            "taxes": "gross",
-            "tax_refresh_hours": 6,
-        }))
-        .unwrap();
-        assert_eq!(config.taxes, TaxMode::Gross);
-        assert_eq!(config.tax_refresh_hours, 6);
-        let bad = parse(serde_json::json!({
-            "base_url": "https://shop.example.nl",
-            "consumer_key": "ck_1",
-            "consumer_secret": "cs_1",
-            "taxes": "net",
-        }));
-        assert!(bad.is_err());
+        let with = |taxes: &str| {
+            parse(
+                serde_json::json!({"base_url": "https://shop.example.nl", "consumer_key": "ck",
+                "consumer_secret": "cs", "taxes": taxes, "tax_refresh_hours": 6}),
+            )
+        };
+        let config = with("gross").unwrap();
+        assert_eq!(
+            (config.taxes, config.tax_refresh_hours),
+            (TaxMode::Gross, 6)
+        );
+        assert!(with("net").is_err());
     }
 
     #[test]

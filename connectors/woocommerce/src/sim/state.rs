@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, DurationRound, Utc};
 use serde_json::{json, Value};
 
+use super::emails::{customer_email, SimEmail};
 use super::faults::FaultPlan;
 use super::model::{SimError, SimProduct, SimWooOrder};
 use super::quirks::WooQuirks;
@@ -41,6 +42,8 @@ pub(crate) struct SimState {
     pub(crate) tracking_meta_visible: bool,
     pub(crate) tracking_plugin_installed: bool,
     pub(crate) taxes: SimTaxSettings,
+    pub(crate) authorization_header_stripped: bool,
+    pub(crate) customer_emails: Vec<SimEmail>,
 }
 
 impl Default for SimState {
@@ -57,6 +60,8 @@ impl Default for SimState {
             tracking_meta_visible: true,
             tracking_plugin_installed: true,
             taxes: SimTaxSettings::default(),
+            authorization_header_stripped: false,
+            customer_emails: Vec::new(),
         }
     }
 }
@@ -207,6 +212,9 @@ impl SimState {
         };
         // The REST controller runs `calculate_totals()` on every order it creates.
         calculate_totals(&mut order, &self.taxes);
+        // Created as `pending`, then moved to its status: core's notification for that move.
+        self.customer_emails
+            .extend(customer_email(id, &order.billing, "pending", &order.status));
         self.orders.insert(id, order);
         if set_paid {
             self.restock(id, -1);
@@ -250,6 +258,8 @@ impl SimState {
         if order.status == status {
             return true;
         }
+        self.customer_emails
+            .extend(customer_email(id, &order.billing, &order.status, status));
         order.status = status.to_owned();
         order.modified_at = now;
         if status == "completed" && order.completed_at.is_none() {
