@@ -272,8 +272,8 @@ fn row_mismatches(h: &Harness, record: &OrderRecord, expect: &Expect, body: &[u8
 }
 
 /// What differs between the webshop order and the fixture: it carries the bol order id, the
-/// shipping address (name, company, city, postcode, country, street and house number meta,
-/// extra line, pickup point) is the fixture's, trimmed, byte for byte, and the line items are
+/// shipping address (name, company with the pickup point's name first, city, postcode, country,
+/// street and house number meta, extra line, pickup point) is the fixture's, trimmed, byte for byte, and the line items are
 /// the merchant-fulfilled items; then the row's own checks.
 fn handled_mismatches(webshop: &SimWooOrder, body: &[u8], checks: &[(&str, &str)]) -> Vec<String> {
     let fixture: Value = serde_json::from_slice(body).unwrap();
@@ -297,7 +297,15 @@ fn handled_mismatches(webshop: &SimWooOrder, body: &[u8], checks: &[(&str, &str)
         ),
         ("shipping/first_name".into(), Some(text("firstName"))),
         ("shipping/last_name".into(), Some(text("surname"))),
-        ("shipping/company".into(), Some(text("company"))),
+        // A pickup point's name is on the label: in the shipping company, before the buyer's.
+        (
+            "shipping/company".into(),
+            Some(match (&pickup_point, text("company")) {
+                (Some(point), company) if company.is_empty() => point.clone(),
+                (Some(point), company) => format!("{point} ({company})"),
+                (None, company) => company,
+            }),
+        ),
         (
             "shipping/address_2".into(),
             Some(text("extraAddressInformation")),

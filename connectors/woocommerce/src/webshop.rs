@@ -17,8 +17,8 @@ use reqwest::Method;
 
 use crate::changes::{order_numbers, ORDERS_PATH};
 use crate::client::{Replay, WooClient};
-use crate::emails::withhold_buyer_email;
 use crate::config::TaxMode;
+use crate::emails::withhold_buyer_email;
 use crate::error_mapping::VENDOR;
 use crate::mapping::{
     format_gmt, order_code_from_meta, order_from_wire, order_to_wire, order_total, status_from_wire,
@@ -80,12 +80,12 @@ impl Webshop for WooClient {
             products.push(self.resolve_line(line).await?);
         }
         let mut body = order_to_wire(order, &products, &self.order_status, self.marks_orders_paid)?;
+        if !self.customer_emails {
+            withhold_buyer_email(&mut body);
+        }
         if self.tax_mode == TaxMode::Shop {
             let settings = self.tax_settings().await?;
             apply_taxes(&mut body, order, &products, &settings)?;
-        }
-        if !self.customer_emails {
-            withhold_buyer_email(&mut body);
         }
         // Not replayed after a 5xx, time-out, reset or unreadable reply: the order may exist
         // (`Transient`); the daemon looks for it with `find_order` before trying again.

@@ -15,7 +15,8 @@
 //! connection resets, hangs, damaged bodies), and valid-but-unexpected answers
 //! ([`WooQuirks`]).
 //!
-//! Layout: `model.rs` (what the shop holds), `state.rs` (how it changes), `query.rs` (list
+//! Layout: `model.rs` (what the shop holds), `state.rs` (how it changes), `items.rs` (order
+//! items of a request), `query.rs` (list
 //! filters and pagination), `render.rs` (JSON), `quirks.rs` (unexpected answers), `routes.rs`
 //! (REST routes), `taxes.rs` (tax options and rates), `totals.rs` (order totals and taxes),
 //! `serving.rs` (authentication and faults per request), `auth.rs` (core's rules for the key
@@ -28,6 +29,7 @@ mod conn;
 mod control;
 mod emails;
 mod faults;
+mod items;
 mod model;
 mod query;
 mod quirks;

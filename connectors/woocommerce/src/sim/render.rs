@@ -5,9 +5,10 @@
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
+use super::items::cents_text;
 use super::model::{SimError, SimItemTax, SimProduct, SimWooOrder};
 use super::quirks::{self, WooQuirks};
-use super::state::{cents_text, SimState};
+use super::state::SimState;
 use crate::tracking::TRACKING_META_KEY;
 
 /// `{code, message, data: {status}}`.

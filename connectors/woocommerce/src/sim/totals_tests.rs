@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::super::model::SimProduct;
 use super::super::state::SimState;
-use super::super::taxes::{SimTaxRate, SimTaxSettings};
+use super::super::taxes::{settings_json, SimTaxRate, SimTaxSettings};
 
 fn shop(taxes: SimTaxSettings) -> (SimState, u64, u64) {
     let mut state = SimState::default();
@@ -184,4 +184,29 @@ fn a_fee_needs_a_name_and_a_known_class() {
         state.create_order(&unknown).unwrap_err().code,
         "order_item_fee_invalid_tax_class"
     );
+}
+
+#[test]
+fn settings_groups_are_served_as_core_does() {
+    let off = SimTaxSettings::default();
+    let general = settings_json(&off, "general").unwrap();
+    let calc = general
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "woocommerce_calc_taxes")
+        .unwrap();
+    assert_eq!(calc["value"], "no");
+    // The tax page only exists while taxes are calculated.
+    assert_eq!(
+        settings_json(&off, "tax").unwrap_err().code,
+        "rest_setting_setting_group_invalid"
+    );
+    let on = settings_json(&SimTaxSettings::dutch_shop(), "tax").unwrap();
+    assert!(on
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|o| o["id"] == "woocommerce_tax_round_at_subtotal" && o["value"] == "no"));
+    assert!(settings_json(&off, "nonsense").is_err());
 }

@@ -3,7 +3,7 @@
 //! total that came out differently), models how core taxes an order line (`model.rs`), and
 //! turns what the buyer paid into the net amounts (plus a tax-free rounding fee when no net
 //! lands on the cent) that make the shop's order `total` equal what the buyer paid
-//! (`net.rs`). Reading the settings over REST is `read.rs`.
+//! (`net.rs`). Reading the settings over REST is `read.rs`, their JSON `wire.rs`.
 //!
 //! With `taxes = "gross"` in the connection's `[webshop]` table the settings are never read
 //! and the amounts the buyer paid are sent as they are (for shops whose taxes a plugin
@@ -12,6 +12,7 @@
 mod model;
 mod net;
 mod read;
+mod wire;
 
 pub(crate) use net::{apply_taxes, ProductTax};
 pub(crate) use read::TaxSettingsCache;

@@ -17,9 +17,10 @@ use std::time::{Duration, Instant};
 use orderbridge_core::{ConnectorError, ConnectorResult};
 
 use super::model::{TaxBasedOn, TaxRate, TaxSettings};
+use super::wire::{WooSetting, WooTaxRate};
 use crate::client::WooClient;
 use crate::error_mapping::VENDOR;
-use crate::wire::{WooList, WooSetting, WooTaxRate};
+use crate::wire::WooList;
 
 /// The tax settings last read, with the time they were read.
 #[derive(Debug)]
@@ -245,6 +246,20 @@ mod tests {
                 value: json!(value),
             })
             .collect()
+    }
+
+    #[test]
+    fn the_cache_keeps_settings_until_they_are_old_or_forgotten() {
+        let settings = Arc::new(TaxSettings::without_taxes());
+        let daily = TaxSettingsCache::new(Duration::from_secs(24 * 3600));
+        assert!(daily.fresh().is_none());
+        daily.put(Arc::clone(&settings));
+        assert_eq!(daily.fresh(), Some(Arc::clone(&settings)));
+        daily.forget();
+        assert!(daily.fresh().is_none());
+        let expired = TaxSettingsCache::new(Duration::ZERO);
+        expired.put(settings);
+        assert!(expired.fresh().is_none());
     }
 
     #[test]
