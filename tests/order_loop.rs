@@ -226,6 +226,11 @@ async fn stock_is_pushed_only_when_it_changed_minus_the_buffer(db: TestDb) {
     );
     assert_eq!(h.bol.stock_updates().len(), 2);
     assert_eq!(h.bol.offer_stock(&offer_1), Some(0));
+    assert_eq!(
+        h.bol.offer_export_requests(),
+        1,
+        "seven stock runs export the offer list once, then use the cached list"
+    );
 }
 
 async fn an_unknown_sku_errors_alone_and_a_resend_completes_its_batch(db: TestDb) {

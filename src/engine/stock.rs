@@ -122,6 +122,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 }
                 ProcessState::Failed { .. } | ProcessState::TimedOut => {
                     tracing::warn!(connection = %connection, offer_id = %offer, "the marketplace did not apply a stock update ({:?}); pushing again", process.state);
+                    // The offer may be gone or its listed stock wrong: list the offers anew.
+                    self.marketplace.refresh_offers();
                     self.store.forget_pushed_stock(connection, offer).await?;
                     pushed.remove(offer);
                 }

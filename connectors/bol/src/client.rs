@@ -48,8 +48,8 @@ pub(crate) struct Inner {
     pub(crate) budgets: RateBudgets,
     /// Per endpoint: no request before this instant (bol said its budget is spent).
     pub(crate) throttle: Mutex<HashMap<&'static str, Instant>>,
-    /// An offer export requested earlier whose file was not ready yet.
-    pub(crate) pending_export: Mutex<Option<crate::offers::PendingExport>>,
+    /// The cached offer list and an offer export requested earlier whose file was not ready.
+    pub(crate) offer_cache: Mutex<crate::offers::OfferCache>,
 }
 
 impl std::fmt::Debug for BolClient {
@@ -116,7 +116,7 @@ impl BolClient {
                 include_fbb: config.include_fbb,
                 budgets: RateBudgets::new(&config.rate_limits),
                 throttle: Mutex::new(HashMap::new()),
-                pending_export: Mutex::new(None),
+                offer_cache: Mutex::new(crate::offers::OfferCache::default()),
             }),
         })
     }

@@ -216,8 +216,9 @@ impl Marketplace for BolClient {
         Err(too_many_pages("GET /shared/process-status"))
     }
 
+    /// The cached offer list, exported again once a day (see `offers.rs`).
     async fn offers(&self) -> ConnectorResult<Vec<Offer>> {
-        self.export_offers().await
+        self.listed_offers().await
     }
 
     /// Sets the stock of an offer; bol takes at most 999, so larger amounts are sent as 999.
@@ -233,7 +234,16 @@ impl Marketplace for BolClient {
             CallKind::Write,
         )
         .json(&body)?;
-        self.write_process(call, &format!("PUT /retailer/offers/{offer_id}/stock"))
-            .await
+        let sent = self
+            .write_process(call, &format!("PUT /retailer/offers/{offer_id}/stock"))
+            .await;
+        if sent.is_ok() {
+            self.offer_stock_sent(offer_id.as_str());
+        }
+        sent
+    }
+
+    fn refresh_offers(&self) {
+        self.forget_offer_list();
     }
 }

@@ -41,11 +41,16 @@ pub(crate) struct CsvError {
 /// inside quoted fields too (the csv crate's own line count does not). The csv crate may
 /// leave the `\n` of a CRLF before the offset it reports; that line break is skipped.
 fn line_at(text: &str, offset: u64) -> u64 {
-    let mut end = usize::try_from(offset).unwrap_or(usize::MAX).min(text.len());
+    let mut end = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(text.len());
     while matches!(text.as_bytes().get(end), Some(b'\r' | b'\n')) {
         end += 1;
     }
-    let breaks = text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count();
+    let breaks = text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count();
     u64::try_from(breaks).unwrap_or(u64::MAX).saturating_add(1)
 }
 

@@ -158,6 +158,11 @@ impl BolSim {
         with_state(&self.state, |s| s.stock_update_requests)
     }
 
+    /// How many `POST /retailer/offers/export` the simulated API accepted (answered 202).
+    pub fn offer_export_requests(&self) -> usize {
+        with_state(&self.state, |s| s.offer_export_requests)
+    }
+
     /// Merchant cancellations applied so far, oldest first.
     pub fn cancellations(&self) -> Vec<SimCancellation> {
         with_state(&self.state, |s| s.cancellations.clone())
