@@ -27,7 +27,7 @@ use url::Url;
 
 use crate::config::WooConfig;
 use crate::error_mapping::{self, AttemptFailure, VENDOR};
-use crate::products::ProductCache;
+use crate::product_index::ProductIndex;
 use crate::tracking::TrackingPluginProbe;
 use crate::wire::WooList;
 
@@ -51,14 +51,14 @@ pub(crate) enum Replay {
 }
 
 /// A WooCommerce shop, reached over its REST API v3. Cheap to clone; clones share the HTTP
-/// connection pool and the product cache.
+/// connection pool and the product index.
 #[derive(Clone)]
 pub struct WooClient {
     pub(crate) http: Arc<HttpCore>,
     pub(crate) order_status: String,
     pub(crate) marks_orders_paid: bool,
     pub(crate) lookup_margin: chrono::Duration,
-    pub(crate) products: Arc<ProductCache>,
+    pub(crate) products: Arc<ProductIndex>,
     pub(crate) tracking_plugin: Arc<TrackingPluginProbe>,
 }
 
@@ -141,7 +141,10 @@ impl WooClient {
             order_status: config.order_status.clone(),
             marks_orders_paid: config.marks_orders_paid(),
             lookup_margin: chrono::Duration::seconds(lookup_margin_secs),
-            products: Arc::new(ProductCache::default()),
+            products: Arc::new(ProductIndex::new(
+                config.ean_meta_keys.clone(),
+                config.unmanaged_in_stock,
+            )),
             tracking_plugin: Arc::new(TrackingPluginProbe::default()),
         })
     }

@@ -50,6 +50,54 @@ pub struct WooConfig {
     /// and the shop.
     #[serde(default = "default_lookup_margin_secs")]
     pub lookup_margin_secs: u64,
+    /// Product meta keys that hold an EAN, besides WooCommerce's own GTIN field
+    /// (`global_unique_id`, only from WooCommerce 9.2). Order lines whose SKU is unknown are
+    /// matched by EAN against products *and variations* with any of these keys. The default
+    /// covers the plugins Dutch shops use: "EAN for WooCommerce" (`_alg_ean`), "Product GTIN
+    /// (EAN, UPC, ISBN) for WooCommerce" (`_wpm_gtin_code`) and Germanized (`_ts_gtin`), e.g.
+    /// `ean_meta_keys = ["_alg_ean", "_my_ean"]`; `[]` uses only `global_unique_id`.
+    #[serde(default = "default_ean_meta_keys")]
+    pub ean_meta_keys: Vec<String>,
+    /// What the marketplace gets for a product whose stock WooCommerce does not manage
+    /// ("Manage stock?" off: no quantity, only a stock status). Out of stock always sends 0.
+    /// In stock: `"leave"` (the default) leaves the marketplace's stock as it is; a number,
+    /// e.g. `unmanaged_in_stock = 5`, sends that many (minus the stock buffer).
+    #[serde(default)]
+    pub unmanaged_in_stock: UnmanagedInStock,
+}
+
+/// What to send for an in-stock product whose stock WooCommerce does not manage.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum UnmanagedInStock {
+    /// Leave the marketplace's stock alone (`"leave"`).
+    #[default]
+    #[serde(with = "leave_keyword")]
+    Leave,
+    /// Send this many items.
+    Amount(u32),
+}
+
+/// The word `"leave"` as the unit variant [`UnmanagedInStock::Leave`].
+mod leave_keyword {
+    use serde::{Deserialize, Deserializer};
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<(), D::Error> {
+        let word = String::deserialize(deserializer)?;
+        if word == "leave" {
+            Ok(())
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "expected \"leave\" or a number of items, not {word:?}"
+            )))
+        }
+    }
+}
+
+fn default_ean_meta_keys() -> Vec<String> {
+    ["_alg_ean", "_wpm_gtin_code", "_ts_gtin"]
+        .map(str::to_owned)
+        .to_vec()
 }
 
 fn default_timeout_secs() -> u64 {
@@ -98,6 +146,9 @@ pub enum WooConfigError {
     /// `rate_limit` allows no request or has no usable window.
     #[error("rate_limit must allow at least 1 request per a positive number of seconds")]
     RateLimit,
+    /// An `ean_meta_keys` entry is empty.
+    #[error("ean_meta_keys must not hold an empty key")]
+    EmptyEanMetaKey,
     /// `order_status` is not a status a new order can get.
     #[error(
         "order_status {0:?} must be an open status slug such as processing, on-hold or pending"
@@ -117,6 +168,8 @@ impl WooConfig {
             rate_limit: default_rate_limit(),
             order_status: default_order_status(),
             lookup_margin_secs: default_lookup_margin_secs(),
+            ean_meta_keys: default_ean_meta_keys(),
+            unmanaged_in_stock: UnmanagedInStock::default(),
         }
     }
 
@@ -153,6 +206,9 @@ impl WooConfig {
         }
         if self.timeout_secs == 0 {
             return Err(WooConfigError::ZeroTimeout);
+        }
+        if self.ean_meta_keys.iter().any(|key| key.trim().is_empty()) {
+            return Err(WooConfigError::EmptyEanMetaKey);
         }
         let window = self.rate_limit.per_secs;
         if self.rate_limit.requests == 0 || !window.is_finite() || window <= 0.0 {
@@ -216,6 +272,41 @@ mod tests {
         assert_eq!(config.rate_limit, RateLimit::per_second(5));
         assert!(config.validate().is_ok());
         assert!(config.marks_orders_paid());
+    }
+
+    #[test]
+    fn ean_meta_keys_and_unmanaged_stock_are_read() {
+        let base = serde_json::json!({
+            "base_url": "https://shop.example.nl",
+            "consumer_key": "ck_1",
+            "consumer_secret": "cs_1",
+        });
+        let defaults = parse(base.clone()).unwrap();
+        assert_eq!(
+            defaults.ean_meta_keys,
+            vec!["_alg_ean", "_wpm_gtin_code", "_ts_gtin"]
+        );
+        assert_eq!(defaults.unmanaged_in_stock, UnmanagedInStock::Leave);
+        let mut custom = base.clone();
+        custom["ean_meta_keys"] = serde_json::json!(["_my_ean"]);
+        custom["unmanaged_in_stock"] = serde_json::json!(5);
+        let custom = parse(custom).unwrap();
+        assert_eq!(custom.ean_meta_keys, vec!["_my_ean"]);
+        assert_eq!(custom.unmanaged_in_stock, UnmanagedInStock::Amount(5));
+        let mut leave = base.clone();
+        leave["unmanaged_in_stock"] = serde_json::json!("leave");
+        assert_eq!(
+            parse(leave).unwrap().unmanaged_in_stock,
+            UnmanagedInStock::Leave
+        );
+        for bad in [serde_json::json!("keep"), serde_json::json!(-1)] {
+            let mut wrong = base.clone();
+            wrong["unmanaged_in_stock"] = bad;
+            assert!(parse(wrong).is_err());
+        }
+        let mut empty_key = custom.clone();
+        empty_key.ean_meta_keys = vec![" ".into()];
+        assert_eq!(empty_key.validate(), Err(WooConfigError::EmptyEanMetaKey));
     }
 
     #[test]

@@ -9,13 +9,15 @@
 //! - `error_mapping.rs` — HTTP statuses, transport errors and bad JSON as `ConnectorError`;
 //! - `wire.rs` — WooCommerce's JSON as the API names it;
 //! - `mapping.rs` — wire ↔ domain (addresses NL/BE style, prices, dates, statuses);
-//! - `products.rs` — SKU/EAN → product resolution (cached) and stock levels;
+//! - `products.rs` — SKU/EAN → product resolution and stock levels;
+//! - `product_index.rs` — the cached, incrementally refreshed index of products and
+//!   variations (SKU, GTIN and EAN meta keys);
 //! - `tracking.rs` — track & trace from the Shipment Tracking plugin;
 //! - `webshop.rs` — `impl Webshop for WooClient`;
 //! - `sim/` — the simulator, with fault injection, seeded chaos and quirky answers.
 //!
 //! The connector writes our order code into order meta `_orderbridge_order_code` and finds
-//! orders again by it; it never keeps state besides a short-lived product cache.
+//! orders again by it; it never keeps state besides its product index (in memory).
 //!
 //! ```no_run
 //! use orderbridge_core::domain::{Sku, WebshopOrderId};
@@ -44,6 +46,7 @@ mod client;
 mod config;
 mod error_mapping;
 mod mapping;
+mod product_index;
 mod products;
 pub mod sim;
 mod tracking;
@@ -51,6 +54,6 @@ mod webshop;
 mod wire;
 
 pub use client::WooClient;
-pub use config::{WooConfig, WooConfigError};
+pub use config::{UnmanagedInStock, WooConfig, WooConfigError};
 pub use mapping::{MARKETPLACE_META, MARKETPLACE_ORDER_META, ORDER_CODE_META};
 pub use tracking::TRACKING_META_KEY;

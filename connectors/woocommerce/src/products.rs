@@ -1,52 +1,26 @@
-//! Finding WooCommerce products for order lines and reading their stock. `GET products?sku=`
+//! Finding WooCommerce products for order lines and reading their stock. Lines are matched
+//! against the product index (`product_index.rs`: products and variations by SKU, GTIN and
+//! the configured EAN meta keys); on a miss the shop is asked directly: `GET products?sku=`
 //! matches SKUs exactly (comma-separated lists allowed) and returns variations as well as
-//! products; `global_unique_id=` (WooCommerce 9.2+) matches the GTIN/EAN field. Every answer is
-//! checked again here, because an older shop ignores a filter it does not know and returns
-//! unrelated products. Found products are cached per client for a few minutes.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+//! products; `global_unique_id=` (WooCommerce 9.2+) matches the GTIN field, of products only
+//! before WooCommerce added variations to that search (woocommerce/woocommerce PR #52839).
+//! Every answer is checked again here, because an older shop ignores a filter it does not
+//! know and returns unrelated products. Still nothing: the index is refreshed (it catches an
+//! EAN in plugin meta that no filter can search) and asked again.
 
 use orderbridge_core::domain::Sku;
 use orderbridge_core::webshop::{NewOrderLine, StockLevel};
 use orderbridge_core::{ConnectorError, ConnectorResult};
 
 use crate::client::{WooClient, PER_PAGE};
+use crate::config::UnmanagedInStock;
 use crate::error_mapping::VENDOR;
 use crate::mapping::ResolvedProduct;
+use crate::product_index::PRODUCTS_PATH;
 use crate::wire::{WooList, WooManageStock, WooProduct};
-
-/// How long a resolved SKU or EAN is trusted.
-const CACHE_TTL: Duration = Duration::from_secs(300);
 
 /// SKUs asked per stock request; keeps URLs short.
 const SKUS_PER_REQUEST: usize = 40;
-
-const PRODUCTS_PATH: &str = "wc/v3/products";
-
-/// Resolved SKUs and EANs with the time they were found. Misses are not cached, so a product
-/// the merchant adds is found on the next try.
-#[derive(Debug, Default)]
-pub(crate) struct ProductCache {
-    entries: Mutex<HashMap<String, (ResolvedProduct, Instant)>>,
-}
-
-impl ProductCache {
-    fn get(&self, key: &str) -> Option<ResolvedProduct> {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries
-            .get(key)
-            .filter(|(_, found_at)| found_at.elapsed() < CACHE_TTL)
-            .map(|(product, _)| *product)
-    }
-
-    fn put(&self, key: String, product: ResolvedProduct) {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.retain(|_, (_, found_at)| found_at.elapsed() < CACHE_TTL);
-        entries.insert(key, (product, Instant::now()));
-    }
-}
 
 /// Which product field a lookup matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,27 +119,47 @@ fn stock_quantity(product: &WooProduct) -> Option<i64> {
     Some(quantity.unwrap_or(0))
 }
 
+/// The stock level of `product` for the stock job. A product without managed stock has only
+/// its `stock_status`: `outofstock` is not in stock; `instock`, `onbackorder` and plugin
+/// statuses are, with the configured number (or no quantity: leave the marketplace alone).
+fn stock_level(sku: &Sku, product: &WooProduct, unmanaged: UnmanagedInStock) -> StockLevel {
+    let in_stock = product
+        .stock_status
+        .as_deref()
+        .is_none_or(|status| status.trim() != "outofstock");
+    let quantity = stock_quantity(product).or(match unmanaged {
+        UnmanagedInStock::Amount(amount) if in_stock => Some(i64::from(amount)),
+        _ => None,
+    });
+    StockLevel {
+        sku: sku.clone(),
+        quantity,
+        in_stock,
+    }
+}
+
 impl WooClient {
-    /// The product a line orders: by SKU, else by EAN used as SKU, else by the EAN in the
-    /// GTIN field.
+    /// The product a line orders: by SKU, else by EAN (used as SKU, in the GTIN field or in
+    /// one of the EAN meta keys), from the product index; on a miss by asking the shop, then
+    /// from the refreshed index.
     ///
     /// # Errors
     ///
-    /// [`ConnectorError::NotFound`] naming the SKU and EAN when nothing matches.
+    /// [`ConnectorError::NotFound`] naming the SKU and EAN when nothing matches;
+    /// [`ConnectorError::Rejected`] when only a variable product matches.
     pub(crate) async fn resolve_line(
         &self,
         line: &NewOrderLine,
     ) -> ConnectorResult<ResolvedProduct> {
-        if let Some(sku) = &line.sku {
-            if let Some(found) = self.find_product(ProductKey::Sku, sku.as_str()).await? {
-                return Ok(found);
-            }
+        self.products.ensure_fresh(&self.http).await?;
+        if let Some(found) = self.find_in_index(line).await? {
+            return Ok(found);
         }
-        if let Some(ean) = &line.ean {
-            if let Some(found) = self.find_product(ProductKey::Sku, ean.as_str()).await? {
-                return Ok(found);
-            }
-            if let Some(found) = self.find_product(ProductKey::Gtin, ean.as_str()).await? {
+        if let Some(found) = self.live_lookup(line).await? {
+            return Ok(found);
+        }
+        if self.products.refresh_after_miss(&self.http).await? {
+            if let Some(found) = self.find_in_index(line).await? {
                 return Ok(found);
             }
         }
@@ -174,15 +168,52 @@ impl WooClient {
         })
     }
 
+    async fn find_in_index(&self, line: &NewOrderLine) -> ConnectorResult<Option<ResolvedProduct>> {
+        if let Some(sku) = &line.sku {
+            let candidates = self
+                .products
+                .select(|p| ProductKey::Sku.matches(p, sku.as_str()))
+                .await;
+            let looked_up = format!("SKU {sku}");
+            if let Some(found) = pick(candidates, |_| true, &looked_up)? {
+                return Ok(Some(found));
+            }
+        }
+        if let Some(ean) = &line.ean {
+            let ean = ean.as_str();
+            let index = &self.products;
+            let candidates = index
+                .select(|p| ProductKey::Sku.matches(p, ean) || index.has_ean(p, ean))
+                .await;
+            if let Some(found) = pick(candidates, |_| true, &format!("EAN {ean}"))? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn live_lookup(&self, line: &NewOrderLine) -> ConnectorResult<Option<ResolvedProduct>> {
+        if let Some(sku) = &line.sku {
+            if let Some(found) = self.find_product(ProductKey::Sku, sku.as_str()).await? {
+                return Ok(Some(found));
+            }
+        }
+        if let Some(ean) = &line.ean {
+            if let Some(found) = self.find_product(ProductKey::Sku, ean.as_str()).await? {
+                return Ok(Some(found));
+            }
+            if let Some(found) = self.find_product(ProductKey::Gtin, ean.as_str()).await? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
+
     async fn find_product(
         &self,
         by: ProductKey,
         value: &str,
     ) -> ConnectorResult<Option<ResolvedProduct>> {
-        let cache_key = format!("{}:{}", by.query_param(), value.to_lowercase());
-        if let Some(cached) = self.products.get(&cache_key) {
-            return Ok(Some(cached));
-        }
         let query = [
             (by.query_param(), value.to_owned()),
             ("per_page", PER_PAGE.to_string()),
@@ -191,16 +222,15 @@ impl WooClient {
             .http
             .get::<WooList<WooProduct>>(PRODUCTS_PATH, &query)
             .await?;
+        let matching: Vec<WooProduct> = reply
+            .body
+            .0
+            .into_iter()
+            .filter(|product| by.matches(product, value))
+            .collect();
+        self.products.remember(&matching).await;
         let looked_up = format!("{} {value}", by.label());
-        let found = pick(
-            reply.body.0,
-            |product| by.matches(product, value),
-            &looked_up,
-        )?;
-        if let Some(product) = found {
-            self.products.put(cache_key, product);
-        }
-        Ok(found)
+        pick(matching, |_| true, &looked_up)
     }
 
     /// Stock of each SKU in `skus` that the shop knows, products and variations alike.
@@ -250,10 +280,7 @@ impl WooClient {
                             .iter()
                             .find(|p| p.sku.trim().eq_ignore_ascii_case(sku.as_str()))
                     })?;
-                Some(StockLevel {
-                    sku: sku.clone(),
-                    quantity: stock_quantity(product),
-                })
+                Some(stock_level(sku, product, self.products.unmanaged_in_stock))
             })
             .collect();
         Ok(levels)
@@ -330,14 +357,27 @@ mod tests {
     }
 
     #[test]
-    fn cache_returns_fresh_entries_only() {
-        let cache = ProductCache::default();
-        let product = ResolvedProduct {
-            product_id: 1,
-            variation_id: None,
+    fn unmanaged_stock_reports_its_status() {
+        let sku = Sku::parse("MUG").unwrap();
+        let out = product(json!({"id": 1, "manage_stock": false, "stock_status": "outofstock"}));
+        let in_stock = product(json!({"id": 2, "manage_stock": false, "stock_status": "instock"}));
+        let backorder =
+            product(json!({"id": 3, "manage_stock": false, "stock_status": "onbackorder"}));
+        let managed_empty = product(
+            json!({"id": 4, "manage_stock": true, "stock_quantity": 0, "stock_status": "outofstock"}),
+        );
+        let level = |p: &WooProduct, how| {
+            let level = stock_level(&sku, p, how);
+            (level.quantity, level.in_stock)
         };
-        assert_eq!(cache.get("sku:a"), None);
-        cache.put("sku:a".into(), product);
-        assert_eq!(cache.get("sku:a"), Some(product));
+        let leave = UnmanagedInStock::Leave;
+        assert_eq!(level(&out, leave), (None, false));
+        assert_eq!(level(&in_stock, leave), (None, true));
+        assert_eq!(level(&backorder, leave), (None, true));
+        assert_eq!(level(&managed_empty, leave), (Some(0), false));
+        let five = UnmanagedInStock::Amount(5);
+        assert_eq!(level(&in_stock, five), (Some(5), true));
+        assert_eq!(level(&out, five), (None, false));
+        assert_eq!(level(&managed_empty, five), (Some(0), false));
     }
 }

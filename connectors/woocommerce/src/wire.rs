@@ -291,6 +291,13 @@ pub struct WooProduct {
     /// Items in stock when managed; may arrive as a float when a plugin allows fractions.
     #[serde(default)]
     pub stock_quantity: Option<serde_json::Number>,
+    /// `instock`, `outofstock`, `onbackorder` or a plugin's own status; all a product without
+    /// managed stock tells about its stock.
+    #[serde(default)]
+    pub stock_status: Option<String>,
+    /// Meta data; EAN plugins keep the EAN here (`_alg_ean`, `_wpm_gtin_code`, `_ts_gtin`).
+    #[serde(default)]
+    pub meta_data: Vec<WooMeta>,
 }
 
 /// One item of the Shipment Tracking plugin's `_wc_shipment_tracking_items` order meta.

@@ -119,7 +119,24 @@ pub(crate) fn list_orders<'a>(
     paginate(selected, params)
 }
 
-/// `GET products`: `sku` / `global_unique_id` filters, newest first unless `order=asc`.
+/// `GET products/{id}/variations`: the variations of `parent`, `modified_after` as for
+/// products (the variations controller shares the CRUD controller's collection params).
+pub(crate) fn list_variations<'a>(
+    products: &'a [SimProduct],
+    parent: u64,
+    params: &Params,
+) -> Result<ListPage<&'a SimProduct>, SimError> {
+    let modified_after = date_param(params, "modified_after")?;
+    let selected: Vec<&SimProduct> = products
+        .iter()
+        .filter(|p| p.parent_id == parent && p.product_type == "variation")
+        .filter(|p| modified_after.is_none_or(|t| p.modified_at > t))
+        .collect();
+    paginate(selected, params)
+}
+
+/// `GET products`: `sku` / `global_unique_id` / `modified_after` filters, newest first unless
+/// `order=asc`.
 pub(crate) fn list_products<'a>(
     products: &'a [SimProduct],
     params: &Params,
@@ -140,9 +157,13 @@ pub(crate) fn list_products<'a>(
         .get("global_unique_id")
         .filter(|s| !s.trim().is_empty())
         .map(|s| s.split(',').map(str::trim).collect());
+    let modified_after = date_param(params, "modified_after")?;
     let mut selected: Vec<&SimProduct> = products
         .iter()
-        // Only a SKU search reaches variations.
+        .filter(|p| modified_after.is_none_or(|t| p.modified_at > t))
+        // Only a SKU search reaches variations (the controller's post_type is `product`
+        // otherwise: woocommerce/woocommerce class-wc-rest-products-controller.php
+        // `prepare_objects_query`); a `global_unique_id` search does not.
         .filter(|p| sku_filter.is_some() || p.product_type != "variation")
         .filter(|p| {
             sku_filter

@@ -12,6 +12,9 @@ fn product(product_type: &str, parent_id: u64, sku: &str, stock: Option<i64>) ->
         global_unique_id: String::new(),
         price_cents: 1299,
         stock,
+        unmanaged_status: "instock".into(),
+        meta: Vec::new(),
+        modified_at: now_to_the_second(),
     }
 }
 
