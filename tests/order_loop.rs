@@ -233,6 +233,32 @@ async fn stock_is_pushed_only_when_it_changed_minus_the_buffer(db: TestDb) {
     );
 }
 
+/// A product without managed stock has only a stock status: out of stock must reach bol as 0
+/// (before, such products were skipped and bol kept selling them); in stock leaves bol alone.
+async fn unmanaged_stock_out_of_stock_is_zero_on_bol_and_in_stock_is_left_alone(db: TestDb) {
+    let h = Harness::start(db, "[stock]\nbuffer = 1\n").await;
+    h.bol.set_process_pending_reads(0);
+    let sold_out = &h.products[2].sku;
+    let available = &h.products[3].sku;
+    h.woo.set_stock(sold_out, None);
+    h.woo.set_unmanaged_stock_status(sold_out, "outofstock");
+    h.woo.set_stock(available, None);
+    let sold_out_offer = h.bol.add_offer(sold_out, &h.products[2].ean, 5);
+    let available_offer = h.bol.add_offer(available, &h.products[3].ean, 6);
+
+    h.engine.run_stock().await.unwrap();
+    h.engine.run_stock().await.unwrap();
+
+    assert_eq!(h.bol.offer_stock(&sold_out_offer), Some(0));
+    assert_eq!(h.bol.offer_stock(&available_offer), Some(6));
+    assert_eq!(h.bol.stock_updates(), vec![(sold_out_offer.clone(), 0)]);
+
+    // Back in stock, still unmanaged: bol's stock is the merchant's to set again.
+    h.woo.set_unmanaged_stock_status(sold_out, "instock");
+    h.engine.run_stock().await.unwrap();
+    assert_eq!(h.bol.stock_updates().len(), 1);
+}
+
 async fn an_unknown_sku_errors_alone_and_a_resend_completes_its_batch(db: TestDb) {
     let h = Harness::start(db, "").await;
     let good_1 = h.place(0, 1);
@@ -422,6 +448,7 @@ both_backends!(
     an_order_cancelled_by_bol_cancels_the_webshop_order,
     a_webshop_cancellation_cancels_on_the_marketplace,
     stock_is_pushed_only_when_it_changed_minus_the_buffer,
+    unmanaged_stock_out_of_stock_is_zero_on_bol_and_in_stock_is_left_alone,
     an_unknown_sku_errors_alone_and_a_resend_completes_its_batch,
     a_lost_create_reply_does_not_create_the_order_twice,
     manual_orders_are_left_alone_and_sync_reads_both_sides,
