@@ -1,5 +1,5 @@
-//! A cached index of the shop's products and variations, for matching order lines by SKU or
-//! by an EAN kept in plugin meta. The REST API cannot search meta (the products controller
+//! A cached index of the shop's products and variations, for matching order lines by an EAN
+//! kept in plugin meta (or the GTIN field of a variation, which older shops cannot search). The REST API cannot search meta (the products controller
 //! filters on `sku` and, from WooCommerce 9.2, `global_unique_id` only), and a plain
 //! `GET products` lists no variations (only a SKU search reaches them:
 //! woocommerce/woocommerce `class-wc-rest-products-controller.php`, `prepare_objects_query`),
@@ -11,8 +11,11 @@
 //! variation does not change its variable product's modification date (woocommerce/woocommerce
 //! issues #9531 and #17611: "variations are separate objects to the parent product. The dates
 //! do not sync"), so each refresh also asks every known variable product for variations
-//! modified since; a product listed as changed has all its variations listed again. Deleted
-//! products are not reported by `modified_after`: the whole index is rebuilt once a day.
+//! A product listed as changed has all its variations listed again; the variations of the
+//! other variable products are asked for (one request each) only after a miss, since that
+//! costs a request per variable product. Deleted products are not reported by
+//! `modified_after`: the whole index is rebuilt once a day, and a hit is read again before
+//! it is used (`products.rs`).
 //! Plugin meta such as `_alg_ean` comes with each product in `meta_data` (WooCommerce leaves
 //! out only its own internal keys: `abstract-wc-data.php`, `get_meta_data`).
 
@@ -62,10 +65,13 @@ pub(crate) const PRODUCTS_PATH: &str = "wc/v3/products";
 struct IndexState {
     /// Products and variations by id; a variation carries its parent in `parent_id`.
     products: HashMap<u64, WooProduct>,
-    /// Lower bound of the next `modified_after`; `None` until the first full listing.
-    listed_since: Option<DateTime<Utc>>,
+    /// Lower bound of the next products `modified_after`; `None` until the first listing.
+    products_since: Option<DateTime<Utc>>,
+    /// Lower bound of the next scan of all variable products' variations.
+    variations_since: Option<DateTime<Utc>>,
     rebuilt_at: Option<Instant>,
     refreshed_at: Option<Instant>,
+    variations_refreshed_at: Option<Instant>,
 }
 
 /// The product index of one shop, with the settings that say how products are read.
@@ -121,14 +127,6 @@ impl ProductIndex {
         found
     }
 
-    /// Adds products found by a live lookup, so the next lookup finds them here.
-    pub(crate) async fn remember(&self, found: &[WooProduct]) {
-        let mut state = self.state.lock().await;
-        for product in found {
-            state.products.insert(product.id, product.clone());
-        }
-    }
-
     /// Fills the index when it is empty or a day old, refreshes it when it is older than
     /// [`IndexTimings::refresh_every`].
     ///
@@ -142,29 +140,36 @@ impl ProductIndex {
             at.is_none_or(|at| now.saturating_duration_since(at) >= age)
         };
         if older_than(state.rebuilt_at, self.timings.rebuild_every) {
-            return self.refresh(http, &mut state, true).await;
+            return self.refresh(http, &mut state, Refresh::Rebuild).await;
         }
         if older_than(state.refreshed_at, self.timings.refresh_every) {
-            return self.refresh(http, &mut state, false).await;
+            return self.refresh(http, &mut state, Refresh::Products).await;
         }
         Ok(())
     }
 
-    /// Refreshes the index after a lookup found nothing, unless it was refreshed less than
-    /// [`IndexTimings::miss_refresh_gap`] ago. Returns whether it refreshed.
+    /// Refreshes the index after a lookup found nothing, variations of every variable product
+    /// included, unless that was done less than [`IndexTimings::miss_refresh_gap`] ago and
+    /// the index was not `found_stale` (an indexed product no longer had what the index
+    /// said). Returns whether it refreshed.
     ///
     /// # Errors
     ///
     /// As any list call.
-    pub(crate) async fn refresh_after_miss(&self, http: &HttpCore) -> ConnectorResult<bool> {
+    pub(crate) async fn refresh_after_miss(
+        &self,
+        http: &HttpCore,
+        found_stale: bool,
+    ) -> ConnectorResult<bool> {
         let mut state = self.state.lock().await;
         let recent = state
-            .refreshed_at
+            .variations_refreshed_at
             .is_some_and(|at| at.elapsed() < self.timings.miss_refresh_gap);
-        if recent {
+        if recent && !found_stale {
             return Ok(false);
         }
-        self.refresh(http, &mut state, false).await?;
+        self.refresh(http, &mut state, Refresh::WithVariations)
+            .await?;
         Ok(true)
     }
 
@@ -172,10 +177,13 @@ impl ProductIndex {
         &self,
         http: &HttpCore,
         state: &mut IndexState,
-        rebuild: bool,
+        kind: Refresh,
     ) -> ConnectorResult<()> {
         let started = Utc::now();
-        let since = if rebuild { None } else { state.listed_since };
+        let since = match kind {
+            Refresh::Rebuild => None,
+            Refresh::Products | Refresh::WithVariations => state.products_since,
+        };
         let mut query = vec![("dates_are_gmt", "true".to_owned())];
         if let Some(since) = since {
             query.push(("modified_after", format_gmt(since)));
@@ -186,46 +194,97 @@ impl ProductIndex {
             ControlFlow::<()>::Continue(())
         })
         .await?;
-        // Variable products listed as changed: all their variations. Other known variable
-        // products: the variations changed since (their own dates move, the parent's not).
+        // Variable products listed as changed: all their variations.
         let whole: Vec<u64> = changed
             .iter()
             .filter(|p| p.product_type == "variable")
             .map(|p| p.id)
             .collect();
-        if let Some(since) = since {
-            let mut since_last: Vec<u64> = state
+        // Other known variable products: the variations changed since the last such scan
+        // (a variation's own date moves, its parent's does not). One request per variable
+        // product, so only after a miss.
+        let variations_since = state.variations_since.or(state.products_since);
+        if let (Refresh::WithVariations, Some(variations_since)) = (kind, variations_since) {
+            let mut parents: Vec<u64> = state
                 .products
                 .values()
                 .filter(|p| p.product_type == "variable" && !whole.contains(&p.id))
                 .map(|p| p.id)
                 .collect();
-            since_last.sort_unstable();
-            let bound = format_gmt(since);
-            for parent in since_last {
-                let variations = list_variations(http, parent, Some(&bound)).await?;
-                changed.extend(variations);
+            parents.sort_unstable();
+            let bound = format_gmt(variations_since);
+            for parent in parents {
+                changed.extend(list_variations(http, parent, Some(&bound)).await?);
             }
         }
         for parent in whole {
             changed.extend(list_variations(http, parent, None).await?);
         }
-        if rebuild {
+        if kind == Refresh::Rebuild {
             state.products.clear();
             state.rebuilt_at = Some(Instant::now());
         }
         for product in changed {
             state.products.insert(product.id, product);
         }
+        let watermark = started - WATERMARK_OVERLAP;
         state.refreshed_at = Some(Instant::now());
-        state.listed_since = Some(started - WATERMARK_OVERLAP);
+        state.products_since = Some(watermark);
+        if kind != Refresh::Products {
+            state.variations_since = Some(watermark);
+            state.variations_refreshed_at = Some(Instant::now());
+        }
         tracing::debug!(
             products = state.products.len(),
-            rebuild,
+            ?kind,
             "WooCommerce product index refreshed"
         );
         Ok(())
     }
+
+    /// Reads `product` again (it may have changed or gone since it was indexed) and updates
+    /// the index with what the shop says now; `None` when it is gone.
+    ///
+    /// # Errors
+    ///
+    /// As any read.
+    pub(crate) async fn reread(
+        &self,
+        http: &HttpCore,
+        product: &WooProduct,
+    ) -> ConnectorResult<Option<WooProduct>> {
+        let now = if product.product_type == "variation" && product.parent_id != 0 {
+            list_variations(http, product.parent_id, None)
+                .await?
+                .into_iter()
+                .find(|v| v.id == product.id)
+        } else {
+            let path = format!("{PRODUCTS_PATH}/{}", product.id);
+            match http.get::<WooProduct>(&path, &[]).await {
+                Ok(reply) => Some(reply.body),
+                Err(orderbridge_core::ConnectorError::NotFound { .. }) => None,
+                Err(error) => return Err(error),
+            }
+        };
+        let mut state = self.state.lock().await;
+        match &now {
+            Some(fresh) => state.products.insert(fresh.id, fresh.clone()),
+            None => state.products.remove(&product.id),
+        };
+        Ok(now)
+    }
+}
+
+/// What a refresh lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refresh {
+    /// Everything, from scratch.
+    Rebuild,
+    /// Products changed since the last refresh (and all variations of changed variable
+    /// products).
+    Products,
+    /// As `Products`, plus the variations of every known variable product changed since.
+    WithVariations,
 }
 
 /// The variations of `parent` (modified after `since`, when given), each marked as a

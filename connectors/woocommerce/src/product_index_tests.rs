@@ -85,7 +85,7 @@ async fn a_refresh_catches_an_ean_added_to_a_variation_of_an_unchanged_parent() 
         .await
         .is_empty());
 
-    assert!(index.refresh_after_miss(&client.http).await.unwrap());
+    assert!(index.refresh_after_miss(&client.http, false).await.unwrap());
     let found = index.select(|p| index.has_ean(p, "8712345678906")).await;
     assert_eq!(found.len(), 1);
     assert_eq!((found[0].id, found[0].parent_id), (small, shirt));

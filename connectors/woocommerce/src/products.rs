@@ -1,12 +1,14 @@
-//! Finding WooCommerce products for order lines and reading their stock. Lines are matched
-//! against the product index (`product_index.rs`: products and variations by SKU, GTIN and
-//! the configured EAN meta keys); on a miss the shop is asked directly: `GET products?sku=`
-//! matches SKUs exactly (comma-separated lists allowed) and returns variations as well as
-//! products; `global_unique_id=` (WooCommerce 9.2+) matches the GTIN field, of products only
-//! before WooCommerce added variations to that search (woocommerce/woocommerce PR #52839).
-//! Every answer is checked again here, because an older shop ignores a filter it does not
-//! know and returns unrelated products. Still nothing: the index is refreshed (it catches an
-//! EAN in plugin meta that no filter can search) and asked again.
+//! Finding WooCommerce products for order lines and reading their stock. The shop is asked
+//! directly first: `GET products?sku=` matches SKUs exactly (comma-separated lists allowed)
+//! and returns variations as well as products; `global_unique_id=` (WooCommerce 9.2+)
+//! matches the GTIN field, of products only before WooCommerce added variations to that
+//! search (woocommerce/woocommerce PR #52839). Every answer is checked again here, because an
+//! older shop ignores a filter it does not know and returns unrelated products. An EAN kept
+//! in plugin meta, which no filter can search, is looked up in the product index
+//! (`product_index.rs`), refreshed once more on a miss; a hit is read again before use.
+//! Stock is always read live by SKU: WooCommerce changes stock on orders without moving a
+//! product's modification date (woocommerce/woocommerce issue #17841), so no index could
+//! follow it.
 
 use orderbridge_core::domain::Sku;
 use orderbridge_core::webshop::{NewOrderLine, StockLevel};
@@ -139,9 +141,8 @@ fn stock_level(sku: &Sku, product: &WooProduct, unmanaged: UnmanagedInStock) -> 
 }
 
 impl WooClient {
-    /// The product a line orders: by SKU, else by EAN (used as SKU, in the GTIN field or in
-    /// one of the EAN meta keys), from the product index; on a miss by asking the shop, then
-    /// from the refreshed index.
+    /// The product a line orders: by SKU, else by EAN used as SKU, in the GTIN field, or
+    /// (from the product index) in one of the EAN meta keys.
     ///
     /// # Errors
     ///
@@ -151,16 +152,28 @@ impl WooClient {
         &self,
         line: &NewOrderLine,
     ) -> ConnectorResult<ResolvedProduct> {
-        self.products.ensure_fresh(&self.http).await?;
-        if let Some(found) = self.find_in_index(line).await? {
-            return Ok(found);
-        }
-        if let Some(found) = self.live_lookup(line).await? {
-            return Ok(found);
-        }
-        if self.products.refresh_after_miss(&self.http).await? {
-            if let Some(found) = self.find_in_index(line).await? {
+        if let Some(sku) = &line.sku {
+            if let Some(found) = self.find_product(ProductKey::Sku, sku.as_str()).await? {
                 return Ok(found);
+            }
+        }
+        if let Some(ean) = &line.ean {
+            let ean = ean.as_str();
+            if let Some(found) = self.find_product(ProductKey::Sku, ean).await? {
+                return Ok(found);
+            }
+            if let Some(found) = self.find_product(ProductKey::Gtin, ean).await? {
+                return Ok(found);
+            }
+            self.products.ensure_fresh(&self.http).await?;
+            let (found, stale) = self.ean_from_index(ean).await?;
+            if let Some(found) = found {
+                return Ok(found);
+            }
+            if self.products.refresh_after_miss(&self.http, stale).await? {
+                if let (Some(found), _) = self.ean_from_index(ean).await? {
+                    return Ok(found);
+                }
             }
         }
         Err(ConnectorError::NotFound {
@@ -168,45 +181,23 @@ impl WooClient {
         })
     }
 
-    async fn find_in_index(&self, line: &NewOrderLine) -> ConnectorResult<Option<ResolvedProduct>> {
-        if let Some(sku) = &line.sku {
-            let candidates = self
-                .products
-                .select(|p| ProductKey::Sku.matches(p, sku.as_str()))
-                .await;
-            let looked_up = format!("SKU {sku}");
-            if let Some(found) = pick(candidates, |_| true, &looked_up)? {
-                return Ok(Some(found));
+    /// The product the index has for `ean`, read again from the shop first: the index may be
+    /// minutes old, and an EAN moved to another product must not pick the old one. Also
+    /// tells whether an indexed product no longer carried the EAN (the index is stale).
+    async fn ean_from_index(&self, ean: &str) -> ConnectorResult<(Option<ResolvedProduct>, bool)> {
+        let index = &self.products;
+        let candidates = index.select(|p| index.has_ean(p, ean)).await;
+        let mut confirmed = Vec::with_capacity(candidates.len());
+        for candidate in &candidates {
+            if let Some(now) = index.reread(&self.http, candidate).await? {
+                if index.has_ean(&now, ean) {
+                    confirmed.push(now);
+                }
             }
         }
-        if let Some(ean) = &line.ean {
-            let ean = ean.as_str();
-            let index = &self.products;
-            let candidates = index
-                .select(|p| ProductKey::Sku.matches(p, ean) || index.has_ean(p, ean))
-                .await;
-            if let Some(found) = pick(candidates, |_| true, &format!("EAN {ean}"))? {
-                return Ok(Some(found));
-            }
-        }
-        Ok(None)
-    }
-
-    async fn live_lookup(&self, line: &NewOrderLine) -> ConnectorResult<Option<ResolvedProduct>> {
-        if let Some(sku) = &line.sku {
-            if let Some(found) = self.find_product(ProductKey::Sku, sku.as_str()).await? {
-                return Ok(Some(found));
-            }
-        }
-        if let Some(ean) = &line.ean {
-            if let Some(found) = self.find_product(ProductKey::Sku, ean.as_str()).await? {
-                return Ok(Some(found));
-            }
-            if let Some(found) = self.find_product(ProductKey::Gtin, ean.as_str()).await? {
-                return Ok(Some(found));
-            }
-        }
-        Ok(None)
+        let stale = confirmed.len() < candidates.len();
+        let found = pick(confirmed, |_| true, &format!("EAN {ean}"))?;
+        Ok((found, stale))
     }
 
     async fn find_product(
@@ -228,7 +219,6 @@ impl WooClient {
             .into_iter()
             .filter(|product| by.matches(product, value))
             .collect();
-        self.products.remember(&matching).await;
         let looked_up = format!("{} {value}", by.label());
         pick(matching, |_| true, &looked_up)
     }

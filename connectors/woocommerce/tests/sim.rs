@@ -307,6 +307,24 @@ async fn an_ean_in_plugin_meta_on_a_variation_is_found() {
     let lines = &sim.orders()[0].line_items;
     assert_eq!((lines[0].product_id, lines[0].variation_id), (shirt, large));
     assert_eq!((lines[1].product_id, lines[1].variation_id), (poster, 0));
+
+    // The merchant moves the EAN to another variation: the index still has the old one, but
+    // a hit is read again before use, so the next order gets the new one.
+    let small = sim
+        .products()
+        .iter()
+        .find(|p| p.sku == "SHIRT-S")
+        .unwrap()
+        .id;
+    sim.set_product_meta(large, "_alg_ean", "");
+    sim.set_product_meta(small, "_alg_ean", "8719876543215");
+    let again = common::order(
+        "7102",
+        vec![common::line(None, Some("8719876543215"), 1, 1500)],
+    );
+    client.create_order(&again).await.unwrap();
+    let lines = &sim.orders()[1].line_items;
+    assert_eq!((lines[0].product_id, lines[0].variation_id), (shirt, small));
 }
 
 #[tokio::test]
