@@ -28,6 +28,7 @@ use url::Url;
 use crate::config::WooConfig;
 use crate::error_mapping::{self, AttemptFailure, VENDOR};
 use crate::product_index::ProductIndex;
+use crate::products::ProductCache;
 use crate::tracking::TrackingPluginProbe;
 use crate::wire::WooList;
 
@@ -51,7 +52,7 @@ pub(crate) enum Replay {
 }
 
 /// A WooCommerce shop, reached over its REST API v3. Cheap to clone; clones share the HTTP
-/// connection pool and the product index.
+/// connection pool, the product index and the cache of resolved products.
 #[derive(Clone)]
 pub struct WooClient {
     pub(crate) http: Arc<HttpCore>,
@@ -59,6 +60,7 @@ pub struct WooClient {
     pub(crate) marks_orders_paid: bool,
     pub(crate) lookup_margin: chrono::Duration,
     pub(crate) products: Arc<ProductIndex>,
+    pub(crate) resolved: Arc<ProductCache>,
     pub(crate) tracking_plugin: Arc<TrackingPluginProbe>,
 }
 
@@ -145,6 +147,7 @@ impl WooClient {
                 config.ean_meta_keys.clone(),
                 config.unmanaged_in_stock,
             )),
+            resolved: Arc::new(ProductCache::default()),
             tracking_plugin: Arc::new(TrackingPluginProbe::default()),
         })
     }
