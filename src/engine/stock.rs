@@ -24,6 +24,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     /// is logged and the others go on.
     pub async fn run_stock(&self) -> Result<JobReport, JobError> {
         let connection = &self.settings.connection;
+        // Earlier pushes first: one the marketplace refused makes it list its offers anew
+        // (the offer may be gone) before this run reads them.
+        let mut pushed = self.store.pushed_stock(connection).await?;
+        self.follow_stock_processes(&mut pushed).await?;
         let offers = self
             .marketplace
             .offers()
@@ -41,8 +45,6 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .into_iter()
             .map(|level| (level.sku.clone(), level))
             .collect();
-        let mut pushed = self.store.pushed_stock(connection).await?;
-        self.follow_stock_processes(&mut pushed).await?;
         let mut report = JobReport::default();
         let buffer = i64::from(self.settings.stock_buffer);
         for offer in &offers {

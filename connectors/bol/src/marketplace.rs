@@ -237,8 +237,13 @@ impl Marketplace for BolClient {
         let sent = self
             .write_process(call, &format!("PUT /retailer/offers/{offer_id}/stock"))
             .await;
-        if sent.is_ok() {
-            self.offer_stock_sent(offer_id.as_str());
+        match &sent {
+            Ok(_) => self.offer_stock_sent(offer_id.as_str()),
+            // The spec lists only 202 and 400 for this PUT, but 404 for reading an offer that
+            // is gone; a 404 here (the simulator's answer for a deleted offer) means the cached
+            // list is out of date. A refused process is handled by the stock job.
+            Err(ConnectorError::NotFound { .. }) => self.forget_offer_list(),
+            Err(_) => {}
         }
         sent
     }

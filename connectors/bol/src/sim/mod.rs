@@ -179,6 +179,12 @@ impl BolSim {
         with_state(&self.state, |s| s.add_offer(reference, ean, stock))
     }
 
+    /// Deletes an offer, as the merchant can in the seller dashboard: it leaves the export,
+    /// and a stock update for it is answered 404.
+    pub fn remove_offer(&self, offer_id: &str) {
+        with_state(&self.state, |s| s.offers.retain(|o| o.offer_id != offer_id));
+    }
+
     /// The offer's current stock.
     pub fn offer_stock(&self, offer_id: &str) -> Option<u32> {
         with_state(&self.state, |s| {
