@@ -1,23 +1,22 @@
 //! A cached index of the shop's products and variations, for matching order lines by an EAN
-//! kept in plugin meta (or the GTIN field of a variation, which older shops cannot search). The REST API cannot search meta (the products controller
-//! filters on `sku` and, from WooCommerce 9.2, `global_unique_id` only), and a plain
-//! `GET products` lists no variations (only a SKU search reaches them:
-//! woocommerce/woocommerce `class-wc-rest-products-controller.php`, `prepare_objects_query`),
-//! so the index lists every product once and the variations of every variable product
-//! (`GET products/{id}/variations`).
-//!
-//! Refreshing is incremental with `modified_after` (a collection parameter of every CRUD
-//! controller, woocommerce/woocommerce `class-wc-rest-crud-controller.php`). A change to a
-//! variation does not change its variable product's modification date (woocommerce/woocommerce
-//! issues #9531 and #17611: "variations are separate objects to the parent product. The dates
-//! do not sync"), so each refresh also asks every known variable product for variations
-//! A product listed as changed has all its variations listed again; the variations of the
-//! other variable products are asked for (one request each) only after a miss, since that
-//! costs a request per variable product. Deleted products are not reported by
-//! `modified_after`: the whole index is rebuilt once a day, and a hit is read again before
-//! it is used (`products.rs`).
+//! kept in plugin meta (or in the GTIN field of a variation, which older shops cannot
+//! search). The REST API cannot search meta (the products controller filters on `sku` and,
+//! from WooCommerce 9.2, `global_unique_id` only), and a plain `GET products` lists no
+//! variations (only a SKU search reaches them: woocommerce/woocommerce
+//! `class-wc-rest-products-controller.php`, `prepare_objects_query`), so the index lists every
+//! product once and the variations of every variable product (`GET products/{id}/variations`).
 //! Plugin meta such as `_alg_ean` comes with each product in `meta_data` (WooCommerce leaves
 //! out only its own internal keys: `abstract-wc-data.php`, `get_meta_data`).
+//!
+//! Refreshing is incremental with `modified_after` (a collection parameter of every CRUD
+//! controller, woocommerce/woocommerce `class-wc-rest-crud-controller.php`). A product listed
+//! as changed has all its variations listed again. A change to a variation does not change
+//! its variable product's modification date (woocommerce/woocommerce issues #9531 and
+//! #17611: "variations are separate objects to the parent product. The dates do not sync"),
+//! so the variations of the other variable products must be asked for one request each:
+//! that is done only after a miss. Deleted products are not reported by `modified_after`:
+//! the whole index is rebuilt once a day, and a hit is read again before it is used
+//! (`products.rs`).
 
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -54,6 +53,7 @@ impl Default for IndexTimings {
         }
     }
 }
+
 /// `modified_after` reaches this far before the previous refresh started: covers a clock
 /// difference between this machine and the shop.
 const WATERMARK_OVERLAP: chrono::Duration = chrono::Duration::minutes(10);

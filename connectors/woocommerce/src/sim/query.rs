@@ -2,7 +2,8 @@
 //! compare strictly at whole seconds (`after`, `before`, `modified_after`, `modified_before`,
 //! with or without `dates_are_gmt`, the simulated site runs on UTC), `orderby`/`order` with the
 //! id as tie-breaker, `status` lists, and `per_page` (1–100) / `page` pagination. Products
-//! filter on `sku` (comma list, variations included) and `global_unique_id`.
+//! filter on `sku` (comma list, variations included), `global_unique_id` (products only) and
+//! `modified_after`; variations on `modified_after`.
 
 use std::collections::HashMap;
 
