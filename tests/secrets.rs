@@ -1,6 +1,7 @@
 //! No secret ever appears in logs, errors, CLI output or order history: the real binary runs
 //! a whole loop (orders created, shipped, cancelled, plus a connection whose credentials are
-//! refused) with recognisable secrets and trace-level logging; every captured line is scanned.
+//! refused, its shop's key pair sent in the query string) with recognisable secrets and
+//! trace-level logging; every captured line is scanned.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -63,7 +64,9 @@ async fn secrets_never_reach_logs_errors_cli_output_or_history(db: TestDb) {
         )
         .replace(
             &format!("consumer_secret = \"{}\"", WooSim::CONSUMER_SECRET),
-            &format!("consumer_secret = \"{REVOKED_WOO_SECRET}\""),
+            // The refused shop takes its key pair in the query string: the URL holds the
+            // secret, and must never be shown.
+            &format!("consumer_secret = \"{REVOKED_WOO_SECRET}\"\nauth = \"query_string\""),
         );
     std::fs::write(dir.path().join("connections/refused.toml"), refused).unwrap();
     let log = dir.path().join("daemon.log");

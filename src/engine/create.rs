@@ -305,17 +305,23 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 return Ok(());
             }
         };
-        self.transition(
-            order,
-            Transition::of(order.id)
-                .when("create_step", Step::Done)
-                .when("status", OrderStatus::NotShipped)
-                .set("status", OrderStatus::Error)
-                .set("error", mismatch.as_str())
-                .event(EventKind::Error, mismatch.clone())
-                .event(EventKind::Status, "error"),
-        )
-        .await?;
+        let marked = self
+            .transition(
+                order,
+                Transition::of(order.id)
+                    .when("create_step", Step::Done)
+                    .when("status", OrderStatus::NotShipped)
+                    .set("status", OrderStatus::Error)
+                    .set("error", mismatch.as_str())
+                    .event(EventKind::Error, mismatch.clone())
+                    .event(EventKind::Status, "error"),
+            )
+            .await?;
+        if !marked {
+            // The order moved on meanwhile (a cancellation, the merchant took over): the
+            // difference still goes into its history.
+            self.note(order, EventKind::Error, mismatch).await?;
+        }
         Ok(())
     }
 

@@ -25,7 +25,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use url::Url;
 
-use crate::config::WooConfig;
+use crate::config::{WooAuth, WooConfig};
 use crate::error_mapping::{self, AttemptFailure, VENDOR};
 use crate::product_index::ProductIndex;
 use crate::products::ProductCache;
@@ -58,6 +58,7 @@ pub struct WooClient {
     pub(crate) http: Arc<HttpCore>,
     pub(crate) order_status: String,
     pub(crate) marks_orders_paid: bool,
+    pub(crate) customer_emails: bool,
     pub(crate) lookup_margin: chrono::Duration,
     pub(crate) products: Arc<ProductIndex>,
     pub(crate) resolved: Arc<ProductCache>,
@@ -83,6 +84,7 @@ pub(crate) struct HttpCore {
     rest_root: Url,
     consumer_key: String,
     consumer_secret: Secret,
+    auth: WooAuth,
     retry: RetryPolicy,
     budget: RateBudget,
     timeout: Duration,
@@ -136,12 +138,14 @@ impl WooClient {
                 rest_root: config.rest_root(),
                 consumer_key: config.consumer_key.clone(),
                 consumer_secret: secret,
+                auth: config.auth,
                 retry: config.retry,
                 budget: RateBudget::new(config.rate_limit),
                 timeout,
             }),
             order_status: config.order_status.clone(),
             marks_orders_paid: config.marks_orders_paid(),
+            customer_emails: config.customer_emails,
             lookup_margin: chrono::Duration::seconds(lookup_margin_secs),
             products: Arc::new(ProductIndex::new(
                 config.ean_meta_keys.clone(),
@@ -328,18 +332,29 @@ impl HttpCore {
         let mut request = self
             .http
             .request(method, url.clone())
-            .basic_auth(&self.consumer_key, Some(self.consumer_secret.expose()))
             .header(reqwest::header::ACCEPT, "application/json");
         if !query.is_empty() {
             request = request.query(query);
         }
+        request = match self.auth {
+            WooAuth::Header => {
+                request.basic_auth(&self.consumer_key, Some(self.consumer_secret.expose()))
+            }
+            WooAuth::QueryString => request.query(&[
+                ("consumer_key", self.consumer_key.as_str()),
+                ("consumer_secret", self.consumer_secret.expose()),
+            ]),
+        };
         if let Some(json) = body {
             request = request
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(json);
         }
-        let transport =
-            |e: reqwest::Error| error_mapping::failure_from_transport(endpoint, self.timeout, &e);
+        // The URL may carry the key pair (`query_string` authentication): it is dropped from
+        // transport errors before they are turned into messages.
+        let transport = |e: reqwest::Error| {
+            error_mapping::failure_from_transport(endpoint, self.timeout, &e.without_url())
+        };
         let response = request.send().await.map_err(transport)?;
         let status = response.status();
         let headers = response.headers().clone();

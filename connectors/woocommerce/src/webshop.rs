@@ -15,6 +15,7 @@ use orderbridge_core::{ConnectorError, ConnectorResult, Webshop};
 use reqwest::Method;
 
 use crate::client::{Replay, WooClient};
+use crate::emails::withhold_buyer_email;
 use crate::error_mapping::VENDOR;
 use crate::mapping::{
     format_gmt, order_code_from_meta, order_from_wire, order_to_wire, order_total, status_from_wire,
@@ -72,7 +73,10 @@ impl Webshop for WooClient {
         for line in &order.lines {
             products.push(self.resolve_line(line).await?);
         }
-        let body = order_to_wire(order, &products, &self.order_status, self.marks_orders_paid)?;
+        let mut body = order_to_wire(order, &products, &self.order_status, self.marks_orders_paid)?;
+        if !self.customer_emails {
+            withhold_buyer_email(&mut body);
+        }
         // Not replayed after a 5xx, time-out, reset or unreadable reply: the order may exist
         // (`Transient`); the daemon looks for it with `find_order` before trying again.
         let created: WooOrder = self

@@ -45,7 +45,8 @@ async fn create_order_sends_basic_auth_and_the_order_body() {
     assert_eq!(body["line_items"][0]["total"], "25.98");
     assert_eq!(body["shipping"]["address_1"], "Kerkstraat 23-II");
     assert_eq!(body["shipping"]["postcode"], "1017 GC");
-    assert_eq!(body["billing"]["email"], "jan@example.nl");
+    // No customer e-mails by default: the address is in meta, not in billing.
+    assert_eq!(body["billing"].get("email"), None);
     let meta_keys: Vec<&str> = body["meta_data"]
         .as_array()
         .unwrap()
@@ -58,6 +59,7 @@ async fn create_order_sends_basic_auth_and_the_order_body() {
         "_orderbridge_marketplace_order_id",
         "Marketplace order",
         "Order code",
+        "_orderbridge_buyer_email",
         "_shipping_house_number",
         "_shipping_house_number_suffix",
     ] {

@@ -12,11 +12,14 @@
 //!
 //! Layout: `model.rs` (what the shop holds), `state.rs` (how it changes), `query.rs` (list
 //! filters and pagination), `render.rs` (JSON), `quirks.rs` (unexpected answers), `routes.rs`
-//! (REST routes), `serving.rs` (authentication and faults per request), `faults.rs` (which
-//! fault a request gets), `conn.rs` (connections a fault can abort), `control.rs` (`/_sim/`).
+//! (REST routes), `serving.rs` (authentication and faults per request), `auth.rs` (core's
+//! rules for the key pair), `faults.rs` (which
+//! fault a request gets), `conn.rs` (connections a fault can abort), `emails.rs` (customer e-mails core would send), `control.rs` (`/_sim/`).
 
+mod auth;
 mod conn;
 mod control;
+mod emails;
 mod faults;
 mod model;
 mod query;
@@ -31,6 +34,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::Router;
 
+pub use emails::SimEmail;
 pub use faults::{WooEndpoint, WooFault};
 pub use model::{SimProduct, SimWooLine, SimWooOrder};
 pub use quirks::WooQuirks;
@@ -281,6 +285,18 @@ impl WooSim {
     /// when hidden, tracking is only visible through the plugin's endpoint.
     pub fn set_tracking_meta_visible(&self, visible: bool) {
         self.with_state(|state| state.tracking_meta_visible = visible);
+    }
+
+    /// The customer e-mails the shop sent so far, as WooCommerce core would (see `emails.rs`).
+    pub fn customer_emails(&self) -> Vec<SimEmail> {
+        self.with_state(|state| state.customer_emails.clone())
+    }
+
+    /// Models a host whose web server does not pass the `Authorization` header on to PHP
+    /// (default `false`): HTTP Basic credentials are then never seen, and only the
+    /// `consumer_key`/`consumer_secret` query parameters authenticate.
+    pub fn set_authorization_header_stripped(&self, stripped: bool) {
+        self.with_state(|state| state.authorization_header_stripped = stripped);
     }
 
     /// Whether the Shipment Tracking plugin is installed (default `true`); without it, its

@@ -9,18 +9,17 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 
+use super::auth::check_auth;
 use super::conn::SimConnection;
 use super::faults::{WooEndpoint, WooFault};
 use super::model::SimError;
 use super::routes::{error_response, lock, Shared};
 use super::state::SimState;
-use super::WooSim;
 
 /// How long a `Hang` holds a request.
 const HANG: Duration = Duration::from_secs(3600);
@@ -33,6 +32,7 @@ const PHP_WARNING: &str = "<br />\n<b>Warning</b>:  Undefined array key \"shippi
 /// The caller of a request: its headers and its connection.
 pub(crate) struct Caller {
     headers: HeaderMap,
+    query: Option<String>,
     connection: Option<SimConnection>,
 }
 
@@ -42,48 +42,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Infallible> {
         Ok(Caller {
             headers: parts.headers.clone(),
+            query: parts.uri.query().map(str::to_owned),
             connection: parts
                 .extensions
                 .get::<ConnectInfo<SimConnection>>()
                 .map(|info| info.0.clone()),
         })
     }
-}
-
-fn check_auth(headers: &HeaderMap) -> Result<(), SimError> {
-    let unauthenticated = || {
-        SimError::new(
-            401,
-            "woocommerce_rest_cannot_view",
-            "Sorry, you cannot list resources.",
-        )
-    };
-    let encoded = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic "))
-        .ok_or_else(unauthenticated)?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .ok_or_else(unauthenticated)?;
-    let (key, secret) = decoded.split_once(':').ok_or_else(unauthenticated)?;
-    if key != WooSim::CONSUMER_KEY {
-        return Err(SimError::new(
-            401,
-            "woocommerce_rest_authentication_error",
-            "Consumer key is invalid.",
-        ));
-    }
-    if secret != WooSim::CONSUMER_SECRET {
-        return Err(SimError::new(
-            401,
-            "woocommerce_rest_authentication_error",
-            "Consumer secret is invalid.",
-        ));
-    }
-    Ok(())
 }
 
 /// Authenticates, applies the fault plan's choice for `endpoint`, and runs `act` on the shop.
@@ -93,7 +58,8 @@ pub(crate) async fn serve(
     endpoint: WooEndpoint,
     act: impl FnOnce(&mut SimState) -> Result<Response, SimError>,
 ) -> Response {
-    if let Err(error) = check_auth(&caller.headers) {
+    let header_stripped = lock(shared).authorization_header_stripped;
+    if let Err(error) = check_auth(&caller.headers, caller.query.as_deref(), header_stripped) {
         return error_response(error);
     }
     let fault = lock(shared).faults.take(endpoint);

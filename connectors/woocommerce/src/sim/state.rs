@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, DurationRound, Utc};
 use serde_json::{json, Value};
 
+use super::emails::{customer_email, SimEmail};
 use super::faults::FaultPlan;
 use super::model::{SimError, SimProduct, SimWooLine, SimWooOrder};
 use super::quirks::WooQuirks;
@@ -39,6 +40,8 @@ pub(crate) struct SimState {
     pub(crate) product_list_requests: usize,
     pub(crate) tracking_meta_visible: bool,
     pub(crate) tracking_plugin_installed: bool,
+    pub(crate) authorization_header_stripped: bool,
+    pub(crate) customer_emails: Vec<SimEmail>,
 }
 
 impl Default for SimState {
@@ -55,6 +58,8 @@ impl Default for SimState {
             product_list_requests: 0,
             tracking_meta_visible: true,
             tracking_plugin_installed: true,
+            authorization_header_stripped: false,
+            customer_emails: Vec::new(),
         }
     }
 }
@@ -206,6 +211,9 @@ impl SimState {
             modified_at: now,
             paid_at: set_paid.then_some(now),
         };
+        // Created as `pending`, then moved to its status: core's notification for that move.
+        self.customer_emails
+            .extend(customer_email(id, &order.billing, "pending", &order.status));
         self.orders.insert(id, order);
         if set_paid {
             self.restock(id, -1);
@@ -314,6 +322,8 @@ impl SimState {
         if order.status == status {
             return true;
         }
+        self.customer_emails
+            .extend(customer_email(id, &order.billing, &order.status, status));
         order.status = status.to_owned();
         order.modified_at = now;
         if status == "completed" && order.completed_at.is_none() {
