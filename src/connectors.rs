@@ -177,6 +177,11 @@ impl Marketplace for AnyMarketplace {
             Self::Bol(c) => c.update_stock(offer_id, amount).await,
         }
     }
+    fn refresh_offers(&self) {
+        match self {
+            Self::Bol(c) => c.refresh_offers(),
+        }
+    }
 }
 
 impl Webshop for AnyWebshop {

@@ -39,6 +39,22 @@ fn a_minimal_configuration_loads_with_defaults() {
 }
 
 #[test]
+fn woocommerce_ean_meta_keys_and_unmanaged_stock_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let connection = VALID_CONNECTION.replace(
+        "consumer_secret = \"cs_1\"",
+        "consumer_secret = \"cs_1\"\nean_meta_keys = [\"_my_ean\"]\nunmanaged_in_stock = 5",
+    );
+    let config = Config::load(&write(dir.path(), "", &connection)).unwrap();
+    let orderbridge::config::WebshopSettings::Woocommerce(woo) = &config.connections[0].webshop;
+    assert_eq!(woo.ean_meta_keys, vec!["_my_ean"]);
+    assert_eq!(
+        woo.unmanaged_in_stock,
+        orderbridge_woocommerce::UnmanagedInStock::Amount(5)
+    );
+}
+
+#[test]
 fn broken_configurations_name_the_file_and_the_key() {
     let cases: &[(&str, &str, &str, &[&str])] = &[
         ("unknown key in main file", "[databse]\nurl = \"x\"\n", VALID_CONNECTION, &["orderbridge.toml", "databse"]),
@@ -104,6 +120,12 @@ fn broken_configurations_name_the_file_and_the_key() {
             &["shop.toml", "carriers"],
         ),
         ("bad log level", "[logging]\nlevel = \"loud!!\"\n", VALID_CONNECTION, &["orderbridge.toml", "logging.level"]),
+        (
+            "unmanaged stock neither leave nor a number",
+            "",
+            &VALID_CONNECTION.replace("consumer_secret = \"cs_1\"", "consumer_secret = \"cs_1\"\nunmanaged_in_stock = \"keep\""),
+            &["shop.toml", "unmanaged_in_stock"],
+        ),
     ];
     for (what, main, connection, expected) in cases {
         let dir = tempfile::tempdir().unwrap();

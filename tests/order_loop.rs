@@ -229,6 +229,84 @@ async fn stock_is_pushed_only_when_it_changed_minus_the_buffer(db: TestDb) {
     );
     assert_eq!(h.bol.stock_updates().len(), 2);
     assert_eq!(h.bol.offer_stock(&offer_1), Some(0));
+    assert_eq!(
+        h.bol.offer_export_requests(),
+        1,
+        "seven stock runs export the offer list once, then use the cached list"
+    );
+}
+
+/// A product without managed stock has only a stock status: out of stock must reach bol as 0
+/// (before, such products were skipped and bol kept selling them); in stock leaves bol alone.
+async fn unmanaged_stock_out_of_stock_is_zero_on_bol_and_in_stock_is_left_alone(db: TestDb) {
+    let h = Harness::start(db, "[stock]\nbuffer = 1\n").await;
+    h.bol.set_process_pending_reads(0);
+    let sold_out = &h.products[2].sku;
+    let available = &h.products[3].sku;
+    h.woo.set_stock(sold_out, None);
+    h.woo.set_unmanaged_stock_status(sold_out, "outofstock");
+    h.woo.set_stock(available, None);
+    let sold_out_offer = h.bol.add_offer(sold_out, &h.products[2].ean, 5);
+    let available_offer = h.bol.add_offer(available, &h.products[3].ean, 6);
+
+    h.engine.run_stock().await.unwrap();
+    h.engine.run_stock().await.unwrap();
+
+    assert_eq!(h.bol.offer_stock(&sold_out_offer), Some(0));
+    assert_eq!(h.bol.offer_stock(&available_offer), Some(6));
+    assert_eq!(h.bol.stock_updates(), vec![(sold_out_offer.clone(), 0)]);
+
+    // Back in stock, still unmanaged: bol's stock is the merchant's to set again.
+    h.woo.set_unmanaged_stock_status(sold_out, "instock");
+    h.engine.run_stock().await.unwrap();
+    assert_eq!(h.bol.stock_updates().len(), 1);
+}
+
+/// The offer list is cached; an offer the merchant deleted on bol is only noticed when bol
+/// refuses a stock update for it (the simulator answers 404): the list is then exported anew
+/// and the deleted offer is left alone.
+async fn a_stock_update_for_a_deleted_offer_lists_the_offers_anew(db: TestDb) {
+    let h = Harness::start(db, "").await;
+    h.bol.set_process_pending_reads(0);
+    let kept = h.bol.add_offer(&h.products[0].sku, &h.products[0].ean, 10);
+    let deleted = h.bol.add_offer(&h.products[1].sku, &h.products[1].ean, 10);
+    h.engine.run_stock().await.unwrap();
+    assert_eq!(h.bol.offer_export_requests(), 1);
+
+    h.bol.remove_offer(&deleted);
+    h.woo.set_stock(&h.products[1].sku, Some(3));
+    let report = h.engine.run_stock().await.unwrap();
+    assert_eq!(report.n_failed, 1, "pushed to the cached offer, refused");
+    h.engine.run_stock().await.unwrap();
+    assert_eq!(
+        h.bol.offer_export_requests(),
+        2,
+        "the refusal made it list anew"
+    );
+    h.engine.run_stock().await.unwrap();
+    assert_eq!(
+        h.bol.stock_update_requests(),
+        1,
+        "the deleted offer is left alone"
+    );
+    assert_eq!(h.bol.offer_export_requests(), 2);
+    assert_eq!(h.bol.offer_stock(&kept), Some(10));
+
+    // Deleted while bol was still processing a push: the process fails, which also makes
+    // the next run list anew.
+    h.bol.set_process_pending_reads(1);
+    h.woo.set_stock(&h.products[0].sku, Some(4));
+    h.engine.run_stock().await.unwrap();
+    h.bol.remove_offer(&kept);
+    h.engine.run_stock().await.unwrap();
+    assert_eq!(
+        h.bol.offer_export_requests(),
+        2,
+        "bol still processing the push"
+    );
+    h.engine.run_stock().await.unwrap();
+    assert_eq!(h.bol.offer_export_requests(), 3);
+    assert!(h.bol.stock_updates().is_empty());
 }
 
 async fn an_unknown_sku_errors_alone_and_a_resend_completes_its_batch(db: TestDb) {
@@ -420,6 +498,8 @@ both_backends!(
     an_order_cancelled_by_bol_cancels_the_webshop_order,
     a_webshop_cancellation_cancels_on_the_marketplace,
     stock_is_pushed_only_when_it_changed_minus_the_buffer,
+    unmanaged_stock_out_of_stock_is_zero_on_bol_and_in_stock_is_left_alone,
+    a_stock_update_for_a_deleted_offer_lists_the_offers_anew,
     an_unknown_sku_errors_alone_and_a_resend_completes_its_batch,
     a_lost_create_reply_does_not_create_the_order_twice,
     manual_orders_are_left_alone_and_sync_reads_both_sides,

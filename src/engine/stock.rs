@@ -1,11 +1,15 @@
 //! The stock job: webshop stock per SKU flows to the marketplace offers, minus the
 //! connection's buffer, and only when it changed since it was last pushed (or differs from
-//! what the marketplace shows, the first time).
+//! what the marketplace shows, the first time). A product whose stock the webshop does not
+//! manage has only a stock status: out of stock sends 0 (else the marketplace keeps selling
+//! what the shop cannot deliver), in stock leaves the marketplace's stock alone (unless the
+//! webshop connection sets a number for such products).
 
 use std::collections::HashMap;
 
 use orderbridge_core::domain::{ProcessId, Sku};
 use orderbridge_core::marketplace::ProcessState;
+use orderbridge_core::webshop::StockLevel;
 use orderbridge_core::{Marketplace, Webshop};
 
 use super::{Engine, JobError, JobReport};
@@ -20,6 +24,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     /// is logged and the others go on.
     pub async fn run_stock(&self) -> Result<JobReport, JobError> {
         let connection = &self.settings.connection;
+        // Earlier pushes first: one the marketplace refused makes it list its offers anew
+        // (the offer may be gone) before this run reads them.
+        let mut pushed = self.store.pushed_stock(connection).await?;
+        self.follow_stock_processes(&mut pushed).await?;
         let offers = self
             .marketplace
             .offers()
@@ -29,26 +37,26 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         if skus.is_empty() {
             return Ok(JobReport::default());
         }
-        let levels: HashMap<Sku, Option<i64>> = self
+        let levels: HashMap<Sku, StockLevel> = self
             .webshop
             .stock_levels(&skus)
             .await
             .map_err(JobError::connector("reading webshop stock"))?
             .into_iter()
-            .map(|level| (level.sku, level.quantity))
+            .map(|level| (level.sku.clone(), level))
             .collect();
-        let mut pushed = self.store.pushed_stock(connection).await?;
-        self.follow_stock_processes(&mut pushed).await?;
         let mut report = JobReport::default();
         let buffer = i64::from(self.settings.stock_buffer);
         for offer in &offers {
             let Some(sku) = &offer.sku else {
                 continue;
             };
-            let Some(Some(in_stock)) = levels.get(sku) else {
+            let Some(amount) = levels
+                .get(sku)
+                .and_then(|level| wanted_amount(level, buffer))
+            else {
                 continue;
             };
-            let amount = (in_stock - buffer).clamp(0, i64::from(u32::MAX));
             let last = pushed
                 .get(offer.offer_id.as_str())
                 .map(|p| p.amount)
@@ -122,11 +130,46 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 }
                 ProcessState::Failed { .. } | ProcessState::TimedOut => {
                     tracing::warn!(connection = %connection, offer_id = %offer, "the marketplace did not apply a stock update ({:?}); pushing again", process.state);
+                    // The offer may be gone or its listed stock wrong: list the offers anew.
+                    self.marketplace.refresh_offers();
                     self.store.forget_pushed_stock(connection, offer).await?;
                     pushed.remove(offer);
                 }
             }
         }
         Ok(())
+    }
+}
+
+/// What the marketplace should show for `level`: the quantity minus the buffer (never below
+/// 0); 0 for an out-of-stock product without managed stock; `None` (leave it alone) for an
+/// in-stock product without managed stock.
+fn wanted_amount(level: &StockLevel, buffer: i64) -> Option<i64> {
+    match level.quantity {
+        Some(quantity) => Some((quantity - buffer).clamp(0, i64::from(u32::MAX))),
+        None if !level.in_stock => Some(0),
+        None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn level(quantity: Option<i64>, in_stock: bool) -> StockLevel {
+        StockLevel {
+            sku: Sku::parse("MUG").unwrap(),
+            quantity,
+            in_stock,
+        }
+    }
+
+    #[test]
+    fn unmanaged_out_of_stock_is_zero_and_in_stock_is_left_alone() {
+        assert_eq!(wanted_amount(&level(Some(10), true), 2), Some(8));
+        assert_eq!(wanted_amount(&level(Some(1), true), 2), Some(0));
+        assert_eq!(wanted_amount(&level(Some(0), false), 0), Some(0));
+        assert_eq!(wanted_amount(&level(None, false), 2), Some(0));
+        assert_eq!(wanted_amount(&level(None, true), 2), None);
     }
 }

@@ -49,8 +49,8 @@ pub(crate) struct Inner {
     pub(crate) budgets: RateBudgets,
     /// Budgets per endpoint as bol's `x-ratelimit-*` headers and 429s tell them.
     pub(crate) learned: LearnedBudgets,
-    /// An offer export requested earlier whose file was not ready yet.
-    pub(crate) pending_export: Mutex<Option<crate::offers::PendingExport>>,
+    /// The cached offer list and an offer export requested earlier whose file was not ready.
+    pub(crate) offer_cache: Mutex<crate::offers::OfferCache>,
 }
 
 impl std::fmt::Debug for BolClient {
@@ -117,7 +117,7 @@ impl BolClient {
                 include_fbb: config.include_fbb,
                 budgets: RateBudgets::new(&config.rate_limits),
                 learned: LearnedBudgets::default(),
-                pending_export: Mutex::new(None),
+                offer_cache: Mutex::new(crate::offers::OfferCache::default()),
             }),
         })
     }

@@ -234,8 +234,9 @@ impl Marketplace for BolClient {
         Err(too_many_pages("GET /shared/process-status"))
     }
 
+    /// The cached offer list, exported again once a day (see `offers.rs`).
     async fn offers(&self) -> ConnectorResult<Vec<Offer>> {
-        self.export_offers().await
+        self.listed_offers().await
     }
 
     /// Sets the stock of an offer; bol takes at most 999, so larger amounts are sent as 999.
@@ -251,7 +252,21 @@ impl Marketplace for BolClient {
             CallKind::Write,
         )
         .json(&body)?;
-        self.write_process(call, &format!("PUT /retailer/offers/{offer_id}/stock"))
-            .await
+        let sent = self
+            .write_process(call, &format!("PUT /retailer/offers/{offer_id}/stock"))
+            .await;
+        match &sent {
+            Ok(_) => self.offer_stock_sent(offer_id.as_str()),
+            // The spec lists only 202 and 400 for this PUT, but 404 for reading an offer that
+            // is gone; a 404 here (the simulator's answer for a deleted offer) means the cached
+            // list is out of date. A refused process is handled by the stock job.
+            Err(ConnectorError::NotFound { .. }) => self.forget_offer_list(),
+            Err(_) => {}
+        }
+        sent
+    }
+
+    fn refresh_offers(&self) {
+        self.forget_offer_list();
     }
 }

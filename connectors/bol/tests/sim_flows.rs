@@ -138,6 +138,37 @@ async fn offers_export_and_stock_update() {
     assert_eq!(found.len(), 1);
 }
 
+/// bol asks clients to send only changes rather than export and resend everything
+/// (v10 functional docs, "Offers process and considerations"): the offer list is exported
+/// once and then served from the cache; a pushed offer's stock becomes unknown, and a refused
+/// update makes the next listing export again.
+#[tokio::test]
+async fn the_offer_list_is_exported_once_and_then_cached() {
+    let sim = BolSim::start().await.unwrap();
+    let mug = sim.add_offer("SKU-MUG", "8712345678906", 3);
+    let client = sim_client(&sim, false);
+    for _ in 0..5 {
+        let offers = client.offers().await.unwrap();
+        assert_eq!(offers.len(), 1);
+        assert_eq!(offers[0].stock, Some(3));
+    }
+    assert_eq!(sim.offer_export_requests(), 1);
+
+    let offer_id = OfferId::parse(&mug).unwrap();
+    client.update_stock(&offer_id, 7).await.unwrap();
+    let offers = client.offers().await.unwrap();
+    assert_eq!(
+        offers[0].stock, None,
+        "pushed stock is unknown until bol applied it"
+    );
+    assert_eq!(sim.offer_export_requests(), 1);
+
+    client.refresh_offers();
+    let offers = client.offers().await.unwrap();
+    assert_eq!(sim.offer_export_requests(), 2);
+    assert_eq!(offers.len(), 1);
+}
+
 #[tokio::test]
 async fn injected_rate_limit_is_waited_out() {
     let sim = BolSim::start().await.unwrap();

@@ -176,7 +176,9 @@ pub trait Marketplace: Send + Sync {
         kind: ProcessKind,
     ) -> impl Future<Output = ConnectorResult<Vec<Process>>> + Send;
 
-    /// All offers of the merchant with their marketplace stock.
+    /// All offers of the merchant with their marketplace stock. May come from a cache (bol:
+    /// up to a day old, see [`Marketplace::refresh_offers`]); the stock of an offer that was
+    /// updated since is then `None` (unknown).
     ///
     /// # Errors
     ///
@@ -193,4 +195,9 @@ pub trait Marketplace: Send + Sync {
         offer_id: &OfferId,
         amount: u32,
     ) -> impl Future<Output = ConnectorResult<Process>> + Send;
+
+    /// Makes the next [`Marketplace::offers`] list the offers anew instead of answering from
+    /// a cache: called when the marketplace refused a stock update (the offer may be gone, or
+    /// its stock is not what the list said).
+    fn refresh_offers(&self);
 }

@@ -129,8 +129,13 @@ pub struct WebshopOrder {
 pub struct StockLevel {
     /// The SKU.
     pub sku: Sku,
-    /// Items in stock; `None` when the webshop does not manage stock for it.
+    /// Items to offer; `None` when the webshop does not manage stock for it (and the
+    /// connection sets no number for such products): only `in_stock` is known then.
     pub quantity: Option<i64>,
+    /// Whether the webshop sells it now (WooCommerce: `stock_status` is not `outofstock`).
+    /// For a product without managed stock this is all the webshop knows: out of stock means
+    /// 0 on the marketplace, in stock leaves the marketplace's stock alone.
+    pub in_stock: bool,
 }
 
 /// The merchant's webshop back office.

@@ -27,6 +27,7 @@ use url::Url;
 
 use crate::config::{TaxMode, WooAuth, WooConfig};
 use crate::error_mapping::{self, AttemptFailure, VENDOR};
+use crate::product_index::ProductIndex;
 use crate::products::ProductCache;
 use crate::tax::TaxSettingsCache;
 use crate::tracking::{RouteAnswers, TrackingPluginProbe};
@@ -52,7 +53,7 @@ pub(crate) enum Replay {
 }
 
 /// A WooCommerce shop, reached over its REST API v3. Cheap to clone; clones share the HTTP
-/// connection pool, the product cache and the tax settings.
+/// connection pool, the product index, the cache of resolved products and the tax settings.
 #[derive(Clone)]
 pub struct WooClient {
     pub(crate) http: Arc<HttpCore>,
@@ -60,7 +61,8 @@ pub struct WooClient {
     pub(crate) marks_orders_paid: bool,
     pub(crate) customer_emails: bool,
     pub(crate) lookup_margin: chrono::Duration,
-    pub(crate) products: Arc<ProductCache>,
+    pub(crate) products: Arc<ProductIndex>,
+    pub(crate) resolved: Arc<ProductCache>,
     pub(crate) tracking_plugin: Arc<TrackingPluginProbe>,
     pub(crate) route_answers: Arc<RouteAnswers>,
     pub(crate) tax_mode: TaxMode,
@@ -149,7 +151,11 @@ impl WooClient {
             marks_orders_paid: config.marks_orders_paid(),
             customer_emails: config.customer_emails,
             lookup_margin: chrono::Duration::seconds(lookup_margin_secs),
-            products: Arc::new(ProductCache::default()),
+            products: Arc::new(ProductIndex::new(
+                config.ean_meta_keys.clone(),
+                config.unmanaged_in_stock,
+            )),
+            resolved: Arc::new(ProductCache::default()),
             tracking_plugin: Arc::new(TrackingPluginProbe::default()),
             route_answers: Arc::new(RouteAnswers::default()),
             tax_mode: config.taxes,

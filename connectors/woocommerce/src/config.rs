@@ -66,6 +66,20 @@ pub struct WooConfig {
     /// are also read again after an order's total came out differently.
     #[serde(default = "default_tax_refresh_hours")]
     pub tax_refresh_hours: u64,
+    /// Product meta keys that hold an EAN, besides WooCommerce's own GTIN field
+    /// (`global_unique_id`, only from WooCommerce 9.2). Order lines whose SKU is unknown are
+    /// matched by EAN against products *and variations* with any of these keys. The default
+    /// covers the plugins Dutch shops use: "EAN for WooCommerce" (`_alg_ean`), "Product GTIN
+    /// (EAN, UPC, ISBN) for WooCommerce" (`_wpm_gtin_code`) and Germanized (`_ts_gtin`), e.g.
+    /// `ean_meta_keys = ["_alg_ean", "_my_ean"]`; `[]` uses only `global_unique_id`.
+    #[serde(default = "default_ean_meta_keys")]
+    pub ean_meta_keys: Vec<String>,
+    /// What the marketplace gets for a product whose stock WooCommerce does not manage
+    /// ("Manage stock?" off: no quantity, only a stock status). Out of stock always sends 0.
+    /// In stock: `"leave"` (the default) leaves the marketplace's stock as it is; a number,
+    /// e.g. `unmanaged_in_stock = 5`, sends that many (minus the stock buffer).
+    #[serde(default)]
+    pub unmanaged_in_stock: UnmanagedInStock,
     /// How the key pair travels to the shop. `header` (the default): HTTP Basic
     /// authentication in the `Authorization` header. `query_string`: as `consumer_key` and
     /// `consumer_secret` query parameters on every request, for hosts whose web server does
@@ -112,6 +126,40 @@ pub enum WooAuth {
     Header,
     /// `consumer_key` and `consumer_secret` query parameters.
     QueryString,
+}
+
+/// What to send for an in-stock product whose stock WooCommerce does not manage.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum UnmanagedInStock {
+    /// Leave the marketplace's stock alone (`"leave"`).
+    #[default]
+    #[serde(with = "leave_keyword")]
+    Leave,
+    /// Send this many items.
+    Amount(u32),
+}
+
+/// The word `"leave"` as the unit variant [`UnmanagedInStock::Leave`].
+mod leave_keyword {
+    use serde::{Deserialize, Deserializer};
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<(), D::Error> {
+        let word = String::deserialize(deserializer)?;
+        if word == "leave" {
+            Ok(())
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "expected \"leave\" or a number of items, not {word:?}"
+            )))
+        }
+    }
+}
+
+fn default_ean_meta_keys() -> Vec<String> {
+    ["_alg_ean", "_wpm_gtin_code", "_ts_gtin"]
+        .map(str::to_owned)
+        .to_vec()
 }
 
 fn default_timeout_secs() -> u64 {
@@ -163,6 +211,9 @@ pub enum WooConfigError {
     /// `tax_refresh_hours` is 0.
     #[error("tax_refresh_hours must be at least 1")]
     ZeroTaxRefresh,
+    /// An `ean_meta_keys` entry is empty.
+    #[error("ean_meta_keys must not hold an empty key")]
+    EmptyEanMetaKey,
     /// `order_status` is not a status a new order can get.
     #[error(
         "order_status {0:?} must be an open status slug such as processing, on-hold or pending"
@@ -186,6 +237,8 @@ impl WooConfig {
             customer_emails: false,
             taxes: TaxMode::default(),
             tax_refresh_hours: default_tax_refresh_hours(),
+            ean_meta_keys: default_ean_meta_keys(),
+            unmanaged_in_stock: UnmanagedInStock::default(),
         }
     }
 
@@ -225,6 +278,9 @@ impl WooConfig {
         }
         if self.tax_refresh_hours == 0 {
             return Err(WooConfigError::ZeroTaxRefresh);
+        }
+        if self.ean_meta_keys.iter().any(|key| key.trim().is_empty()) {
+            return Err(WooConfigError::EmptyEanMetaKey);
         }
         let window = self.rate_limit.per_secs;
         if self.rate_limit.requests == 0 || !window.is_finite() || window <= 0.0 {

@@ -11,6 +11,8 @@
 //! - `wire.rs` — WooCommerce's JSON as the API names it;
 //! - `mapping.rs` — wire ↔ domain (addresses NL/BE style, prices, dates, statuses);
 //! - `products.rs` — SKU/EAN → product resolution (cached) and stock levels;
+//! - `product_index.rs` — the cached, incrementally refreshed index of products and
+//!   variations (SKU, GTIN and EAN meta keys);
 //! - `tax/` — the shop's tax settings and the net amounts that make its total equal what the
 //!   buyer paid (VAT included);
 //! - `tracking.rs` — track & trace from the Shipment Tracking plugin (meta first, its route
@@ -20,8 +22,9 @@
 //! - `sim/` — the simulator, with fault injection, seeded chaos and quirky answers.
 //!
 //! The connector writes our order code into order meta `_orderbridge_order_code` and finds
-//! orders again by it; it never keeps state besides a short-lived product cache and the
-//! tracking route's last answer per order and modification time.
+//! orders again by it; it never keeps state besides its product index and a short-lived
+//! product cache (in memory), the tax settings and the tracking route's last answer per order
+//! and modification time.
 //!
 //! ```no_run
 //! use orderbridge_core::domain::{Sku, WebshopOrderId};
@@ -52,6 +55,7 @@ mod config;
 mod emails;
 mod error_mapping;
 mod mapping;
+mod product_index;
 mod products;
 pub mod sim;
 mod tax;
@@ -60,7 +64,7 @@ mod webshop;
 mod wire;
 
 pub use client::WooClient;
-pub use config::{TaxMode, WooAuth, WooConfig, WooConfigError};
+pub use config::{TaxMode, UnmanagedInStock, WooAuth, WooConfig, WooConfigError};
 pub use emails::BUYER_EMAIL_META;
 pub use mapping::{MARKETPLACE_META, MARKETPLACE_ORDER_META, ORDER_CODE_META};
 pub use tracking::TRACKING_META_KEY;

@@ -1,8 +1,14 @@
-//! Finding WooCommerce products for order lines and reading their stock. `GET products?sku=`
-//! matches SKUs exactly (comma-separated lists allowed) and returns variations as well as
-//! products; `global_unique_id=` (WooCommerce 9.2+) matches the GTIN/EAN field. Every answer is
-//! checked again here, because an older shop ignores a filter it does not know and returns
-//! unrelated products. Found products are cached per client for a few minutes.
+//! Finding WooCommerce products for order lines and reading their stock. The shop is asked
+//! directly first: `GET products?sku=` matches SKUs exactly (comma-separated lists allowed)
+//! and returns variations as well as products; `global_unique_id=` (WooCommerce 9.2+)
+//! matches the GTIN field, of products only before WooCommerce added variations to that
+//! search (woocommerce/woocommerce PR #52839). Every answer is checked again here, because an
+//! older shop ignores a filter it does not know and returns unrelated products. An EAN kept
+//! in plugin meta, which no filter can search, is looked up in the product index
+//! (`product_index.rs`), refreshed once more on a miss; a hit is read again before use.
+//! Stock is always read live by SKU: WooCommerce changes stock on orders without moving a
+//! product's modification date (woocommerce/woocommerce issue #17841), so no index could
+//! follow it.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -13,21 +19,21 @@ use orderbridge_core::webshop::{NewOrderLine, StockLevel};
 use orderbridge_core::{ConnectorError, ConnectorResult};
 
 use crate::client::{WooClient, PER_PAGE};
+use crate::config::UnmanagedInStock;
 use crate::error_mapping::VENDOR;
 use crate::mapping::ResolvedProduct;
 use crate::tax::ProductTax;
+use crate::product_index::PRODUCTS_PATH;
 use crate::wire::{WooList, WooManageStock, WooProduct};
-
-/// How long a resolved SKU or EAN is trusted.
-const CACHE_TTL: Duration = Duration::from_secs(300);
 
 /// SKUs asked per stock request; keeps URLs short.
 const SKUS_PER_REQUEST: usize = 40;
 
-const PRODUCTS_PATH: &str = "wc/v3/products";
+/// How long a SKU or EAN resolved by a live lookup is trusted.
+const CACHE_TTL: Duration = Duration::from_secs(300);
 
-/// Resolved SKUs and EANs with the time they were found. Misses are not cached, so a product
-/// the merchant adds is found on the next try.
+/// SKUs and EANs resolved by a live lookup, with the time they were found. Misses are not
+/// cached, so a product the merchant adds is found on the next try.
 #[derive(Debug, Default)]
 pub(crate) struct ProductCache {
     entries: Mutex<HashMap<String, (ResolvedProduct, Instant)>>,
@@ -150,13 +156,33 @@ fn stock_quantity(product: &WooProduct) -> Option<i64> {
     Some(quantity.unwrap_or(0))
 }
 
+/// The stock level of `product` for the stock job. A product without managed stock has only
+/// its `stock_status`: `outofstock` is not in stock; `instock`, `onbackorder` and plugin
+/// statuses are, with the configured number (or no quantity: leave the marketplace alone).
+fn stock_level(sku: &Sku, product: &WooProduct, unmanaged: UnmanagedInStock) -> StockLevel {
+    let in_stock = product
+        .stock_status
+        .as_deref()
+        .is_none_or(|status| status.trim() != "outofstock");
+    let quantity = stock_quantity(product).or(match unmanaged {
+        UnmanagedInStock::Amount(amount) if in_stock => Some(i64::from(amount)),
+        _ => None,
+    });
+    StockLevel {
+        sku: sku.clone(),
+        quantity,
+        in_stock,
+    }
+}
+
 impl WooClient {
-    /// The product a line orders: by SKU, else by EAN used as SKU, else by the EAN in the
-    /// GTIN field.
+    /// The product a line orders: by SKU, else by EAN used as SKU, in the GTIN field, or
+    /// (from the product index) in one of the EAN meta keys.
     ///
     /// # Errors
     ///
-    /// [`ConnectorError::NotFound`] naming the SKU and EAN when nothing matches.
+    /// [`ConnectorError::NotFound`] naming the SKU and EAN when nothing matches;
+    /// [`ConnectorError::Rejected`] when only a variable product matches.
     pub(crate) async fn resolve_line(
         &self,
         line: &NewOrderLine,
@@ -167,16 +193,46 @@ impl WooClient {
             }
         }
         if let Some(ean) = &line.ean {
-            if let Some(found) = self.find_product(ProductKey::Sku, ean.as_str()).await? {
+            let ean = ean.as_str();
+            if let Some(found) = self.find_product(ProductKey::Sku, ean).await? {
                 return Ok(found);
             }
-            if let Some(found) = self.find_product(ProductKey::Gtin, ean.as_str()).await? {
+            if let Some(found) = self.find_product(ProductKey::Gtin, ean).await? {
                 return Ok(found);
+            }
+            self.products.ensure_fresh(&self.http).await?;
+            let (found, stale) = self.ean_from_index(ean).await?;
+            if let Some(found) = found {
+                return Ok(found);
+            }
+            if self.products.refresh_after_miss(&self.http, stale).await? {
+                if let (Some(found), _) = self.ean_from_index(ean).await? {
+                    return Ok(found);
+                }
             }
         }
         Err(ConnectorError::NotFound {
             what: describe_line(line),
         })
+    }
+
+    /// The product the index has for `ean`, read again from the shop first: the index may be
+    /// minutes old, and an EAN moved to another product must not pick the old one. Also
+    /// tells whether an indexed product no longer carried the EAN (the index is stale).
+    async fn ean_from_index(&self, ean: &str) -> ConnectorResult<(Option<ResolvedProduct>, bool)> {
+        let index = &self.products;
+        let candidates = index.select(|p| index.has_ean(p, ean)).await;
+        let mut confirmed = Vec::with_capacity(candidates.len());
+        for candidate in &candidates {
+            if let Some(now) = index.reread(&self.http, candidate).await? {
+                if index.has_ean(&now, ean) {
+                    confirmed.push(now);
+                }
+            }
+        }
+        let stale = confirmed.len() < candidates.len();
+        let found = pick(confirmed, |_| true, &format!("EAN {ean}"))?;
+        Ok((found, stale))
     }
 
     async fn find_product(
@@ -185,7 +241,7 @@ impl WooClient {
         value: &str,
     ) -> ConnectorResult<Option<ResolvedProduct>> {
         let cache_key = format!("{}:{}", by.query_param(), value.to_lowercase());
-        if let Some(cached) = self.products.get(&cache_key) {
+        if let Some(cached) = self.resolved.get(&cache_key) {
             return Ok(Some(cached));
         }
         let query = [
@@ -196,14 +252,16 @@ impl WooClient {
             .http
             .get::<WooList<WooProduct>>(PRODUCTS_PATH, &query)
             .await?;
+        let matching: Vec<WooProduct> = reply
+            .body
+            .0
+            .into_iter()
+            .filter(|product| by.matches(product, value))
+            .collect();
         let looked_up = format!("{} {value}", by.label());
-        let found = pick(
-            reply.body.0,
-            |product| by.matches(product, value),
-            &looked_up,
-        )?;
+        let found = pick(matching, |_| true, &looked_up)?;
         if let Some(product) = &found {
-            self.products.put(cache_key, product.clone());
+            self.resolved.put(cache_key, product.clone());
         }
         Ok(found)
     }
@@ -255,10 +313,7 @@ impl WooClient {
                             .iter()
                             .find(|p| p.sku.trim().eq_ignore_ascii_case(sku.as_str()))
                     })?;
-                Some(StockLevel {
-                    sku: sku.clone(),
-                    quantity: stock_quantity(product),
-                })
+                Some(stock_level(sku, product, self.products.unmanaged_in_stock))
             })
             .collect();
         Ok(levels)
@@ -266,85 +321,5 @@ impl WooClient {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn product(value: serde_json::Value) -> WooProduct {
-        serde_json::from_value(value).unwrap()
-    }
-
-    #[test]
-    fn variations_resolve_to_parent_and_variation() {
-        let candidates = vec![
-            product(json!({"id": 1, "type": "simple", "sku": "OTHER"})),
-            product(json!({"id": 21, "parent_id": 20, "type": "variation", "sku": "MUG-RED"})),
-        ];
-        let found = pick(candidates, |p| p.sku == "MUG-RED", "SKU MUG-RED").unwrap();
-        assert_eq!(
-            found,
-            Some(ResolvedProduct {
-                product_id: 20,
-                variation_id: Some(21),
-                tax: ProductTax::default(),
-            })
-        );
-    }
-
-    #[test]
-    fn a_variable_parent_alone_is_refused() {
-        let candidates = vec![product(json!({"id": 20, "type": "variable", "sku": "MUG"}))];
-        let err = pick(candidates, |p| p.sku == "MUG", "SKU MUG").unwrap_err();
-        assert!(
-            matches!(err, ConnectorError::Rejected { ref message, .. } if message.contains("SKU MUG"))
-        );
-    }
-
-    #[test]
-    fn stock_is_none_when_unmanaged_and_inherited_from_parent() {
-        let managed = product(json!({"id": 1, "manage_stock": true, "stock_quantity": 7}));
-        let unmanaged = product(json!({"id": 2, "manage_stock": false, "stock_quantity": null}));
-        let inherited = product(json!({"id": 3, "manage_stock": "parent", "stock_quantity": 4}));
-        let fractional = product(json!({"id": 4, "manage_stock": true, "stock_quantity": 2.5}));
-        let managed_empty = product(json!({"id": 5, "manage_stock": true, "stock_quantity": null}));
-        assert_eq!(stock_quantity(&managed), Some(7));
-        assert_eq!(stock_quantity(&unmanaged), None);
-        assert_eq!(stock_quantity(&inherited), Some(4));
-        assert_eq!(stock_quantity(&fractional), Some(2));
-        assert_eq!(stock_quantity(&managed_empty), Some(0));
-    }
-
-    #[test]
-    fn line_description_names_sku_and_ean() {
-        use orderbridge_core::domain::{Currency, Ean, Money, Quantity};
-        let mut line = NewOrderLine {
-            sku: Some(Sku::parse("123").unwrap()),
-            ean: Some(Ean::parse("8712345678906").unwrap()),
-            title: "Mok".into(),
-            quantity: Quantity::new(1).unwrap(),
-            unit_price: Money::from_cents(100, Currency::EUR).unwrap(),
-            line_total: Money::from_cents(100, Currency::EUR).unwrap(),
-            discounts: Vec::new(),
-            marketplace_line_id: "l1".into(),
-        };
-        assert_eq!(
-            describe_line(&line),
-            "SKU 123 (EAN 8712345678906) in webshop"
-        );
-        line.sku = None;
-        assert_eq!(describe_line(&line), "EAN 8712345678906 in webshop");
-    }
-
-    #[test]
-    fn cache_returns_fresh_entries_only() {
-        let cache = ProductCache::default();
-        let product = ResolvedProduct {
-            product_id: 1,
-            variation_id: None,
-            tax: ProductTax::default(),
-        };
-        assert_eq!(cache.get("sku:a"), None);
-        cache.put("sku:a".into(), product.clone());
-        assert_eq!(cache.get("sku:a"), Some(product));
-    }
-}
+#[path = "products_tests.rs"]
+mod tests;

@@ -314,6 +314,13 @@ pub struct WooProduct {
     /// or `parent` on a variation that uses its parent's class.
     #[serde(default)]
     pub tax_class: Option<String>,
+    /// `instock`, `outofstock`, `onbackorder` or a plugin's own status; all a product without
+    /// managed stock tells about its stock.
+    #[serde(default)]
+    pub stock_status: Option<String>,
+    /// Meta data; EAN plugins keep the EAN here (`_alg_ean`, `_wpm_gtin_code`, `_ts_gtin`).
+    #[serde(default)]
+    pub meta_data: Vec<WooMeta>,
 }
 
 /// One item of the Shipment Tracking plugin's `_wc_shipment_tracking_items` order meta.

@@ -49,6 +49,7 @@ fn mug_stock(quantity: i64) -> Vec<StockLevel> {
     vec![StockLevel {
         sku: Sku::parse("MUG-1").expect("valid test fixture"),
         quantity: Some(quantity),
+        in_stock: quantity > 0,
     }]
 }
 

@@ -220,10 +220,12 @@ async fn cancelling_is_idempotent() {
 async fn stock_levels_cover_managed_unmanaged_and_variations() {
     let (sim, client) = shop().await;
     sim.add_product("POSTER", None, "Poster", 500, None);
+    sim.add_product("CARD", None, "Card", 300, None);
+    sim.set_unmanaged_stock_status("CARD", "outofstock");
     let shirt = sim.add_variable_product("SHIRT", "Shirt");
     sim.add_variation(shirt, "SHIRT-M", None, "Shirt M", 1500, Some(4));
     sim.set_stock("MUG-1", Some(7));
-    let skus: Vec<Sku> = ["MUG-1", "POSTER", "SHIRT-M", "UNKNOWN"]
+    let skus: Vec<Sku> = ["MUG-1", "POSTER", "CARD", "SHIRT-M", "UNKNOWN"]
         .iter()
         .map(|s| Sku::parse(s).unwrap())
         .collect();
@@ -231,16 +233,20 @@ async fn stock_levels_cover_managed_unmanaged_and_variations() {
     let mut levels = client.stock_levels(&skus).await.unwrap();
     levels.sort_by(|a, b| a.sku.cmp(&b.sku));
 
-    let level = |sku: &str, quantity| StockLevel {
+    let level = |sku: &str, quantity, in_stock| StockLevel {
         sku: Sku::parse(sku).unwrap(),
         quantity,
+        in_stock,
     };
+    // Unmanaged stock: only the stock status is known (in stock: leave bol alone; out of
+    // stock: the stock job sends 0).
     assert_eq!(
         levels,
         vec![
-            level("MUG-1", Some(7)),
-            level("POSTER", None),
-            level("SHIRT-M", Some(4))
+            level("CARD", None, false),
+            level("MUG-1", Some(7), true),
+            level("POSTER", None, true),
+            level("SHIRT-M", Some(4), true)
         ]
     );
 }
@@ -275,6 +281,50 @@ async fn variations_and_eans_resolve_to_the_right_product() {
         }
     );
     assert_eq!(sim.create_requests(), 1);
+}
+
+/// Dutch shops keep EANs in plugin meta ("EAN for WooCommerce": `_alg_ean`), also on
+/// variations, where neither the `sku` nor the `global_unique_id` filter reaches them.
+#[tokio::test]
+async fn an_ean_in_plugin_meta_on_a_variation_is_found() {
+    let (sim, client) = shop().await;
+    let shirt = sim.add_variable_product("SHIRT", "Shirt");
+    sim.add_variation(shirt, "SHIRT-S", None, "Shirt S", 1500, Some(4));
+    let large = sim.add_variation(shirt, "SHIRT-L", None, "Shirt L", 1500, Some(2));
+    sim.set_product_meta(large, "_alg_ean", "8719876543215");
+    let poster = sim.add_product("POSTER", None, "Poster", 500, None);
+    sim.set_product_meta(poster, "_ts_gtin", "8711111111111");
+    let order = common::order(
+        "7101",
+        vec![
+            common::line(Some("BOL-REF-1"), Some("8719876543215"), 1, 1500),
+            common::line(None, Some("8711111111111"), 1, 500),
+        ],
+    );
+
+    client.create_order(&order).await.unwrap();
+
+    let lines = &sim.orders()[0].line_items;
+    assert_eq!((lines[0].product_id, lines[0].variation_id), (shirt, large));
+    assert_eq!((lines[1].product_id, lines[1].variation_id), (poster, 0));
+
+    // The merchant moves the EAN to another variation: the index still has the old one, but
+    // a hit is read again before use, so the next order gets the new one.
+    let small = sim
+        .products()
+        .iter()
+        .find(|p| p.sku == "SHIRT-S")
+        .unwrap()
+        .id;
+    sim.set_product_meta(large, "_alg_ean", "");
+    sim.set_product_meta(small, "_alg_ean", "8719876543215");
+    let again = common::order(
+        "7102",
+        vec![common::line(None, Some("8719876543215"), 1, 1500)],
+    );
+    client.create_order(&again).await.unwrap();
+    let lines = &sim.orders()[1].line_items;
+    assert_eq!((lines[0].product_id, lines[0].variation_id), (shirt, small));
 }
 
 #[tokio::test]

@@ -171,6 +171,11 @@ impl BolSim {
         with_state(&self.state, |s| s.stock_update_requests)
     }
 
+    /// How many `POST /retailer/offers/export` the simulated API accepted (answered 202).
+    pub fn offer_export_requests(&self) -> usize {
+        with_state(&self.state, |s| s.offer_export_requests)
+    }
+
     /// Merchant cancellations applied so far, oldest first.
     pub fn cancellations(&self) -> Vec<SimCancellation> {
         with_state(&self.state, |s| s.cancellations.clone())
@@ -185,6 +190,12 @@ impl BolSim {
     /// Adds an offer fulfilled by the merchant; returns its offer id (UUID form).
     pub fn add_offer(&self, reference: &str, ean: &str, stock: u32) -> String {
         with_state(&self.state, |s| s.add_offer(reference, ean, stock))
+    }
+
+    /// Deletes an offer, as the merchant can in the seller dashboard: it leaves the export,
+    /// and a stock update for it is answered 404.
+    pub fn remove_offer(&self, offer_id: &str) {
+        with_state(&self.state, |s| s.offers.retain(|o| o.offer_id != offer_id));
     }
 
     /// The offer's current stock.

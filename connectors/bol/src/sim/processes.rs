@@ -244,6 +244,7 @@ impl State {
                 "FBR",
                 mutated.as_str(),
                 offer.reference.as_str(),
+                "",
             ]));
         }
         csv

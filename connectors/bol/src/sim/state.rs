@@ -71,6 +71,8 @@ pub(crate) struct State {
     pub cancellation_requests: usize,
     pub stock_updates: Vec<(String, u32)>,
     pub stock_update_requests: usize,
+    /// `POST /retailer/offers/export` requests accepted.
+    pub offer_export_requests: usize,
     pub pending_reads: u32,
     pub exports: HashMap<String, String>,
     pub faults: FaultPlan,
@@ -103,6 +105,7 @@ impl State {
             cancellations: Vec::new(),
             cancellation_requests: 0,
             stock_update_requests: 0,
+            offer_export_requests: 0,
             stock_updates: Vec::new(),
             pending_reads: 1,
             exports: HashMap::new(),

@@ -283,6 +283,7 @@ pub(crate) async fn request_offer_export(
         Err(refusal) => refusal.into_response(),
         Ok(_) => {
             let status = with_state(&state, |s| {
+                s.offer_export_requests += 1;
                 s.start_process(
                     EventType::CreateOfferExport,
                     None,

@@ -134,6 +134,9 @@ impl WooSim {
             stock,
             tax_status: "taxable".to_owned(),
             tax_class: String::new(),
+            unmanaged_status: "instock".to_owned(),
+            meta: Vec::new(),
+            modified_at: state::now_to_the_second(),
         }
     }
 
@@ -196,6 +199,34 @@ impl WooSim {
     /// Sets the stock of the product(s) with `sku`; `None` turns stock management off.
     pub fn set_stock(&self, sku: &str, stock: Option<i64>) {
         self.with_state(|state| state.set_stock(sku, stock));
+    }
+
+    /// Sets meta `key` of product or variation `id` to `value` (as an EAN plugin does when
+    /// the merchant saves the product); bumps that product's modification date only.
+    pub fn set_product_meta(&self, id: u64, key: &str, value: &str) {
+        self.with_state(|state| state.set_product_meta(id, key, value));
+    }
+
+    /// Sets the stock status of the product(s) with `sku` whose stock is not managed
+    /// (`instock`, `outofstock`, `onbackorder`).
+    pub fn set_unmanaged_stock_status(&self, sku: &str, status: &str) {
+        self.with_state(|state| state.set_unmanaged_stock_status(sku, status));
+    }
+
+    /// Moves every product's and variation's modification date `by` into the past, as if
+    /// the catalogue had been edited that long ago.
+    pub fn age_products(&self, by: chrono::Duration) {
+        self.with_state(|state| {
+            for product in &mut state.products {
+                product.modified_at -= by;
+            }
+        });
+    }
+
+    /// How many product list requests arrived (`GET products` and
+    /// `GET products/{id}/variations`), failed ones included.
+    pub fn product_list_requests(&self) -> usize {
+        self.with_state(|state| state.product_list_requests)
     }
 
     /// All products and variations.

@@ -159,6 +159,14 @@ pub struct SimProduct {
     pub tax_status: String,
     /// Tax class slug; empty for the standard class.
     pub tax_class: String,
+    /// The stock status the merchant set on a product without managed stock (`instock`,
+    /// `outofstock`, `onbackorder`); with managed stock WooCommerce derives it from `stock`.
+    pub unmanaged_status: String,
+    /// Meta data as plugins store it (key, value), e.g. `("_alg_ean", "8712345678906")`.
+    pub meta: Vec<(String, String)>,
+    /// Last change of this product or variation alone (WooCommerce does not bump a variable
+    /// product's date when one of its variations changes).
+    pub modified_at: DateTime<Utc>,
 }
 
 /// A refusal in WooCommerce's terms: HTTP status, error code, message.

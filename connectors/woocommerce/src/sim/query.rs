@@ -3,7 +3,8 @@
 //! with or without `dates_are_gmt`, the simulated site runs on UTC), `orderby`/`order` with the
 //! id as tie-breaker, `status` lists, `include` (a comma list of ids: only those, ids that do
 //! not exist are simply absent), and `per_page` (1–100) / `page` pagination. Products filter on
-//! `sku` (comma list, variations included) and `global_unique_id`. Source for the orders list:
+//! `sku` (comma list, variations included), `global_unique_id` (products only) and
+//! `modified_after`; variations on `modified_after`. Source for the orders list:
 //! woocommerce/woocommerce `plugins/woocommerce/includes/rest-api/Controllers/Version3/class-wc-rest-crud-controller.php`
 //! (`get_collection_params`: `include` is an integer list parsed with `wp_parse_id_list`,
 //! `per_page` at most 100, `orderby` one of date, id, include, title, slug, modified;
@@ -148,7 +149,24 @@ pub(crate) fn list_orders<'a>(
     paginate(selected, params)
 }
 
-/// `GET products`: `sku` / `global_unique_id` filters, newest first unless `order=asc`.
+/// `GET products/{id}/variations`: the variations of `parent`, `modified_after` as for
+/// products (the variations controller shares the CRUD controller's collection params).
+pub(crate) fn list_variations<'a>(
+    products: &'a [SimProduct],
+    parent: u64,
+    params: &Params,
+) -> Result<ListPage<&'a SimProduct>, SimError> {
+    let modified_after = date_param(params, "modified_after")?;
+    let selected: Vec<&SimProduct> = products
+        .iter()
+        .filter(|p| p.parent_id == parent && p.product_type == "variation")
+        .filter(|p| modified_after.is_none_or(|t| p.modified_at > t))
+        .collect();
+    paginate(selected, params)
+}
+
+/// `GET products`: `sku` / `global_unique_id` / `modified_after` filters, newest first unless
+/// `order=asc`.
 pub(crate) fn list_products<'a>(
     products: &'a [SimProduct],
     params: &Params,
@@ -169,9 +187,13 @@ pub(crate) fn list_products<'a>(
         .get("global_unique_id")
         .filter(|s| !s.trim().is_empty())
         .map(|s| s.split(',').map(str::trim).collect());
+    let modified_after = date_param(params, "modified_after")?;
     let mut selected: Vec<&SimProduct> = products
         .iter()
-        // Only a SKU search reaches variations.
+        .filter(|p| modified_after.is_none_or(|t| p.modified_at > t))
+        // Only a SKU search reaches variations (the controller's post_type is `product`
+        // otherwise: woocommerce/woocommerce class-wc-rest-products-controller.php
+        // `prepare_objects_query`); a `global_unique_id` search does not.
         .filter(|p| sku_filter.is_some() || p.product_type != "variation")
         .filter(|p| {
             sku_filter

@@ -214,7 +214,19 @@ pub(crate) fn product_json(product: &SimProduct, all: &[SimProduct], quirks: &Wo
         .filter(|v| v.parent_id == product.id && v.product_type == "variation")
         .map(|v| v.id)
         .collect();
-    let in_stock = product.stock.is_none_or(|stock| stock > 0);
+    let stock_status = match product.stock {
+        Some(stock) if stock > 0 => "instock",
+        Some(_) => "outofstock",
+        None => product.unmanaged_status.as_str(),
+    };
+    // Plugin meta (`_alg_ean`, ...) is in `meta_data`: only WooCommerce's own internal keys
+    // are left out (woocommerce/woocommerce, abstract-wc-data.php `get_meta_data`).
+    let meta_data: Vec<Value> = product
+        .meta
+        .iter()
+        .enumerate()
+        .map(|(idx, (key, value))| json!({"id": idx + 1, "key": key, "value": value}))
+        .collect();
     let mut rendered = json!({
         "id": product.id,
         "name": product.name,
@@ -230,7 +242,9 @@ pub(crate) fn product_json(product: &SimProduct, all: &[SimProduct], quirks: &Wo
         "tax_class": product.tax_class,
         "manage_stock": product.stock.is_some(),
         "stock_quantity": product.stock,
-        "stock_status": if in_stock { "instock" } else { "outofstock" },
+        "stock_status": stock_status,
+        "date_modified_gmt": product.modified_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        "meta_data": meta_data,
         "parent_id": product.parent_id,
         "variations": variations,
     });

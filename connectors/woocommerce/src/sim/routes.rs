@@ -156,6 +156,7 @@ async fn list_products(
     Query(params): Query<Params>,
 ) -> Response {
     serve(&shared, &caller, WooEndpoint::Products, |state| {
+        state.product_list_requests += 1;
         let page = query::list_products(&state.products, &params)?;
         let items = page
             .items
@@ -193,13 +194,9 @@ async fn list_variations(
     Query(params): Query<Params>,
 ) -> Response {
     serve(&shared, &caller, WooEndpoint::Products, |state| {
+        state.product_list_requests += 1;
         let parent = parse_id(&id)?;
-        let variations = state
-            .products
-            .iter()
-            .filter(|p| p.parent_id == parent && p.product_type == "variation")
-            .collect();
-        let page = query::paginate(variations, &params)?;
+        let page = query::list_variations(&state.products, parent, &params)?;
         let items = page
             .items
             .iter()

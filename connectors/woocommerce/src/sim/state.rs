@@ -40,6 +40,7 @@ pub(crate) struct SimState {
     pub(crate) faults: FaultPlan,
     pub(crate) quirks: WooQuirks,
     pub(crate) create_requests: usize,
+    pub(crate) product_list_requests: usize,
     pub(crate) tracking_meta_visible: bool,
     pub(crate) tracking_plugin_installed: bool,
     pub(crate) authorization_header_stripped: bool,
@@ -68,6 +69,7 @@ impl Default for SimState {
             faults: FaultPlan::default(),
             quirks: WooQuirks::default(),
             create_requests: 0,
+            product_list_requests: 0,
             tracking_meta_visible: true,
             tracking_plugin_installed: true,
             authorization_header_stripped: false,
@@ -124,6 +126,25 @@ impl SimState {
     pub(crate) fn set_stock(&mut self, sku: &str, stock: Option<i64>) {
         for product in self.products.iter_mut().filter(|p| p.sku == sku) {
             product.stock = stock;
+            product.modified_at = now_to_the_second();
+        }
+    }
+
+    /// Sets a meta value of one product or variation and bumps its modification date (not
+    /// its parent's: woocommerce/woocommerce issues #9531 and #17611).
+    pub(crate) fn set_product_meta(&mut self, id: u64, key: &str, value: &str) {
+        if let Some(product) = self.products.iter_mut().find(|p| p.id == id) {
+            product.meta.retain(|(k, _)| k != key);
+            product.meta.push((key.to_owned(), value.to_owned()));
+            product.modified_at = now_to_the_second();
+        }
+    }
+
+    /// Sets the merchant's stock status of unmanaged product(s) with `sku`.
+    pub(crate) fn set_unmanaged_stock_status(&mut self, sku: &str, status: &str) {
+        for product in self.products.iter_mut().filter(|p| p.sku == sku) {
+            product.unmanaged_status = status.to_owned();
+            product.modified_at = now_to_the_second();
         }
     }
 

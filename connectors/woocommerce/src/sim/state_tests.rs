@@ -14,6 +14,9 @@ fn product(product_type: &str, parent_id: u64, sku: &str, stock: Option<i64>) ->
         stock,
         tax_status: "taxable".into(),
         tax_class: String::new(),
+        unmanaged_status: "instock".into(),
+        meta: Vec::new(),
+        modified_at: now_to_the_second(),
     }
 }
 

@@ -129,12 +129,20 @@ pub mod mock {
 
     /// Answers `GET products?sku={sku}` with one simple product.
     pub async fn mock_product(server: &MockServer, sku: &str, product_id: u64) {
+        let products = json!([
+            {"id": product_id, "type": "simple", "sku": sku, "manage_stock": false}
+        ]);
         Mock::given(method("GET"))
             .and(path("/wp-json/wc/v3/products"))
             .and(query_param("sku", sku))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!([
-                {"id": product_id, "type": "simple", "sku": sku, "manage_stock": false}
-            ])))
+            .respond_with(ResponseTemplate::new(200).set_body_json(products.clone()))
+            .mount(server)
+            .await;
+        // The product index lists the whole shop (no `sku` filter): this one product.
+        Mock::given(method("GET"))
+            .and(path("/wp-json/wc/v3/products"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(products))
+            .with_priority(10)
             .mount(server)
             .await;
     }
