@@ -22,8 +22,8 @@ use crate::client::{WooClient, PER_PAGE};
 use crate::config::UnmanagedInStock;
 use crate::error_mapping::VENDOR;
 use crate::mapping::ResolvedProduct;
-use crate::tax::ProductTax;
 use crate::product_index::PRODUCTS_PATH;
+use crate::tax::ProductTax;
 use crate::wire::{WooList, WooManageStock, WooProduct};
 
 /// SKUs asked per stock request; keeps URLs short.

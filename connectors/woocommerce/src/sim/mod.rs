@@ -37,8 +37,8 @@ mod render;
 mod routes;
 mod serving;
 mod state;
-mod timeline;
 mod taxes;
+mod timeline;
 mod totals;
 
 use std::net::SocketAddr;

@@ -22,6 +22,9 @@ fn shop(taxes: SimTaxSettings) -> (SimState, u64, u64) {
             stock: None,
             tax_status: "taxable".into(),
             tax_class: class.into(),
+            unmanaged_status: "instock".into(),
+            meta: Vec::new(),
+            modified_at: chrono::Utc::now(),
         })
     };
     let high = product("HIGH", "");
