@@ -8,7 +8,7 @@
 #[macro_use]
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -156,6 +156,14 @@ async fn a_sqlite_state_moves_into_postgresql_with_its_ids_and_whole_history() {
         .unwrap();
     assert!(finished);
     h.store.close().await;
+    // The last connection's close folds the write-ahead log into the file and removes it; on a
+    // busy machine that may finish just after `close` returns. Only then is the file what the
+    // copy must leave alone (a log left behind would be folded in by whoever opens it next).
+    let wal = PathBuf::from(format!("{}-wal", sqlite_file.display()));
+    common::wait_for("the SQLite write-ahead log to be folded in", || {
+        !wal.exists()
+    })
+    .await;
     let file_before = std::fs::read(&sqlite_file).unwrap();
     let moved = orderbridge(&config, &["migrate", "--from-sqlite", file_arg]);
     let stdout = text(&moved.stdout);

@@ -2,7 +2,7 @@
 //! an earlier attempt may have created, only then create, and record the webshop's id.
 
 use chrono::Duration;
-use orderbridge_core::domain::{MarketplaceOrderId, Money, OrderCode};
+use orderbridge_core::domain::{MarketplaceOrderId, OrderCode};
 use orderbridge_core::webshop::{NewOrder, NewOrderLine};
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
@@ -280,54 +280,6 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         } else {
             Outcome::Nothing
         })
-    }
-
-    /// Compares the total the webshop calculated with what the buyer paid. A difference is
-    /// never silent: the order (which exists now) goes to `error` with both amounts, so the
-    /// merchant corrects it in the webshop and resends it. A webshop that did not say its
-    /// total is noted in the history.
-    async fn check_total(
-        &self,
-        order: &OrderRecord,
-        new_order: &NewOrder,
-        webshop_total: Option<Money>,
-    ) -> Result<(), JobError> {
-        let paid = new_order.paid_total().ok();
-        let mismatch = match (paid, webshop_total) {
-            (Some(paid), Some(total)) if paid == total => return Ok(()),
-            (Some(paid), Some(total)) => format!(
-                "the webshop order totals {total} but the buyer paid {paid} at {}; correct the \
-                 order in the webshop (tax settings, prices), then resend it",
-                self.settings.marketplace_label
-            ),
-            _ => {
-                self.note(
-                    order,
-                    EventKind::Info,
-                    "the webshop did not say the created order's total; not checked",
-                )
-                .await?;
-                return Ok(());
-            }
-        };
-        let marked = self
-            .transition(
-                order,
-                Transition::of(order.id)
-                    .when("create_step", Step::Done)
-                    .when("status", OrderStatus::NotShipped)
-                    .set("status", OrderStatus::Error)
-                    .set("error", mismatch.as_str())
-                    .event(EventKind::Error, mismatch.clone())
-                    .event(EventKind::Status, "error"),
-            )
-            .await?;
-        if !marked {
-            // The order moved on meanwhile (a cancellation, the merchant took over): the
-            // difference still goes into its history.
-            self.note(order, EventKind::Error, mismatch).await?;
-        }
-        Ok(())
     }
 
     /// A permanent refusal: nothing was created, so the step goes back to `pending` and the

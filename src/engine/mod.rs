@@ -20,6 +20,7 @@ mod rules;
 mod ship;
 mod ship_follow;
 mod stock;
+mod total_check;
 mod track;
 
 use std::sync::Arc;
