@@ -1,10 +1,11 @@
 //! The merchant's actions on one order: synchronize it now from both sides, resend it after an
 //! error, or hand it over to be handled manually.
 
-use orderbridge_core::domain::{MarketplaceOrderId, WebshopOrderId};
+use orderbridge_core::domain::WebshopOrderId;
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
 use super::lines::{own_lines_cancelled, own_request};
+use super::process_failure::stored_marketplace_id;
 use super::{derived_status, BuyerRequest, CancelOrigin, Engine, JobError};
 use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, OrderRecord, StoreError, Transition};
@@ -65,13 +66,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 applies_to: "orders the daemon handles (not manual)",
             });
         }
-        let id = MarketplaceOrderId::parse(&order.marketplace_order_id).map_err(|e| {
-            ConnectorError::InvalidPayload {
-                vendor: "store".into(),
-                location: "marketplace_order_id".into(),
-                message: e.to_string(),
-            }
-        })?;
+        let id = stored_marketplace_id(&order)?;
         let details = self.marketplace.order(&id).await?;
         self.store
             .replace_details(

@@ -84,14 +84,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         &self,
         order: &OrderRecord,
     ) -> Result<MarketplaceOrder, ConnectorError> {
-        let id = MarketplaceOrderId::parse(&order.marketplace_order_id).map_err(|e| {
-            ConnectorError::InvalidPayload {
-                vendor: "store".into(),
-                location: "marketplace_order_id".into(),
-                message: e.to_string(),
-            }
-        })?;
-        self.marketplace.order(&id).await
+        self.marketplace.order(&stored_marketplace_id(order)?).await
     }
 
     /// When the resend after `n_failed_before` failures is due (ms).
@@ -114,6 +107,20 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         .await?;
         Ok(false)
     }
+}
+
+/// The marketplace order id the store holds for `order`, parsed (a record that does not parse
+/// is reported as an unreadable stored value).
+pub(super) fn stored_marketplace_id(
+    order: &OrderRecord,
+) -> Result<MarketplaceOrderId, ConnectorError> {
+    MarketplaceOrderId::parse(&order.marketplace_order_id).map_err(|e| {
+        ConnectorError::InvalidPayload {
+            vendor: "store".into(),
+            location: "marketplace_order_id".into(),
+            message: e.to_string(),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use orderbridge_bol::sim::{BolSim, SimEndpoint, SimFault, SimLine, SimOrder};
 use orderbridge_bol::BolClient;
-use orderbridge_core::domain::{MarketplaceOrderId, OrderLineId, Quantity};
-use orderbridge_core::marketplace::{LineQuantity, ProcessKind, ProcessState, Shipment};
+use orderbridge_core::domain::MarketplaceOrderId;
+use orderbridge_core::marketplace::{ProcessKind, ProcessState, Shipment};
 use orderbridge_core::{ConnectorError, Marketplace};
 use support::{sim_client, sim_client_with, sim_config};
 
@@ -29,22 +29,11 @@ fn order_id(raw: &str) -> MarketplaceOrderId {
 }
 
 fn first_item(sim: &BolSim, order_id: &str) -> String {
-    sim.order(order_id).expect("order exists").items[0]
-        .order_item_id
-        .clone()
+    support::sim_item(sim, order_id, 0)
 }
 
 fn shipment_of(order_id: &str, item_id: &str) -> Shipment {
-    Shipment {
-        order_id: MarketplaceOrderId::parse(order_id).expect("valid test fixture"),
-        lines: vec![LineQuantity {
-            line_id: OrderLineId::parse(item_id).expect("valid test fixture"),
-            quantity: Quantity::new(1).expect("valid test fixture"),
-        }],
-        reference: "OB0000000001".to_owned(),
-        carrier: None,
-        tracking: None,
-    }
+    support::item_shipment(order_id, item_id, 1, None, None)
 }
 
 /// A client that tries each call once (to see what one faulty answer is reported as).

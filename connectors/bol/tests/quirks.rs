@@ -5,8 +5,8 @@
 mod support;
 
 use orderbridge_bol::sim::{BolSim, SimLine, SimOrder, SimQuirks};
-use orderbridge_core::domain::{MarketplaceOrderId, OrderLineId, Quantity};
-use orderbridge_core::marketplace::{LineQuantity, ProcessKind, ProcessState, Shipment};
+use orderbridge_core::domain::MarketplaceOrderId;
+use orderbridge_core::marketplace::{ProcessKind, ProcessState, Shipment};
 use orderbridge_core::{ConnectorError, Marketplace};
 use support::{full_order, sim_client, sim_raw_get};
 
@@ -25,16 +25,7 @@ fn order_id(raw: &str) -> MarketplaceOrderId {
 }
 
 fn shipment_of(order_id: &str, item_id: &str) -> Shipment {
-    Shipment {
-        order_id: MarketplaceOrderId::parse(order_id).expect("valid test fixture"),
-        lines: vec![LineQuantity {
-            line_id: OrderLineId::parse(item_id).expect("valid test fixture"),
-            quantity: Quantity::new(2).expect("valid test fixture"),
-        }],
-        reference: "OB0000000001".to_owned(),
-        carrier: None,
-        tracking: None,
-    }
+    support::item_shipment(order_id, item_id, 2, None, None)
 }
 
 fn text(body: &[u8]) -> String {

@@ -6,8 +6,8 @@
 mod support;
 
 use orderbridge_bol::sim::{BolSim, SimLine, SimOrder, SimProduct};
-use orderbridge_core::domain::{Carrier, MarketplaceOrderId, OrderLineId, Quantity, TrackingCode};
-use orderbridge_core::marketplace::{LineQuantity, Process, ProcessKind, ProcessState, Shipment};
+use orderbridge_core::domain::{Carrier, MarketplaceOrderId};
+use orderbridge_core::marketplace::{Process, ProcessKind, ProcessState, Shipment};
 use orderbridge_core::{ConnectorError, Marketplace, Secret, SecretSource};
 use support::sim_client;
 
@@ -33,16 +33,13 @@ fn catalogue() -> Vec<SimProduct> {
 }
 
 fn shipment_of(order_id: &str, item_id: &str, quantity: u32) -> Shipment {
-    Shipment {
-        order_id: MarketplaceOrderId::parse(order_id).expect("valid test fixture"),
-        lines: vec![LineQuantity {
-            line_id: OrderLineId::parse(item_id).expect("valid test fixture"),
-            quantity: Quantity::new(quantity).expect("valid test fixture"),
-        }],
-        reference: "OB0000000001".to_owned(),
-        carrier: Some(Carrier::PostNl),
-        tracking: Some(TrackingCode::parse("3SABCD1234567").expect("valid test fixture")),
-    }
+    support::item_shipment(
+        order_id,
+        item_id,
+        quantity,
+        Some(Carrier::PostNl),
+        Some("3SABCD1234567"),
+    )
 }
 
 async fn state_of(client: &orderbridge_bol::BolClient, process: &Process) -> ProcessState {

@@ -8,9 +8,9 @@ mod support;
 use std::time::{Duration, Instant};
 
 use orderbridge_bol::sim::{BolSim, SimEndpoint, SimFault, SimLine, SimOrder};
-use orderbridge_core::domain::{MarketplaceOrderId, OfferId, OrderLineId, Quantity};
+use orderbridge_core::domain::{MarketplaceOrderId, OfferId, OrderLineId};
 use orderbridge_core::marketplace::{
-    CancelReason, Cancellation, LineQuantity, ProcessKind, ProcessState, Shipment,
+    CancelReason, Cancellation, ProcessKind, ProcessState, Shipment,
 };
 use orderbridge_core::{ConnectorError, Marketplace};
 use support::sim_client;
@@ -26,22 +26,11 @@ fn line(reference: &str, quantity: u32) -> SimLine {
 }
 
 fn first_item(sim: &BolSim, order_id: &str) -> String {
-    sim.order(order_id).expect("valid test fixture").items[0]
-        .order_item_id
-        .clone()
+    support::sim_item(sim, order_id, 0)
 }
 
 fn shipment_of(order_id: &str, item_id: &str) -> Shipment {
-    Shipment {
-        order_id: MarketplaceOrderId::parse(order_id).expect("valid test fixture"),
-        lines: vec![LineQuantity {
-            line_id: OrderLineId::parse(item_id).expect("valid test fixture"),
-            quantity: Quantity::new(1).expect("valid test fixture"),
-        }],
-        reference: "OB0000000002".to_owned(),
-        carrier: None,
-        tracking: None,
-    }
+    support::item_shipment(order_id, item_id, 1, None, None)
 }
 
 #[tokio::test]

@@ -6,8 +6,8 @@
 mod support;
 
 use orderbridge_bol::sim::{BolSim, SimLine, SimOrder};
-use orderbridge_core::domain::{Carrier, MarketplaceOrderId, OrderLineId, Quantity};
-use orderbridge_core::marketplace::{CancelReason, Cancellation, LineQuantity, Shipment};
+use orderbridge_core::domain::{Carrier, MarketplaceOrderId, OrderLineId};
+use orderbridge_core::marketplace::{CancelReason, Cancellation, Shipment};
 use orderbridge_core::{ConnectorError, Marketplace};
 use support::sim_client;
 
@@ -22,22 +22,11 @@ fn line(reference: &str) -> SimLine {
 }
 
 fn item(sim: &BolSim, order_id: &str, idx: usize) -> String {
-    sim.order(order_id).expect("valid test fixture").items[idx]
-        .order_item_id
-        .clone()
+    support::sim_item(sim, order_id, idx)
 }
 
 fn shipment(order_id: &str, item_id: &str) -> Shipment {
-    Shipment {
-        order_id: MarketplaceOrderId::parse(order_id).expect("valid test fixture"),
-        lines: vec![LineQuantity {
-            line_id: OrderLineId::parse(item_id).expect("valid test fixture"),
-            quantity: Quantity::new(1).expect("valid test fixture"),
-        }],
-        reference: "OB0000000002".to_owned(),
-        carrier: Some(Carrier::PostNl),
-        tracking: None,
-    }
+    support::item_shipment(order_id, item_id, 1, Some(Carrier::PostNl), None)
 }
 
 fn assert_rejected_naming(result: Result<impl std::fmt::Debug, ConnectorError>, needle: &str) {

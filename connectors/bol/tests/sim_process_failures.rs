@@ -5,10 +5,8 @@
 mod support;
 
 use orderbridge_bol::sim::{BolSim, SimLine, SimOrder};
-use orderbridge_core::domain::{Carrier, MarketplaceOrderId, OrderLineId, Quantity};
-use orderbridge_core::marketplace::{
-    CancelReason, Cancellation, LineQuantity, ProcessState, Shipment,
-};
+use orderbridge_core::domain::{Carrier, MarketplaceOrderId, OrderLineId};
+use orderbridge_core::marketplace::{CancelReason, Cancellation, ProcessState, Shipment};
 use orderbridge_core::Marketplace;
 use support::sim_client;
 
@@ -27,19 +25,13 @@ fn order(sim: &BolSim) -> (String, String) {
 }
 
 fn shipment(order_id: &str, item_id: &str) -> Shipment {
-    Shipment {
-        order_id: MarketplaceOrderId::parse(order_id).expect("valid test fixture"),
-        lines: vec![LineQuantity {
-            line_id: OrderLineId::parse(item_id).expect("valid test fixture"),
-            quantity: Quantity::new(1).expect("valid test fixture"),
-        }],
-        reference: "OB0000000002".to_owned(),
-        carrier: Some(Carrier::PostNl),
-        tracking: Some(
-            orderbridge_core::domain::TrackingCode::parse("3SABCD1234567")
-                .expect("valid test fixture"),
-        ),
-    }
+    support::item_shipment(
+        order_id,
+        item_id,
+        1,
+        Some(Carrier::PostNl),
+        Some("3SABCD1234567"),
+    )
 }
 
 #[tokio::test]

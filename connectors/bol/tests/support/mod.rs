@@ -223,3 +223,31 @@ pub async fn sim_raw_answer(sim: &orderbridge_bol::sim::BolSim, path: &str) -> R
         body: response.bytes().await.expect("body").to_vec(),
     }
 }
+
+/// The id of item `idx` of the simulated order `order_id`.
+pub fn sim_item(sim: &orderbridge_bol::sim::BolSim, order_id: &str, idx: usize) -> String {
+    sim.order(order_id).expect("valid test fixture").items[idx]
+        .order_item_id
+        .clone()
+}
+
+/// A shipment of `quantity` of one item, with the carrier and T&T code given.
+pub fn item_shipment(
+    order_id: &str,
+    item_id: &str,
+    quantity: u32,
+    carrier: Option<orderbridge_core::domain::Carrier>,
+    tracking: Option<&str>,
+) -> orderbridge_core::marketplace::Shipment {
+    use orderbridge_core::domain::{MarketplaceOrderId, OrderLineId, Quantity, TrackingCode};
+    orderbridge_core::marketplace::Shipment {
+        order_id: MarketplaceOrderId::parse(order_id).expect("valid test fixture"),
+        lines: vec![orderbridge_core::marketplace::LineQuantity {
+            line_id: OrderLineId::parse(item_id).expect("valid test fixture"),
+            quantity: Quantity::new(quantity).expect("valid test fixture"),
+        }],
+        reference: "OB0000000001".to_owned(),
+        carrier,
+        tracking: tracking.map(|code| TrackingCode::parse(code).expect("valid test fixture")),
+    }
+}
