@@ -146,6 +146,25 @@ async fn a_total_the_shop_calculates_differently_is_an_error_with_both_amounts(d
     assert_eq!(h.order(&next).await.status, OrderStatus::NotShipped);
     assert_eq!(created(&h, &next).total_cents, 1597);
     h.webshop_id(&differs);
+
+    // The merchant corrects the order in the shop and ships it before resending: the resend
+    // reads the shop again, so the shipment reaches bol (the track job had let it pass).
+    h.woo
+        .complete_order(created(&h, &differs).id, Some(("PostNL", "3SABCD1234567")));
+    h.cycles(2).await;
+    assert_eq!(h.order(&differs).await.status, OrderStatus::Error);
+    // Later that day the shop goes on: another order changes, and the watermark moves well
+    // past the completion.
+    h.woo.advance_clock(chrono::Duration::minutes(30));
+    h.woo
+        .complete_order(created(&h, &next).id, Some(("PostNL", "3SABCD7654321")));
+    h.cycles(2).await;
+    assert_eq!(h.order(&differs).await.status, OrderStatus::Error);
+    h.engine.resend_order(&order.code).await.unwrap();
+    h.cycles(2).await;
+    let shipped = h.order(&differs).await;
+    assert_eq!(shipped.status, OrderStatus::Shipped, "{shipped:?}");
+    assert_eq!(shipped.tracking_code.as_deref(), Some("3SABCD1234567"));
 }
 
 both_backends!(

@@ -107,9 +107,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     }
 
     /// Sends an order in `error` through the loop again (after the merchant fixed the cause):
-    /// a refused creation is tried again (after a lookup if it may have happened), a refused
-    /// shipment is read afresh from the webshop (the merchant may have corrected the T&T code),
-    /// a refused cancellation is resumed. The jobs do the calls; they are made due at once.
+    /// a refused creation is tried again (after a lookup if it may have happened), an order that
+    /// is in the webshop is read there afresh (the merchant may have corrected the T&T code, or
+    /// corrected and completed an order whose total differed), a refused cancellation is
+    /// resumed. The jobs do the calls; they are made due at once.
     ///
     /// # Errors
     ///
@@ -157,7 +158,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 ),
             )
             .await?;
-        if applied && ship_refused {
+        // Any order that is in the webshop is read there again: the merchant may have
+        // completed it while it was in `error` (the track job left it alone then, and its
+        // watermark has moved past that change).
+        if applied && order.create_step == Step::Done {
             let order = self.order_of(code).await?;
             if let Some(webshop_id) = order
                 .webshop_order_id

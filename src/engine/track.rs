@@ -132,11 +132,20 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 .filter_map(|o| o.webshop_order_id.as_deref())
                 .filter_map(|id| WebshopOrderId::parse(id).ok())
                 .collect();
-            let read = self
-                .webshop
-                .orders(&ids)
-                .await
-                .map_err(JobError::connector("re-reading waiting webshop orders"))?;
+            // A batch that cannot be read now is read again next run; it must not stop this
+            // run before the waits that are over are ended.
+            let read = match self.webshop.orders(&ids).await {
+                Ok(read) => read,
+                Err(error) => {
+                    tracing::warn!(
+                        connection = %self.settings.connection,
+                        n_orders = ids.len(),
+                        error = %error,
+                        "waiting webshop orders could not be read again; next run"
+                    );
+                    continue;
+                }
+            };
             for order in batch {
                 let webshop_id = order.webshop_order_id.as_deref();
                 let Some(webshop_order) = read.iter().find(|w| Some(w.id.as_str()) == webshop_id)
