@@ -72,7 +72,7 @@ pub(crate) fn failure_from_status(
                 headers
                     .get(LOCATION)
                     .and_then(|l| l.to_str().ok())
-                    .unwrap_or("an unnamed location")
+                    .map_or("an unnamed location", without_query)
             ),
         },
         408 | 500..=599 => ConnectorError::Transient {
@@ -129,6 +129,13 @@ pub(crate) fn failure_from_transport(
         status: None,
         damaged_body: false,
     }
+}
+
+/// A redirect target without its query and fragment: a redirect keeps the request's query,
+/// which holds the key pair with `query_string` authentication (WordPress's
+/// `redirect_canonical`, an http → https or www rule).
+fn without_query(location: &str) -> &str {
+    location.split(['?', '#']).next().unwrap_or(location)
 }
 
 fn error_chain(error: &reqwest::Error) -> String {
@@ -258,6 +265,28 @@ mod tests {
         );
         assert!(
             matches!(moved.error, ConnectorError::Rejected { ref message, .. } if message.contains("https://www.shop.nl/wp-json/"))
+        );
+        // With query-string authentication the redirect carries the key pair along.
+        redirect_headers.insert(
+            LOCATION,
+            HeaderValue::from_static(
+                "https://www.shop.nl/wp-json/wc/v3/orders?per_page=100&consumer_key=ck_1&consumer_secret=cs_secret#x",
+            ),
+        );
+        let moved = failure_from_status(
+            "GET wc/v3/orders",
+            StatusCode::MOVED_PERMANENTLY,
+            &redirect_headers,
+            b"",
+        );
+        let shown = format!("{} {:?}", moved.error, moved.error);
+        assert!(
+            shown.contains("https://www.shop.nl/wp-json/wc/v3/orders"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("cs_secret") && !shown.contains("consumer_"),
+            "{shown}"
         );
 
         let server = failure_from_status(
