@@ -131,44 +131,58 @@ const ROUTE_ANSWERS_KEPT: usize = 20_000;
 /// for.
 #[derive(Debug, Default)]
 pub(crate) struct RouteAnswers {
-    by_order: Mutex<HashMap<u64, (String, Vec<TrackingEntry>)>>,
+    by_order: Mutex<HashMap<u64, RouteAnswer>>,
 }
 
+/// The route's answer for one order: at which `date_modified_gmt`, what, and when asked.
+type RouteAnswer = (String, Vec<TrackingEntry>, Instant);
+
+/// How long "no tracking" from the route is trusted for an unchanged order. On classic
+/// storage a code saved later does not move `date_modified`, and a shop that hides the meta
+/// from the REST output shows the code only through the route: a waiting order is asked again
+/// after this long (a three-hour wait costs at most six calls), never on every run.
+const EMPTY_ANSWER_TTL: Duration = Duration::from_secs(30 * 60);
+
 impl RouteAnswers {
-    fn get(&self, order_id: u64, modified: &str) -> Option<Vec<TrackingEntry>> {
+    fn get(&self, order_id: u64, modified: &str, now: Instant) -> Option<Vec<TrackingEntry>> {
         let guard = self.by_order.lock().unwrap_or_else(|p| p.into_inner());
         guard
             .get(&order_id)
-            .filter(|(at, _)| at == modified)
-            .map(|(_, entries)| entries.clone())
+            .filter(|(at, _, _)| at == modified)
+            .filter(|(_, entries, asked)| {
+                !entries.is_empty() || now.saturating_duration_since(*asked) < EMPTY_ANSWER_TTL
+            })
+            .map(|(_, entries, _)| entries.clone())
     }
 
-    fn remember(&self, order_id: u64, modified: String, entries: Vec<TrackingEntry>) {
+    fn remember(&self, order_id: u64, modified: String, entries: Vec<TrackingEntry>, now: Instant) {
         let mut guard = self.by_order.lock().unwrap_or_else(|p| p.into_inner());
         if guard.len() >= ROUTE_ANSWERS_KEPT && !guard.contains_key(&order_id) {
             guard.clear();
         }
-        guard.insert(order_id, (modified, entries));
+        guard.insert(order_id, (modified, entries, now));
     }
 }
 
 impl WooClient {
     /// Tracking of `order` from the plugin's route, asked once per change of the order: while
-    /// its `date_modified_gmt` stays the same, the last answer is reused. An order without a
+    /// its `date_modified_gmt` stays the same, the last answer is reused (an empty one for
+    /// [`EMPTY_ANSWER_TTL`]). An order without a
     /// modification date is asked each time.
     pub(crate) async fn tracking_from_plugin_once(
         &self,
         order: &WooOrder,
     ) -> ConnectorResult<Vec<TrackingEntry>> {
         let modified = order.date_modified_gmt.as_deref().map(str::trim);
-        if let Some(entries) = modified.and_then(|at| self.route_answers.get(order.id, at)) {
+        let now = Instant::now();
+        if let Some(entries) = modified.and_then(|at| self.route_answers.get(order.id, at, now)) {
             return Ok(entries);
         }
         let entries = self.tracking_from_plugin(order.id).await?;
         // "No plugin" is remembered by the probe for a while, not per order.
         if let (Some(at), false) = (modified, self.tracking_plugin.known_absent()) {
             self.route_answers
-                .remember(order.id, at.to_owned(), entries.clone());
+                .remember(order.id, at.to_owned(), entries.clone(), now);
         }
         Ok(entries)
     }
@@ -294,13 +308,24 @@ mod tests {
             code: "3SABCD1234567".into(),
             carrier: None,
         };
-        assert_eq!(answers.get(7, "2026-12-07T10:00:00"), None);
-        answers.remember(7, "2026-12-07T10:00:00".into(), vec![entry.clone()]);
-        assert_eq!(answers.get(7, "2026-12-07T10:00:00"), Some(vec![entry]));
-        assert_eq!(answers.get(7, "2026-12-07T10:00:01"), None, "changed since");
-        assert_eq!(answers.get(8, "2026-12-07T10:00:00"), None);
-        answers.remember(7, "2026-12-07T10:00:01".into(), vec![]);
-        assert_eq!(answers.get(7, "2026-12-07T10:00:01"), Some(vec![]));
+        let now = Instant::now();
+        let later = now + EMPTY_ANSWER_TTL;
+        assert_eq!(answers.get(7, "2026-12-07T10:00:00", now), None);
+        answers.remember(7, "2026-12-07T10:00:00".into(), vec![entry.clone()], now);
+        assert_eq!(
+            answers.get(7, "2026-12-07T10:00:00", later),
+            Some(vec![entry])
+        );
+        assert_eq!(
+            answers.get(7, "2026-12-07T10:00:01", now),
+            None,
+            "changed since"
+        );
+        assert_eq!(answers.get(8, "2026-12-07T10:00:00", now), None);
+        answers.remember(7, "2026-12-07T10:00:01".into(), vec![], now);
+        assert_eq!(answers.get(7, "2026-12-07T10:00:01", now), Some(vec![]));
+        // "None" is asked again after a while: a code saved later may not move the date.
+        assert_eq!(answers.get(7, "2026-12-07T10:00:01", later), None);
     }
 
     #[test]
