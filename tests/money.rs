@@ -4,7 +4,8 @@
 //! reduced rates land in the webshop totalling exactly what the buyer paid at bol, and stay
 //! `not_shipped`; an order the shop totals differently (its rates changed after the connector
 //! read them) goes to `error` with both amounts in its history, and the next order is right
-//! again. A pickup point's name reaches the label (`shipping.company`).
+//! again; so does one found by its code after the shop's reply to creating it was lost. A
+//! pickup point's name reaches the label (`shipping.company`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -15,7 +16,7 @@ use common::TestDb;
 use common::{line, Harness};
 use orderbridge::status::OrderStatus;
 use orderbridge_bol::sim::SimOrder;
-use orderbridge_woocommerce::sim::{SimTaxSettings, SimWooOrder};
+use orderbridge_woocommerce::sim::{SimTaxSettings, SimWooOrder, WooEndpoint, WooFault};
 
 /// A harness whose webshop calculates Dutch taxes; product 1 is sold at the reduced rate,
 /// product 2 is tax exempt.
@@ -167,7 +168,44 @@ async fn a_total_the_shop_calculates_differently_is_an_error_with_both_amounts(d
     assert_eq!(shipped.tracking_code.as_deref(), Some("3SABCD1234567"));
 }
 
+async fn an_order_found_after_a_lost_reply_has_its_total_checked_too(db: TestDb) {
+    let h = dutch_shop(db).await;
+    let first = h.place(3, 1);
+    h.cycles(1).await;
+    assert_eq!(h.order(&first).await.status, OrderStatus::NotShipped);
+    let mut raised = SimTaxSettings::dutch_shop();
+    raised.rates[0].percent_e4 = 220_000;
+    h.woo.set_taxes(raised);
+    // The shop creates the order but its reply is lost: the next run finds it by its code.
+    h.woo
+        .inject_fault(WooEndpoint::CreateOrder, WooFault::LostReply, 1);
+    let differs = h.place(3, 1);
+    h.cycles(1).await;
+    assert_eq!(
+        h.order(&differs).await.webshop_order_id,
+        None,
+        "the reply was lost"
+    );
+    h.clock.advance(chrono::Duration::minutes(5));
+    h.cycles(2).await;
+
+    assert_eq!(
+        h.woo.create_requests(),
+        2,
+        "found by its code, not created again"
+    );
+    assert_eq!(h.woo.orders_with_marketplace_order(&differs).len(), 1);
+    let order = h.order(&differs).await;
+    assert_eq!(order.status, OrderStatus::Error, "{order:?}");
+    let reason = order.error.clone().unwrap_or_default();
+    assert!(
+        reason.contains("16.10") && reason.contains("15.97"),
+        "{reason}"
+    );
+}
+
 both_backends!(
     orders_with_vat_and_discounts_total_what_the_buyer_paid,
     a_total_the_shop_calculates_differently_is_an_error_with_both_amounts,
+    an_order_found_after_a_lost_reply_has_its_total_checked_too,
 );

@@ -6,6 +6,7 @@ use orderbridge_core::domain::{MarketplaceOrderId, OrderCode};
 use orderbridge_core::webshop::{NewOrder, NewOrderLine};
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
+use super::total_check::paid_for_own_lines;
 use super::{Engine, Failpoint, JobError, JobReport};
 use crate::clock::from_millis;
 use crate::status::{OrderStatus, Step};
@@ -113,13 +114,29 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 - Duration::minutes(LOOKUP_MARGIN_MINUTES);
             match self.webshop.find_order(&code, since).await {
                 Ok(Some(webshop_id)) => {
-                    return self
+                    let outcome = self
                         .record_created(
                             &order,
                             webshop_id.as_str(),
                             "found the order an earlier attempt created",
                         )
-                        .await;
+                        .await?;
+                    // The lost reply held the total: read the order for it (a failed read
+                    // leaves the total unchecked, and says so in the history).
+                    let total = match self.webshop.order(&webshop_id).await {
+                        Ok(found) => found.total,
+                        Err(error) => {
+                            tracing::warn!(
+                                order_code = %order.code,
+                                error = %error,
+                                "the found webshop order could not be read for its total"
+                            );
+                            None
+                        }
+                    };
+                    self.check_total(&order, paid_for_own_lines(&details), total)
+                        .await?;
+                    return Ok(outcome);
                 }
                 Ok(None) if order.status != OrderStatus::NotShipped => {}
                 Ok(None) => {
@@ -210,7 +227,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 let outcome = self
                     .record_created(&order, created.id.as_str(), "created in the webshop")
                     .await?;
-                self.check_total(&order, &new_order, created.total).await?;
+                self.check_total(&order, new_order.paid_total().ok(), created.total)
+                    .await?;
                 Ok(outcome)
             }
             Err(error) if error.is_retryable() => {

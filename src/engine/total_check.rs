@@ -1,8 +1,8 @@
 //! The money check after a creation: the total the webshop calculated (taxes included) must be
 //! what the buyer paid at the marketplace, to the cent. A difference is never silent.
 
+use orderbridge_core::domain::MarketplaceOrder;
 use orderbridge_core::domain::Money;
-use orderbridge_core::webshop::NewOrder;
 use orderbridge_core::{Marketplace, Webshop};
 
 use super::{Engine, JobError};
@@ -17,10 +17,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     pub(super) async fn check_total(
         &self,
         order: &OrderRecord,
-        new_order: &NewOrder,
+        paid: Option<Money>,
         webshop_total: Option<Money>,
     ) -> Result<(), JobError> {
-        let paid = new_order.paid_total().ok();
         let mismatch = match (paid, webshop_total) {
             (Some(paid), Some(total)) if paid == total => return Ok(()),
             (Some(paid), Some(total)) => format!(
@@ -57,4 +56,16 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         }
         Ok(())
     }
+}
+
+/// What the buyer paid for the lines the webshop order holds (the merchant's own lines), or
+/// `None` when it cannot be added up.
+pub(super) fn paid_for_own_lines(details: &MarketplaceOrder) -> Option<Money> {
+    let mut totals = details
+        .lines
+        .iter()
+        .filter(|line| !line.fulfilled_by_marketplace)
+        .map(|line| line.paid_total().ok());
+    let first = totals.next()??;
+    totals.try_fold(first, |sum, line| sum.plus(line?).ok())
 }

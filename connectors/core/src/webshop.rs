@@ -117,6 +117,9 @@ pub struct WebshopOrder {
     pub modified_at: Option<DateTime<Utc>>,
     /// When it was completed, when it is.
     pub completed_at: Option<DateTime<Utc>>,
+    /// The order's grand total as the webshop calculated it, when it says.
+    #[serde(default)]
+    pub total: Option<Money>,
     /// Track & trace entries, newest last.
     pub tracking: Vec<TrackingEntry>,
     /// True when the tracking could not be read this time (a temporary failure): `tracking`

@@ -252,6 +252,7 @@ pub(crate) fn order_from_wire(
         created_at: date(&order.date_created_gmt),
         modified_at: date(&order.date_modified_gmt),
         completed_at: date(&order.date_completed_gmt),
+        total: order_total(order),
         tracking,
         tracking_unavailable: false,
     })
