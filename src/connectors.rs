@@ -37,6 +37,22 @@ pub enum BuildError {
     },
 }
 
+/// The webshop's own admin page of one of its orders, for the merchant to open from the
+/// dashboard. WooCommerce's classic edit address; with HPOS, WooCommerce redirects it to the
+/// order's page.
+pub fn webshop_order_page(webshop: &WebshopSettings, order_id: &str) -> Option<String> {
+    match webshop {
+        WebshopSettings::Woocommerce(woo) => {
+            let base = woo.base_url.as_str().trim_end_matches('/');
+            let mut url = url::Url::parse(&format!("{base}/wp-admin/post.php")).ok()?;
+            url.query_pairs_mut()
+                .append_pair("post", order_id)
+                .append_pair("action", "edit");
+            Some(url.to_string())
+        }
+    }
+}
+
 /// A marketplace connector.
 #[derive(Clone)]
 pub enum AnyMarketplace {

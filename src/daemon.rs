@@ -120,7 +120,7 @@ impl Daemon {
                 (connection.clone(), Arc::new(engine)),
             );
         }
-        let admin = start_admin(config, &store).await?;
+        let admin = start_admin(config, &store, &engines, clock.clone()).await?;
         let holder = instance_id(config.daemon.scheduler.instance_id.as_deref());
         Ok(Self {
             store,
@@ -229,24 +229,65 @@ impl Daemon {
     }
 }
 
-/// Installs the metrics recorder and binds the admin listener when one is configured.
+/// Installs the metrics recorder and binds the admin listener when one is configured, with
+/// the dashboard over the application layer of the running engines.
 async fn start_admin(
     config: &Config,
     store: &Store,
+    engines: &BTreeMap<String, (ConnectionConfig, Arc<ConnectionEngine>)>,
+    clock: SharedClock,
 ) -> Result<Option<(tokio::net::TcpListener, axum::Router)>, DaemonError> {
     crate::metrics::handle();
     let admin = &config.daemon.admin;
     let (Some(listen), Some(token)) = (admin.listen, admin.token.as_ref()) else {
         return Ok(None);
     };
+    let credentials = credentials_dir();
     let token = token
-        .resolve(credentials_dir().as_deref())
+        .resolve(credentials.as_deref())
         .map_err(|e| DaemonError::Admin(format!("token: {e}")))?;
+    let read_token = admin
+        .read_token
+        .as_ref()
+        .map(|t| t.resolve(credentials.as_deref()))
+        .transpose()
+        .map_err(|e| DaemonError::Admin(format!("read_token: {e}")))?;
+    let mut users = Vec::with_capacity(admin.users.len());
+    for user in &admin.users {
+        let hash = user
+            .password_hash
+            .resolve(credentials.as_deref())
+            .map_err(|e| DaemonError::Admin(format!("password_hash of user {}: {e}", user.name)))?;
+        if argon2::PasswordHash::new(hash.expose()).is_err() {
+            return Err(DaemonError::Admin(format!(
+                "password_hash of user {} is not an argon2 hash (make one with `orderbridge hash-password`)",
+                user.name
+            )));
+        }
+        users.push(crate::web::User {
+            name: user.name.trim().to_owned(),
+            password_hash: hash,
+            role: user.role,
+        });
+    }
     let listener = crate::admin::bind(listen)
         .await
         .map_err(|e| DaemonError::Admin(format!("cannot listen on {listen}: {e}")))?;
-    tracing::info!(%listen, "admin listener on /healthz, /metrics, /status");
-    Ok(Some((listener, crate::admin::router(store.clone(), token))))
+    tracing::info!(%listen, n_users = users.len(), "admin listener: dashboard on /, API on /api/v1, /metrics, /status, /healthz");
+    let auth = crate::web::Auth::new(
+        users,
+        token,
+        read_token,
+        admin.session_hours,
+        admin.secure_cookies,
+        clock.clone(),
+    );
+    let ops = crate::ops::Ops::running(store.clone(), engines.clone(), clock);
+    let state = crate::web::WebState {
+        ops: Arc::new(ops),
+        auth: Arc::new(auth),
+    };
+    Ok(Some((listener, crate::web::router(state))))
 }
 
 fn engine_marketplace_kind(connection: &ConnectionConfig) -> &'static str {

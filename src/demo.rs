@@ -335,14 +335,22 @@ async fn print_summary(store: &Store, bol: &BolSim) -> anyhow::Result<()> {
     println!("\nsummary: orders");
     print!(
         "{}",
-        table::render(&crate::cli::ORDER_HEADERS, &crate::cli::order_rows(&orders))
+        table::render(
+            &crate::cli::ORDER_HEADERS,
+            &crate::cli::order_rows(
+                &orders
+                    .iter()
+                    .map(crate::ops::OrderSummary::of)
+                    .collect::<Vec<_>>()
+            )
+        )
     );
     println!("\nsummary: batches");
     let rows: Vec<Vec<String>> = store
         .batches(50)
         .await?
         .iter()
-        .map(crate::cli::batch_row)
+        .map(|batch| crate::cli::batch_row(&crate::ops::BatchView::of(batch)))
         .collect();
     print!("{}", table::render(&crate::cli::BATCH_HEADERS, &rows));
     println!("\nsummary: statuses");

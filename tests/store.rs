@@ -278,6 +278,7 @@ async fn batches_filters_and_steps_read_back_what_was_written(db: TestDb) {
             statuses: vec![OrderStatus::Error, OrderStatus::Cancelled],
             batch_id: Some(batch),
             limit: Some(10),
+            ..OrderFilter::default()
         })
         .await
         .unwrap();

@@ -1,65 +1,62 @@
-//! `batches …`: import batches with their derived status, and the orders of one batch.
+//! `batches …`: import batches with their derived status, the orders of one batch, and its
+//! pick & pack list as PDF.
 
-use anyhow::anyhow;
+use std::path::Path;
 
-use super::orders::{order_rows, ORDER_HEADERS};
-use super::{load, open_store, BatchesCommand};
-use crate::store::OrderFilter;
+use super::orders::{ops, order_rows, ORDER_HEADERS};
+use super::BatchesCommand;
+use crate::ops::BatchView;
 use crate::table;
 
-pub(super) async fn batches(
-    config_path: &std::path::Path,
-    command: BatchesCommand,
-) -> anyhow::Result<()> {
-    let config = load(config_path)?;
-    let store = open_store(&config).await?;
+pub(super) async fn batches(config_path: &Path, command: BatchesCommand) -> anyhow::Result<()> {
+    let ops = ops(config_path).await?;
     match command {
         BatchesCommand::List { limit } => {
-            let rows: Vec<Vec<String>> = store
-                .batches(limit)
-                .await?
-                .into_iter()
-                .map(|b| batch_row(&b))
-                .collect();
+            let rows: Vec<Vec<String>> = ops.batches(limit).await?.iter().map(batch_row).collect();
             print!("{}", table::render(&BATCH_HEADERS, &rows));
         }
         BatchesCommand::Show { id } => {
-            let batch = store
-                .batch(id)
-                .await?
-                .ok_or_else(|| anyhow!("no batch {id}"))?;
+            let (batch, orders) = ops.batch(id).await?;
             print!("{}", table::render(&BATCH_HEADERS, &[batch_row(&batch)]));
             println!();
-            let found = store
-                .orders(&OrderFilter {
-                    batch_id: Some(id),
-                    ..OrderFilter::default()
-                })
-                .await?;
-            print!("{}", table::render(&ORDER_HEADERS, &order_rows(&found)));
+            print!("{}", table::render(&ORDER_HEADERS, &order_rows(&orders)));
+        }
+        BatchesCommand::PickPack { id, output, lang } => {
+            let lang = crate::i18n::Lang::from_code(&lang)
+                .ok_or_else(|| anyhow::anyhow!("--lang must be en or nl"))?;
+            let list = ops.pick_pack(id).await?;
+            std::fs::write(&output, crate::documents::pick_pack_list(&list, lang))
+                .map_err(|e| anyhow::anyhow!("writing {}: {e}", output.display()))?;
+            println!(
+                "pick & pack list of batch {id} ({} orders) written to {}",
+                list.packs.len(),
+                output.display()
+            );
         }
     }
     Ok(())
 }
 
 /// Headers matching [`batch_row`].
-pub const BATCH_HEADERS: [&str; 6] = [
+pub const BATCH_HEADERS: [&str; 7] = [
     "BATCH",
     "CONNECTION",
     "CREATED",
     "STATUS",
     "ORDERS",
     "IN WEBSHOP",
+    "FAILED",
 ];
 
 /// One line per batch.
-pub fn batch_row(batch: &crate::store::BatchSummary) -> Vec<String> {
+pub fn batch_row(batch: &BatchView) -> Vec<String> {
     vec![
         batch.id.to_string(),
         batch.connection.clone(),
-        table::time(batch.created_at),
+        batch.created_at.format("%Y-%m-%d %H:%M:%SZ").to_string(),
         batch.status.to_string(),
-        batch.counts.total.to_string(),
-        batch.counts.done.to_string(),
+        batch.total.to_string(),
+        batch.done.to_string(),
+        batch.failed.to_string(),
     ]
 }

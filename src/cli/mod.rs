@@ -55,6 +55,9 @@ pub enum Command {
     Batches(BatchesCommand),
     /// Apply the database schema migrations this orderbridge needs.
     Migrate(migrate::MigrateArgs),
+    /// Read a password on standard input and print its argon2 hash for
+    /// `[[admin.users]] password_hash`.
+    HashPassword,
 }
 
 /// `orders …`.
@@ -92,6 +95,13 @@ pub enum OrdersCommand {
         /// The order code.
         code: String,
     },
+    /// Add a note to an order's history.
+    Note {
+        /// The order code.
+        code: String,
+        /// The note.
+        text: String,
+    },
 }
 
 /// `batches …`.
@@ -107,6 +117,17 @@ pub enum BatchesCommand {
     Show {
         /// Batch id.
         id: i64,
+    },
+    /// Write a batch's pick & pack list as PDF.
+    PickPack {
+        /// Batch id.
+        id: i64,
+        /// The PDF file to write.
+        #[arg(long, short)]
+        output: PathBuf,
+        /// Language of the list: en or nl.
+        #[arg(long, default_value = "en")]
+        lang: String,
     },
 }
 
@@ -188,6 +209,21 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Orders(command) => orders::orders(&cli.config, command).await,
         Command::Batches(command) => batches::batches(&cli.config, command).await,
         Command::Migrate(args) => migrate::migrate(&load(&cli.config)?, args).await,
+        Command::HashPassword => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .map_err(|e| anyhow!("reading the password from standard input: {e}"))?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            if password.is_empty() {
+                return Err(anyhow!("no password on standard input"));
+            }
+            println!(
+                "{}",
+                crate::web::hash_password(password).map_err(|e| anyhow!("hashing failed: {e}"))?
+            );
+            Ok(())
+        }
     }
 }
 

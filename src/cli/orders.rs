@@ -1,18 +1,17 @@
-//! `orders …`: list, show (with lines and history), and the merchant's actions sync, resend
-//! and manual, each run through the connection's engine.
+//! `orders …`: list, show (with lines, notes and history), and the merchant's actions sync,
+//! resend, manual and note, each through the application layer (`crate::ops`).
 
-use anyhow::anyhow;
+use std::path::Path;
+use std::sync::Arc;
 
 use super::{load, open_store, OrdersCommand};
 use crate::clock::SystemClock;
-use crate::config::Config;
-use crate::daemon::build_engine;
+use crate::ops::{Action, Ops, OrderQuery, OrderSummary, OrderView};
 use crate::status::OrderStatus;
-use crate::store::{OrderFilter, OrderRecord, Store};
 use crate::table;
 
 /// One line per order, for lists.
-pub fn order_rows(orders: &[OrderRecord]) -> Vec<Vec<String>> {
+pub fn order_rows(orders: &[OrderSummary]) -> Vec<Vec<String>> {
     orders
         .iter()
         .map(|o| {
@@ -42,12 +41,19 @@ pub const ORDER_HEADERS: [&str; 8] = [
     "ERROR",
 ];
 
-pub(super) async fn orders(
-    config_path: &std::path::Path,
-    command: OrdersCommand,
-) -> anyhow::Result<()> {
+/// The application layer over the configured connections (engines built only for actions).
+pub(super) async fn ops(config_path: &Path) -> anyhow::Result<Ops> {
     let config = load(config_path)?;
     let store = open_store(&config).await?;
+    Ok(Ops::configured(
+        store,
+        config.connections.clone(),
+        Arc::new(SystemClock),
+    ))
+}
+
+pub(super) async fn orders(config_path: &Path, command: OrdersCommand) -> anyhow::Result<()> {
+    let ops = ops(config_path).await?;
     match command {
         OrdersCommand::List {
             status,
@@ -58,122 +64,111 @@ pub(super) async fn orders(
                 .iter()
                 .map(|s| s.parse::<OrderStatus>())
                 .collect::<Result<Vec<_>, _>>()?;
-            let found = store
-                .orders(&OrderFilter {
-                    connection,
+            let page = ops
+                .orders(&OrderQuery {
                     statuses,
-                    batch_id: None,
-                    limit: Some(limit),
+                    connection,
+                    per_page: u32::try_from(limit.clamp(1, 200)).unwrap_or(50),
+                    page: 1,
+                    ..OrderQuery::default()
                 })
                 .await?;
-            print!("{}", table::render(&ORDER_HEADERS, &order_rows(&found)));
+            print!(
+                "{}",
+                table::render(&ORDER_HEADERS, &order_rows(&page.orders))
+            );
         }
-        OrdersCommand::Show { code } => {
-            let order = store
-                .order_by_code(&code.trim().to_ascii_uppercase())
-                .await?
-                .ok_or_else(|| anyhow!("no order with code {code}"))?;
-            print!("{}", describe_order(&store, &order).await?);
+        OrdersCommand::Show { code } => print!("{}", describe_order(&ops.order(&code).await?)),
+        OrdersCommand::Sync { code } => act(&ops, &code, Action::Sync).await?,
+        OrdersCommand::Resend { code } => act(&ops, &code, Action::Resend).await?,
+        OrdersCommand::Manual { code } => act(&ops, &code, Action::Manual).await?,
+        OrdersCommand::Note { code, text } => {
+            let author = std::env::var("USER").unwrap_or_else(|_| "cli".into());
+            ops.add_note(&code, &author, &text).await?;
+            println!("note added to {}", crate::ops::normalized_code(&code));
         }
-        OrdersCommand::Sync { code } => act(&config, &store, &code, Action::Sync).await?,
-        OrdersCommand::Resend { code } => act(&config, &store, &code, Action::Resend).await?,
-        OrdersCommand::Manual { code } => act(&config, &store, &code, Action::Manual).await?,
     }
     Ok(())
 }
 
-/// A merchant's action on one order.
-#[derive(Debug, Clone, Copy)]
-enum Action {
-    Sync,
-    Resend,
-    Manual,
-}
-
-async fn act(config: &Config, store: &Store, code: &str, action: Action) -> anyhow::Result<()> {
-    let order = store
-        .order_by_code(&code.trim().to_ascii_uppercase())
-        .await?
-        .ok_or_else(|| anyhow!("no order with code {code}"))?;
-    let connection = config
-        .connections
-        .iter()
-        .find(|c| c.name == order.connection)
-        .ok_or_else(|| {
-            anyhow!(
-                "order {code} belongs to connection {}, which is not configured",
-                order.connection
-            )
-        })?;
-    let engine = build_engine(connection, store, std::sync::Arc::new(SystemClock))?;
-    let updated = match action {
-        Action::Sync => engine.sync_order(code).await?,
-        Action::Resend => engine.resend_order(code).await?,
-        Action::Manual => engine.handle_manually(code).await?,
-    };
-    println!("order {} is now {}", updated.code, updated.status);
-    if let Some(error) = &updated.error {
+async fn act(ops: &Ops, code: &str, action: Action) -> anyhow::Result<()> {
+    let outcome = ops.act(code, action).await?;
+    println!("order {} is now {}", outcome.code, outcome.status);
+    if let Some(error) = &outcome.error {
         println!("error: {error}");
     }
     Ok(())
 }
 
 /// The full description of one order: fields, lines and history.
-///
-/// # Errors
-///
-/// On store failure.
-pub async fn describe_order(store: &Store, order: &OrderRecord) -> anyhow::Result<String> {
+pub fn describe_order(order: &OrderView) -> String {
     let mut out = String::new();
     let field =
         |out: &mut String, name: &str, value: &str| out.push_str(&format!("{name:<16} {value}\n"));
-    field(&mut out, "order code", &order.code);
-    field(&mut out, "connection", &order.connection);
-    field(&mut out, "marketplace id", &order.marketplace_order_id);
+    let summary = &order.summary;
+    field(&mut out, "order code", &summary.code);
+    field(&mut out, "connection", &summary.connection);
+    field(&mut out, "marketplace id", &summary.marketplace_order_id);
     field(
         &mut out,
         "webshop id",
-        order.webshop_order_id.as_deref().unwrap_or("-"),
+        summary.webshop_order_id.as_deref().unwrap_or("-"),
     );
-    field(&mut out, "status", order.status.as_str());
-    if let Some(error) = &order.error {
+    field(&mut out, "status", summary.status.as_str());
+    if let Some(error) = &summary.error {
         field(&mut out, "error", error);
     }
     field(
         &mut out,
         "batch",
-        &order
+        &summary
             .batch_id
             .map(|b| b.to_string())
             .unwrap_or_else(|| "-".into()),
     );
-    field(&mut out, "placed at", &table::time(order.placed_at));
+    field(
+        &mut out,
+        "placed at",
+        &summary.placed_at.format("%Y-%m-%d %H:%M:%SZ").to_string(),
+    );
     field(
         &mut out,
         "T&T",
-        order.tracking_code.as_deref().unwrap_or("-"),
+        summary.tracking_code.as_deref().unwrap_or("-"),
     );
-    field(&mut out, "carrier", order.carrier.as_deref().unwrap_or("-"));
+    field(
+        &mut out,
+        "carrier",
+        summary.carrier.as_deref().unwrap_or("-"),
+    );
+    if let Some(address) = &order.shipping {
+        let number = match &address.house_number_extension {
+            Some(extension) => format!("{} (extension {extension})", address.house_number),
+            None => address.house_number.clone(),
+        };
+        field(
+            &mut out,
+            "ship to",
+            &format!(
+                "{}, {} {number}, {} {} {}",
+                address.name, address.street, address.zip_code, address.city, address.country
+            ),
+        );
+    }
     out.push('\n');
-    let lines: Vec<Vec<String>> = store
-        .lines(order.id)
-        .await?
-        .into_iter()
+    let lines: Vec<Vec<String>> = order
+        .lines
+        .iter()
         .map(|l| {
             vec![
-                l.line_id,
-                l.sku.unwrap_or_else(|| "-".into()),
-                l.ean.unwrap_or_else(|| "-".into()),
+                l.line_id.clone(),
+                l.sku.clone().unwrap_or_else(|| "-".into()),
+                l.ean.clone().unwrap_or_else(|| "-".into()),
                 l.quantity.to_string(),
                 l.quantity_shipped.to_string(),
                 l.quantity_cancelled.to_string(),
-                format!(
-                    "{}.{:02} {}",
-                    l.unit_price_cents / 100,
-                    l.unit_price_cents % 100,
-                    l.currency
-                ),
-                l.title,
+                l.unit_price.clone(),
+                l.title.clone(),
             ]
         })
         .collect();
@@ -191,13 +186,13 @@ pub async fn describe_order(store: &Store, order: &OrderRecord) -> anyhow::Resul
         &lines,
     ));
     out.push_str("\nhistory:\n");
-    for event in store.history(order.id).await? {
+    for event in &order.history {
         out.push_str(&format!(
             "  {}  {:<6}  {}\n",
-            table::time(event.at),
+            event.at.format("%Y-%m-%d %H:%M:%SZ"),
             event.kind,
             event.message
         ));
     }
-    Ok(out)
+    out
 }

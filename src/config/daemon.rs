@@ -104,19 +104,76 @@ fn default_level() -> String {
     "info".into()
 }
 
-/// `[admin]`: an HTTP listener for Prometheus metrics (`/metrics`), the connections' job
-/// state (`/status`) and a liveness probe (`/healthz`). Off unless `listen` is set; every
-/// endpoint but `/healthz` needs `Authorization: Bearer <token>`.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// `[admin]`: the HTTP listener for the web dashboard (`/`), its JSON API (`/api/v1`),
+/// Prometheus metrics (`/metrics`), the connections' job state (`/status`) and a liveness
+/// probe (`/healthz`). Off unless `listen` is set. People log in to the dashboard with a user
+/// name and password (`[[admin.users]]`); machines send `Authorization: Bearer <token>`.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdminSettings {
     /// Address to listen on, e.g. `127.0.0.1:9187`. Default: no listener.
     #[serde(default)]
     pub listen: Option<std::net::SocketAddr>,
-    /// The bearer token admin requests must carry (inline, `{ file = ... }` or
-    /// `{ credential = ... }`). Required when `listen` is set.
+    /// The operator token: may read everything and act on orders (inline, `{ file = ... }`
+    /// or `{ credential = ... }`). Required when `listen` is set.
     #[serde(default)]
     pub token: Option<orderbridge_core::SecretSource>,
+    /// A read-only token: may read everything, act on nothing. Optional.
+    #[serde(default)]
+    pub read_token: Option<orderbridge_core::SecretSource>,
+    /// The people who may log in to the dashboard.
+    #[serde(default)]
+    pub users: Vec<AdminUser>,
+    /// Mark the session cookie `Secure` (set this when the dashboard is reached over HTTPS
+    /// through a proxy; a request with `X-Forwarded-Proto: https` gets it anyway). Default
+    /// false.
+    #[serde(default)]
+    pub secure_cookies: bool,
+    /// Hours a login lasts without being used. Default 12.
+    #[serde(default = "default_session_hours")]
+    pub session_hours: u32,
+}
+
+fn default_session_hours() -> u32 {
+    12
+}
+
+impl Default for AdminSettings {
+    fn default() -> Self {
+        Self {
+            listen: None,
+            token: None,
+            read_token: None,
+            users: Vec::new(),
+            secure_cookies: false,
+            session_hours: default_session_hours(),
+        }
+    }
+}
+
+/// `[[admin.users]]`: one person who may log in to the dashboard.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminUser {
+    /// The user name.
+    pub name: String,
+    /// The argon2 hash of the password (`orderbridge hash-password` makes one), inline or
+    /// `{ file = ... }` / `{ credential = ... }`.
+    pub password_hash: orderbridge_core::SecretSource,
+    /// `operator` (default: may act on orders) or `read_only` (may only look).
+    #[serde(default)]
+    pub role: Role,
+}
+
+/// What a user or token may do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Read everything and act on orders.
+    #[default]
+    Operator,
+    /// Read everything, act on nothing.
+    ReadOnly,
 }
 
 /// `[scheduler]`.
@@ -210,6 +267,25 @@ impl DaemonConfig {
                 "admin.token",
                 "is required when admin.listen is set: admin requests must be authenticated",
             ));
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for (idx, user) in self.admin.users.iter().enumerate() {
+            let name = user.name.trim();
+            if name.is_empty() || name.len() > 64 {
+                return Err(bad(
+                    &format!("admin.users[{idx}].name"),
+                    "must be 1 to 64 characters",
+                ));
+            }
+            if !names.insert(name.to_owned()) {
+                return Err(bad(
+                    &format!("admin.users[{idx}].name"),
+                    &format!("{name:?} is listed twice"),
+                ));
+            }
+        }
+        if !(1..=720).contains(&self.admin.session_hours) {
+            return Err(bad("admin.session_hours", "must be 1 to 720 hours"));
         }
         if self.scheduler.lease_secs < 5 {
             return Err(bad("scheduler.lease_secs", "must be at least 5 seconds"));

@@ -13,7 +13,8 @@ pub use connection::{
     StockSettings, WebshopSettings,
 };
 pub use daemon::{
-    AdminSettings, DaemonConfig, DatabaseSettings, LogFormat, LoggingSettings, SchedulerSettings,
+    AdminSettings, AdminUser, DaemonConfig, DatabaseSettings, LogFormat, LoggingSettings, Role,
+    SchedulerSettings,
 };
 
 /// A configuration problem, naming the file (and key, where there is one).

@@ -19,6 +19,8 @@ pub enum EventKind {
     Error,
     /// Anything else worth knowing.
     Info,
+    /// A merchant's note on the order.
+    Note,
 }
 
 impl EventKind {
@@ -29,6 +31,7 @@ impl EventKind {
             Self::Call => "call",
             Self::Error => "error",
             Self::Info => "info",
+            Self::Note => "note",
         }
     }
 }
@@ -38,7 +41,7 @@ impl EventKind {
 pub struct OrderEvent {
     /// When, in milliseconds since the epoch.
     pub at: i64,
-    /// Kind (`status`, `call`, `error`, `info`).
+    /// Kind (`status`, `call`, `error`, `info`, `note`).
     pub kind: String,
     /// What happened.
     pub message: String,

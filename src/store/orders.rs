@@ -172,8 +172,71 @@ pub struct OrderFilter {
     pub statuses: Vec<OrderStatus>,
     /// Only this batch.
     pub batch_id: Option<i64>,
+    /// Only orders whose code, marketplace order id, T&T code or marketplace details
+    /// (customer names, addresses, lines) contain this text, ignoring case.
+    pub search: Option<String>,
     /// At most this many (newest first).
     pub limit: Option<i64>,
+    /// Skip this many first (for pages).
+    pub offset: Option<i64>,
+}
+
+/// The `WHERE` clause of a filter (without statuses when `with_statuses` is false) and its
+/// values in binding order.
+fn filter_clause(
+    filter: &OrderFilter,
+    params: &mut Params,
+    with_statuses: bool,
+) -> (String, Vec<Bound>) {
+    let mut sql = String::from(" WHERE 1 = 1");
+    let mut values = Vec::new();
+    if let Some(connection) = &filter.connection {
+        sql.push_str(&format!(" AND connection = {}", params.next()));
+        values.push(Bound::Text(connection.clone()));
+    }
+    if with_statuses && !filter.statuses.is_empty() {
+        let marks = params.list(filter.statuses.len());
+        sql.push_str(&format!(" AND status IN ({marks})"));
+        values.extend(
+            filter
+                .statuses
+                .iter()
+                .map(|s| Bound::Text(s.as_str().to_owned())),
+        );
+    }
+    if let Some(batch) = filter.batch_id {
+        sql.push_str(&format!(" AND batch_id = {}", params.next()));
+        values.push(Bound::Int(batch));
+    }
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let pattern = format!("%{}%", like_escaped(&search.to_lowercase()));
+        let mark = params.next();
+        sql.push_str(&format!(
+            " AND (LOWER(code) LIKE {mark} ESCAPE '\\' OR LOWER(marketplace_order_id) LIKE {mark} ESCAPE '\\' \
+             OR LOWER(COALESCE(tracking_code, '')) LIKE {mark} ESCAPE '\\' \
+             OR LOWER(COALESCE(details, '')) LIKE {mark} ESCAPE '\\')"
+        ));
+        values.push(Bound::Text(pattern));
+    }
+    (sql, values)
+}
+
+/// A value bound to a statement built from a filter.
+enum Bound {
+    Text(String),
+    Int(i64),
+}
+
+/// `text` with LIKE's wildcards taken literally.
+fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 impl Store {
@@ -210,36 +273,60 @@ impl Store {
     /// On database failure or an unreadable row.
     pub async fn orders(&self, filter: &OrderFilter) -> StoreResult<Vec<OrderRecord>> {
         let mut params = Params::default();
-        let mut sql = String::from("SELECT * FROM orders WHERE 1 = 1");
-        if filter.connection.is_some() {
-            sql.push_str(&format!(" AND connection = {}", params.next()));
-        }
-        if !filter.statuses.is_empty() {
-            let marks = params.list(filter.statuses.len());
-            sql.push_str(&format!(" AND status IN ({marks})"));
-        }
-        if filter.batch_id.is_some() {
-            sql.push_str(&format!(" AND batch_id = {}", params.next()));
-        }
-        sql.push_str(" ORDER BY id DESC");
-        if filter.limit.is_some() {
+        let (clause, mut values) = filter_clause(filter, &mut params, true);
+        let mut sql = format!("SELECT * FROM orders{clause} ORDER BY id DESC");
+        if let Some(limit) = filter.limit {
             sql.push_str(&format!(" LIMIT {}", params.next()));
+            values.push(Bound::Int(limit));
+            if let Some(offset) = filter.offset {
+                sql.push_str(&format!(" OFFSET {}", params.next()));
+                values.push(Bound::Int(offset));
+            }
         }
         let mut query = sqlx::query(&sql);
-        if let Some(connection) = &filter.connection {
-            query = query.bind(connection.clone());
-        }
-        for status in &filter.statuses {
-            query = query.bind(status.as_str());
-        }
-        if let Some(batch) = filter.batch_id {
-            query = query.bind(batch);
-        }
-        if let Some(limit) = filter.limit {
-            query = query.bind(limit);
+        for value in values {
+            query = match value {
+                Bound::Text(text) => query.bind(text),
+                Bound::Int(n) => query.bind(n),
+            };
         }
         let rows = query.fetch_all(&self.pool).await?;
         rows.iter().map(OrderRecord::from_row).collect()
+    }
+
+    /// How many orders per status match a filter (its statuses, limit and offset ignored): the
+    /// counts on a dashboard's tabs.
+    ///
+    /// # Errors
+    ///
+    /// On database failure or an unknown stored status.
+    pub async fn count_by_status(
+        &self,
+        filter: &OrderFilter,
+    ) -> StoreResult<Vec<(OrderStatus, i64)>> {
+        let mut params = Params::default();
+        let (clause, values) = filter_clause(filter, &mut params, false);
+        let sql = format!("SELECT status, COUNT(*) FROM orders{clause} GROUP BY status");
+        let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
+        for value in values {
+            query = match value {
+                Bound::Text(text) => query.bind(text),
+                Bound::Int(n) => query.bind(n),
+            };
+        }
+        query
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|(status, count)| {
+                status.parse().map(|status| (status, count)).map_err(
+                    |e: crate::status::UnknownStatus| StoreError::Corrupt {
+                        what: "orders.status".into(),
+                        reason: e.to_string(),
+                    },
+                )
+            })
+            .collect()
     }
 
     /// Orders of a connection whose `step_column` is one of `steps`, whose status is one of

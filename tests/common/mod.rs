@@ -9,6 +9,7 @@ pub mod capture;
 #[macro_use]
 pub mod db;
 pub mod orders;
+pub mod web;
 pub mod world;
 
 pub use db::TestDb;

@@ -21,9 +21,11 @@ mod mapping;
 mod matcher;
 mod nl_be;
 mod rules;
+mod tracking_page;
 mod translate;
 
 pub use rules::{CarrierRule, CarrierRuleError, CarrierRules};
+pub use tracking_page::tracking_page;
 
 use crate::domain::{Carrier, TrackingCode};
 

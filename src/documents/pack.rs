@@ -1,0 +1,156 @@
+//! One order as packed: the packing slip, and the same block in the pick & pack list's
+//! pack section.
+
+use super::pdf::{wrap, Cell, Document, Weight, MARGIN, PAGE_WIDTH};
+use crate::i18n::Lang;
+use crate::ops::{AddressView, PackOrder};
+
+const BODY: f32 = 10.0;
+
+/// The address lines as printed on a parcel: name, company or pickup point, street with
+/// house number and extension, postal code and city, country.
+pub(super) fn address_lines(address: &AddressView, pickup_point: Option<&str>) -> Vec<String> {
+    let mut lines = vec![address.name.clone()];
+    if let Some(company) = address.company.as_deref().or(pickup_point) {
+        lines.push(company.to_owned());
+    }
+    let number = match address.house_number_extension.as_deref() {
+        Some(extension) => format!("{} {}", address.house_number, extension),
+        None => address.house_number.clone(),
+    };
+    lines.push(format!("{} {}", address.street, number));
+    if let Some(extra) = &address.extra {
+        lines.push(extra.clone());
+    }
+    lines.push(format!("{}  {}", address.zip_code, address.city));
+    lines.push(address.country.clone());
+    lines
+}
+
+/// Writes one order's block: its code and ids, where it goes, and its lines with a box to
+/// tick for each.
+pub(super) fn order_block(doc: &mut Document, order: &PackOrder, lang: Lang) {
+    let lines = order.lines.len();
+    // Keep a small order's block on one page.
+    doc.ensure(BODY * 1.4 * (lines as f32 + 9.0));
+    let summary = &order.summary;
+    doc.row(
+        &[
+            Cell {
+                x: 0.0,
+                width: 170.0,
+                text: &summary.code,
+            },
+            Cell {
+                x: 180.0,
+                width: 160.0,
+                text: &format!(
+                    "{} {}",
+                    lang.t("marketplace_id"),
+                    summary.marketplace_order_id
+                ),
+            },
+            Cell {
+                x: 350.0,
+                width: 165.0,
+                text: &summary
+                    .webshop_order_id
+                    .as_ref()
+                    .map(|id| format!("{} {id}", lang.t("webshop_id")))
+                    .unwrap_or_default(),
+            },
+        ],
+        12.0,
+        Weight::Bold,
+    );
+    match &order.address {
+        Some(address) => {
+            for line in address_lines(address, order.pickup_point.as_deref()) {
+                doc.text(&line, BODY, Weight::Regular);
+            }
+        }
+        None => doc.text(
+            summary.customer.as_deref().unwrap_or("-"),
+            BODY,
+            Weight::Regular,
+        ),
+    }
+    doc.space(4.0);
+    doc.row(
+        &[
+            Cell {
+                x: 16.0,
+                width: 40.0,
+                text: lang.t("quantity"),
+            },
+            Cell {
+                x: 60.0,
+                width: 110.0,
+                text: lang.t("sku"),
+            },
+            Cell {
+                x: 175.0,
+                width: 95.0,
+                text: lang.t("ean"),
+            },
+            Cell {
+                x: 275.0,
+                width: PAGE_WIDTH - 2.0 * MARGIN - 275.0,
+                text: lang.t("title"),
+            },
+        ],
+        BODY,
+        Weight::Bold,
+    );
+    for line in &order.lines {
+        doc.checkbox(0.0, BODY);
+        let title = wrap(&line.title, BODY, PAGE_WIDTH - 2.0 * MARGIN - 275.0);
+        doc.row(
+            &[
+                Cell {
+                    x: 16.0,
+                    width: 40.0,
+                    text: &line.quantity.to_string(),
+                },
+                Cell {
+                    x: 60.0,
+                    width: 110.0,
+                    text: line.sku.as_deref().unwrap_or("-"),
+                },
+                Cell {
+                    x: 175.0,
+                    width: 95.0,
+                    text: line.ean.as_deref().unwrap_or("-"),
+                },
+                Cell {
+                    x: 275.0,
+                    width: PAGE_WIDTH - 2.0 * MARGIN - 275.0,
+                    text: title.first().map_or("", String::as_str),
+                },
+            ],
+            BODY,
+            Weight::Regular,
+        );
+        for more in title.iter().skip(1) {
+            doc.row(
+                &[Cell {
+                    x: 275.0,
+                    width: PAGE_WIDTH - 2.0 * MARGIN - 275.0,
+                    text: more,
+                }],
+                BODY,
+                Weight::Regular,
+            );
+        }
+    }
+}
+
+/// The packing slip of one order as PDF.
+pub fn packing_slip(order: &PackOrder, lang: Lang) -> Vec<u8> {
+    let title = format!("{} {}", lang.t("packing_slip"), order.summary.code);
+    let mut doc = Document::new(&title);
+    doc.text(&title, 16.0, Weight::Bold);
+    doc.space(6.0);
+    order_block(&mut doc, order, lang);
+    doc.finish()
+}

@@ -1,0 +1,168 @@
+//! The JSON API (`/api/v1`) for machines and scripts, over the same application layer as the
+//! pages, plus the operator endpoints `/metrics` (Prometheus text) and `/status`. Reads need
+//! any credential; actions need an operator's.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde::Deserialize;
+
+use super::auth::Principal;
+use super::pages::OrdersParams;
+use super::{api_error, ops_error_status, WebState};
+use crate::ops::{Action, OpsError};
+
+fn failed(error: &OpsError) -> Response {
+    let (status, message) = ops_error_status(error);
+    api_error(status, &message)
+}
+
+fn json<T: serde::Serialize>(result: Result<T, OpsError>) -> Response {
+    match result {
+        Ok(value) => Json(value).into_response(),
+        Err(error) => failed(&error),
+    }
+}
+
+fn operator_only(principal: &Principal) -> Option<Response> {
+    (!principal.may_act()).then(|| {
+        api_error(
+            StatusCode::FORBIDDEN,
+            "this credential may read, not act: use the operator token",
+        )
+    })
+}
+
+/// `GET /api/v1/orders?tab=&q=&connection=&batch=&page=`.
+pub(super) async fn orders(
+    State(state): State<WebState>,
+    Query(params): Query<OrdersParams>,
+) -> Response {
+    json(state.ops.orders(&params.query()).await)
+}
+
+/// `GET /api/v1/orders/{code}`.
+pub(super) async fn order(State(state): State<WebState>, Path(code): Path<String>) -> Response {
+    json(state.ops.order(&code).await)
+}
+
+/// `POST /api/v1/orders/{code}/{sync|resend|manual}`.
+pub(super) async fn act(
+    State(state): State<WebState>,
+    Extension(principal): Extension<Principal>,
+    Path((code, action)): Path<(String, String)>,
+) -> Response {
+    if let Some(refused) = operator_only(&principal) {
+        return refused;
+    }
+    let Some(action) = Action::from_name(&action) else {
+        return api_error(
+            StatusCode::NOT_FOUND,
+            "unknown action (sync, resend, manual)",
+        );
+    };
+    json(state.ops.act(&code, action).await)
+}
+
+/// A note as posted.
+#[derive(Deserialize)]
+pub(super) struct NoteBody {
+    text: String,
+}
+
+/// `POST /api/v1/orders/{code}/notes` with `{"text": "..."}`.
+pub(super) async fn add_note(
+    State(state): State<WebState>,
+    Extension(principal): Extension<Principal>,
+    Path(code): Path<String>,
+    Json(body): Json<NoteBody>,
+) -> Response {
+    if let Some(refused) = operator_only(&principal) {
+        return refused;
+    }
+    match state.ops.add_note(&code, &principal.name, &body.text).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => failed(&error),
+    }
+}
+
+/// How many batches.
+#[derive(Deserialize)]
+pub(super) struct Limit {
+    limit: Option<i64>,
+}
+
+/// `GET /api/v1/batches?limit=`.
+pub(super) async fn batches(State(state): State<WebState>, Query(limit): Query<Limit>) -> Response {
+    json(
+        state
+            .ops
+            .batches(limit.limit.unwrap_or(50).clamp(1, 1000))
+            .await,
+    )
+}
+
+/// `GET /api/v1/batches/{id}`.
+pub(super) async fn batch(State(state): State<WebState>, Path(id): Path<i64>) -> Response {
+    json(
+        state
+            .ops
+            .batch(id)
+            .await
+            .map(|(batch, orders)| serde_json::json!({ "batch": batch, "orders": orders })),
+    )
+}
+
+/// `GET /api/v1/connections`.
+pub(super) async fn connections(State(state): State<WebState>) -> Response {
+    json(state.ops.connections().await)
+}
+
+/// `GET /metrics`: Prometheus text, with the order counts read fresh.
+pub(super) async fn metrics(State(state): State<WebState>) -> Response {
+    match state.ops.store().status_counts().await {
+        Ok(counts) => {
+            for (connection, status, count) in counts {
+                crate::metrics::orders(&connection, &status, count);
+            }
+        }
+        Err(error) => tracing::warn!(error = %error, "reading order counts for metrics failed"),
+    }
+    match crate::metrics::handle() {
+        Some(handle) => (
+            [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+            handle.render(),
+        )
+            .into_response(),
+        None => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "metrics recorder not installed\n",
+        )
+            .into_response(),
+    }
+}
+
+/// `GET /status`: each connection's jobs and the orders per status.
+pub(super) async fn status(State(state): State<WebState>) -> Response {
+    let store = state.ops.store();
+    match (store.lease_states().await, store.status_counts().await) {
+        (Ok(jobs), Ok(orders)) => Json(serde_json::json!({
+            "jobs": jobs,
+            "orders": orders
+                .into_iter()
+                .map(|(connection, status, count)| serde_json::json!({
+                    "connection": connection, "status": status, "count": count
+                }))
+                .collect::<Vec<_>>(),
+        }))
+        .into_response(),
+        (Err(error), _) | (_, Err(error)) => {
+            tracing::warn!(error = %error, "admin status failed");
+            api_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "state database unavailable",
+            )
+        }
+    }
+}

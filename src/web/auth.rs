@@ -1,0 +1,331 @@
+//! Who is asking, and what they may do. People log in with a user name and an argon2-hashed
+//! password and get a session cookie (`HttpOnly`, `SameSite=Strict`, `Secure` behind TLS) with
+//! a CSRF token for every form; failed logins are throttled per user name and per address.
+//! Machines send a bearer token: the operator token may act, the read token may only read.
+//! Sessions live in this process's memory: a restart logs people out.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+use argon2::password_hash::{PasswordHash, PasswordVerifier, SaltString};
+use argon2::{Argon2, PasswordHasher};
+use chrono::{DateTime, Duration, Utc};
+use orderbridge_core::Secret;
+
+use crate::clock::SharedClock;
+use crate::config::Role;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "orderbridge_session";
+/// Failed logins (per user name, and per address) allowed within [`THROTTLE_WINDOW_MINUTES`].
+pub const MAX_FAILED_LOGINS: u32 = 5;
+/// How long failed logins are remembered, and how long a throttled login waits.
+pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+
+/// Someone allowed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// The user's name, or `token` for a bearer token.
+    pub name: String,
+    /// What they may do.
+    pub role: Role,
+    /// The session's CSRF token (none for bearer tokens, which a browser does not send by
+    /// itself).
+    pub csrf: Option<String>,
+}
+
+impl Principal {
+    /// Whether they may act on orders.
+    pub fn may_act(&self) -> bool {
+        self.role == Role::Operator
+    }
+}
+
+/// A person who may log in.
+pub struct User {
+    /// Name.
+    pub name: String,
+    /// The argon2 PHC string of the password.
+    pub password_hash: Secret,
+    /// What they may do.
+    pub role: Role,
+}
+
+struct Session {
+    user: String,
+    role: Role,
+    csrf: String,
+    expires_at: DateTime<Utc>,
+}
+
+#[derive(Default)]
+struct Failures {
+    count: u32,
+    first_at: Option<DateTime<Utc>>,
+}
+
+/// Why a login was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginRefused {
+    /// Wrong user name or password.
+    Wrong,
+    /// Too many failed attempts lately.
+    Throttled,
+}
+
+/// The credentials the listener accepts and the sessions it gave out.
+pub struct Auth {
+    users: Vec<User>,
+    operator_token: Secret,
+    read_token: Option<Secret>,
+    session_length: Duration,
+    /// Whether cookies are always marked `Secure`.
+    pub secure_cookies: bool,
+    clock: SharedClock,
+    sessions: Mutex<HashMap<String, Session>>,
+    failures: Mutex<HashMap<String, Failures>>,
+    /// Verifies against this when the user name is unknown, so timing does not tell which
+    /// names exist.
+    decoy_hash: String,
+}
+
+/// Compares without stopping at the first difference, so timing does not reveal a token.
+pub fn same_token(given: &[u8], expected: &[u8]) -> bool {
+    if given.len() != expected.len() {
+        return false;
+    }
+    given
+        .iter()
+        .zip(expected)
+        .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+        == 0
+}
+
+/// A random token of 32 bytes as hex.
+fn random_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The argon2id hash of a password, as a PHC string for `[[admin.users]] password_hash`.
+///
+/// # Errors
+///
+/// When argon2 refuses the input (a password longer than it takes).
+pub fn hash_password(password: &str) -> Result<String, String> {
+    let salt_bytes: [u8; 16] = rand::random();
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| e.to_string())?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| e.to_string())
+}
+
+fn verify(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|hash| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok()
+    })
+}
+
+impl Auth {
+    /// Credentials and settings for the listener.
+    pub fn new(
+        users: Vec<User>,
+        operator_token: Secret,
+        read_token: Option<Secret>,
+        session_hours: u32,
+        secure_cookies: bool,
+        clock: SharedClock,
+    ) -> Self {
+        Self {
+            users,
+            operator_token,
+            read_token,
+            session_length: Duration::hours(i64::from(session_hours)),
+            secure_cookies,
+            clock,
+            sessions: Mutex::new(HashMap::new()),
+            failures: Mutex::new(HashMap::new()),
+            decoy_hash: hash_password("not a password of anyone").unwrap_or_default(),
+        }
+    }
+
+    /// Whether anyone can log in to the dashboard.
+    pub fn has_users(&self) -> bool {
+        !self.users.is_empty()
+    }
+
+    /// The principal of a bearer token.
+    pub fn bearer(&self, token: &str) -> Option<Principal> {
+        let token = token.trim().as_bytes();
+        let principal = |role| Principal {
+            name: "token".into(),
+            role,
+            csrf: None,
+        };
+        if same_token(token, self.operator_token.expose().as_bytes()) {
+            return Some(principal(Role::Operator));
+        }
+        self.read_token
+            .as_ref()
+            .filter(|read| same_token(token, read.expose().as_bytes()))
+            .map(|_| principal(Role::ReadOnly))
+    }
+
+    /// The principal of a session cookie's value, when the session is live; using it
+    /// extends it.
+    pub fn session(&self, id: &str) -> Option<Principal> {
+        let now = self.clock.now();
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        let session = sessions.get_mut(id)?;
+        if session.expires_at <= now {
+            sessions.remove(id);
+            return None;
+        }
+        session.expires_at = now + self.session_length;
+        Some(Principal {
+            name: session.user.clone(),
+            role: session.role,
+            csrf: Some(session.csrf.clone()),
+        })
+    }
+
+    /// Checks a login and opens a session; returns its id.
+    ///
+    /// # Errors
+    ///
+    /// When the name or password is wrong, or too many attempts failed lately for this name
+    /// or from this address.
+    pub fn login(&self, name: &str, password: &str, from: IpAddr) -> Result<String, LoginRefused> {
+        let now = self.clock.now();
+        let keys = [format!("user:{}", name.trim()), format!("addr:{from}")];
+        if keys.iter().any(|key| self.throttled(key, now)) {
+            return Err(LoginRefused::Throttled);
+        }
+        let user = self.users.iter().find(|u| u.name == name.trim());
+        let phc = user.map_or(self.decoy_hash.as_str(), |u| u.password_hash.expose());
+        let valid = verify(password, phc) && user.is_some();
+        let Some(user) = user.filter(|_| valid) else {
+            let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+            for key in keys {
+                let entry = failures.entry(key).or_default();
+                if entry
+                    .first_at
+                    .is_none_or(|first| now - first > Duration::minutes(THROTTLE_WINDOW_MINUTES))
+                {
+                    *entry = Failures {
+                        count: 0,
+                        first_at: Some(now),
+                    };
+                }
+                entry.count += 1;
+            }
+            return Err(LoginRefused::Wrong);
+        };
+        {
+            let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+            failures.remove(&keys[0]);
+        }
+        let id = random_token();
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        sessions.retain(|_, s| s.expires_at > now);
+        sessions.insert(
+            id.clone(),
+            Session {
+                user: user.name.clone(),
+                role: user.role,
+                csrf: random_token(),
+                expires_at: now + self.session_length,
+            },
+        );
+        Ok(id)
+    }
+
+    fn throttled(&self, key: &str, now: DateTime<Utc>) -> bool {
+        let failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        failures.get(key).is_some_and(|f| {
+            f.count >= MAX_FAILED_LOGINS
+                && f.first_at
+                    .is_some_and(|first| now - first <= Duration::minutes(THROTTLE_WINDOW_MINUTES))
+        })
+    }
+
+    /// Ends a session.
+    pub fn logout(&self, id: &str) {
+        self.sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::clock::ManualClock;
+
+    fn auth(clock: &ManualClock) -> Auth {
+        Auth::new(
+            vec![User {
+                name: "merchant".into(),
+                password_hash: Secret::new(hash_password("correct horse").unwrap()),
+                role: Role::Operator,
+            }],
+            Secret::new("op-token"),
+            Some(Secret::new("read-token")),
+            12,
+            false,
+            Arc::new(clock.clone()),
+        )
+    }
+
+    #[test]
+    fn sessions_expire_after_idle_hours() {
+        let clock = ManualClock::new(Utc::now());
+        let auth = auth(&clock);
+        let local: IpAddr = "127.0.0.1".parse().unwrap();
+        let id = auth.login("merchant", "correct horse", local).unwrap();
+        assert_eq!(auth.session(&id).unwrap().name, "merchant");
+        clock.advance(Duration::hours(11));
+        assert!(auth.session(&id).is_some(), "use extends the session");
+        clock.advance(Duration::hours(13));
+        assert!(auth.session(&id).is_none());
+    }
+
+    #[test]
+    fn failed_logins_are_throttled_then_forgiven() {
+        let clock = ManualClock::new(Utc::now());
+        let auth = auth(&clock);
+        let local: IpAddr = "127.0.0.1".parse().unwrap();
+        for _ in 0..MAX_FAILED_LOGINS {
+            assert_eq!(
+                auth.login("merchant", "wrong", local),
+                Err(LoginRefused::Wrong)
+            );
+        }
+        assert_eq!(
+            auth.login("merchant", "correct horse", local),
+            Err(LoginRefused::Throttled),
+            "even the right password waits once the name is throttled"
+        );
+        clock.advance(Duration::minutes(THROTTLE_WINDOW_MINUTES + 1));
+        assert!(auth.login("merchant", "correct horse", local).is_ok());
+    }
+
+    #[test]
+    fn tokens_have_roles() {
+        let clock = ManualClock::new(Utc::now());
+        let auth = auth(&clock);
+        assert_eq!(auth.bearer("op-token").unwrap().role, Role::Operator);
+        assert_eq!(auth.bearer("read-token").unwrap().role, Role::ReadOnly);
+        assert!(auth.bearer("op-tokem").is_none());
+        assert!(auth.bearer("").is_none());
+        assert!(same_token(b"abc", b"abc"));
+        assert!(!same_token(b"ab", b"abc"));
+    }
+}

@@ -1,0 +1,362 @@
+//! The web dashboard as a merchant uses it, over the real routes on a loopback port: log in,
+//! find the order in error, read it, fix the cause, resend it, see it and its batch move on,
+//! note something, print the pick & pack list; and every route refusing a missing, wrong or
+//! expired credential, a read-only credential refused every action.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[macro_use]
+mod common;
+
+use common::web::{pdf_text, serve, Browser, OPERATOR_TOKEN, READ_TOKEN};
+use common::{line, unknown_line, Harness, TestDb};
+use orderbridge::status::OrderStatus;
+use orderbridge::web::Access;
+use orderbridge_bol::sim::SimOrder;
+use reqwest::StatusCode;
+
+async fn a_merchant_fixes_an_order_in_error_from_the_dashboard(db: TestDb) {
+    let h = Harness::start(db, "").await;
+    let good = h.bol.add_order(
+        SimOrder::nl(vec![line(&h.products[0], 2), line(&h.products[1], 1)])
+            .with_house_number("12", Some("bis")),
+    );
+    let missing = h.bol.add_order(SimOrder::nl(vec![unknown_line()]));
+    h.cycles(2).await;
+    let missing_code = h.order(&missing).await.code;
+    let good_code = h.order(&good).await.code;
+    assert_eq!(h.order(&missing).await.status, OrderStatus::Error);
+    let batch = h.order(&missing).await.batch_id.unwrap();
+
+    let dashboard = serve(&h).await;
+    let mut browser = Browser::new(&dashboard.base);
+    let before = browser.get("/orders").await;
+    assert_eq!(before.status, StatusCode::SEE_OTHER);
+    assert_eq!(before.location.as_deref(), Some("/login"));
+    browser.log_in("merchant").await;
+
+    // The Errors tab counts and lists the order whose SKU the shop does not know.
+    let errors = browser.get("/orders?tab=errors").await;
+    assert_eq!(errors.status, StatusCode::OK);
+    assert!(errors.body.contains(&missing_code), "{}", errors.body);
+    assert!(
+        !errors.body.contains(&good_code),
+        "only orders in error on the Errors tab"
+    );
+    assert!(errors.body.contains("SKU-NEW"), "the error names the SKU");
+    assert!(
+        errors
+            .body
+            .contains(r#"id="tab-errors" class="here">Errors <span class="count alert">1</span>"#),
+        "{}",
+        errors.body
+    );
+    // Search finds an order by the customer's name and by its marketplace id.
+    let found = browser.get(&format!("/orders?q={good}")).await;
+    assert!(found.body.contains(&good_code) && !found.body.contains(&missing_code));
+    // The batch page says failed and links straight to its failed orders.
+    let batch_page = browser.get(&format!("/batches/{batch}")).await;
+    assert!(
+        batch_page.body.contains(r#"id="batch-status">Failed"#),
+        "{}",
+        batch_page.body
+    );
+    assert!(batch_page
+        .body
+        .contains(&format!("/orders?tab=errors&amp;batch={batch}")));
+
+    // The order page shows the address with house number and extension apart.
+    let order = browser.get(&format!("/orders/{good_code}")).await;
+    assert!(
+        order.body.contains(r#"class="house-number">12<"#),
+        "{}",
+        order.body
+    );
+    assert!(order
+        .body
+        .contains(r#"class="house-number-extension">bis<"#));
+    assert!(
+        order.body.contains("wp-admin/post.php?post="),
+        "a link to the webshop order"
+    );
+
+    // The merchant adds the product in the shop, then resends from the order's page.
+    h.woo.add_product(
+        "SKU-NEW",
+        Some(&common::ean13("871999999999")),
+        "New product",
+        999,
+        Some(5),
+    );
+    let page = browser.get(&format!("/orders/{missing_code}")).await;
+    assert!(page.body.contains(r#"id="action-resend""#));
+    let csrf = page.csrf();
+    let forged = browser
+        .post(
+            &format!("/orders/{missing_code}/action"),
+            &[("csrf", "forged"), ("action", "resend")],
+        )
+        .await;
+    assert_eq!(
+        forged.status,
+        StatusCode::FORBIDDEN,
+        "a form without the session's token"
+    );
+    assert_eq!(h.order(&missing).await.status, OrderStatus::Error);
+    let resent = browser
+        .post(
+            &format!("/orders/{missing_code}/action"),
+            &[("csrf", &csrf), ("action", "resend")],
+        )
+        .await;
+    assert_eq!(resent.status, StatusCode::SEE_OTHER, "{}", resent.body);
+    let after = browser.get(resent.location.as_deref().unwrap()).await;
+    assert!(
+        after
+            .body
+            .contains(&format!("Order {missing_code} is now Not shipped.")),
+        "{}",
+        after.body
+    );
+    h.cycles(1).await;
+    assert_eq!(h.order(&missing).await.status, OrderStatus::NotShipped);
+    h.webshop_id(&missing);
+    let batch_page = browser.get(&format!("/batches/{batch}")).await;
+    assert!(
+        batch_page.body.contains(r#"id="batch-status">Completed"#),
+        "{}",
+        batch_page.body
+    );
+
+    // A note lands in the order's notes and history.
+    let noted = browser
+        .post(
+            &format!("/orders/{good_code}/notes"),
+            &[("csrf", &csrf), ("text", "Klant belde: <graag> snel")],
+        )
+        .await;
+    assert_eq!(noted.status, StatusCode::SEE_OTHER);
+    let order = browser.get(&format!("/orders/{good_code}")).await;
+    assert!(
+        order
+            .body
+            .contains("merchant: Klant belde: &#60;graag&#62; snel")
+            || order
+                .body
+                .contains("merchant: Klant belde: &lt;graag&gt; snel"),
+        "notes are escaped: {}",
+        order.body
+    );
+
+    // Dutch labels on request.
+    let dutch = browser.get("/lang/nl?back=/orders").await;
+    assert_eq!(dutch.location.as_deref(), Some("/orders"));
+    assert!(browser.get("/orders").await.body.contains("Bestellingen"));
+
+    // The pick & pack list of the batch names every SKU, quantity and order.
+    let pdf = browser
+        .get(&format!("/batches/{batch}/pick-pack.pdf"))
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.content_type, "application/pdf");
+    assert!(pdf.bytes.starts_with(b"%PDF-"));
+    if let Some(text) = pdf_text(&pdf.bytes) {
+        for code in [&good_code, &missing_code] {
+            assert!(text.contains(code.as_str()), "{code} in:\n{text}");
+        }
+        for sku in [
+            &h.products[0].sku,
+            &h.products[1].sku,
+            &"SKU-NEW".to_owned(),
+        ] {
+            assert!(text.contains(sku.as_str()), "{sku} in:\n{text}");
+        }
+        assert!(
+            text.contains(&format!("{good_code} x2")),
+            "quantity per order:\n{text}"
+        );
+        assert!(
+            text.contains("Verzamelen") && text.contains("Inpakken"),
+            "Dutch headings:\n{text}"
+        );
+    }
+    let logout_csrf = browser.get("/orders").await.csrf();
+    let out = browser.post("/logout", &[("csrf", &logout_csrf)]).await;
+    assert_eq!(out.location.as_deref(), Some("/login"));
+    assert_eq!(
+        browser.get("/orders").await.location.as_deref(),
+        Some("/login")
+    );
+}
+
+/// A route's path with its parameters filled in.
+fn concrete(path: &str, code: &str, batch: i64) -> String {
+    path.replace("{code}", code)
+        .replace("{id}", &batch.to_string())
+        .replace("{action}", "manual")
+}
+
+async fn every_route_refuses_missing_wrong_and_expired_credentials(db: TestDb) {
+    let h = Harness::start(db, "").await;
+    let id = h.place(0, 1);
+    h.cycles(1).await;
+    let order = h.order(&id).await;
+    let batch = order.batch_id.unwrap();
+    let dashboard = serve(&h).await;
+    assert!(
+        dashboard.routes.len() > 20,
+        "the route list is the registered one"
+    );
+
+    // A session that expired: logged in, then twelve idle hours and a minute.
+    let mut expired = Browser::new(&dashboard.base);
+    expired.log_in("merchant").await;
+    h.clock
+        .advance(chrono::Duration::hours(12) + chrono::Duration::minutes(1));
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let expired_cookie = format!(
+        "orderbridge_session={}",
+        expired.cookies["orderbridge_session"]
+    );
+
+    let mut checked = 0;
+    for route in &dashboard.routes {
+        let url = format!(
+            "{}{}",
+            dashboard.base,
+            concrete(route.path, &order.code, batch)
+        );
+        let method: reqwest::Method = route.method.parse().unwrap();
+        let attempts = [
+            ("no credential", None, None),
+            (
+                "wrong session",
+                Some("orderbridge_session=0123456789abcdef".to_owned()),
+                None,
+            ),
+            ("expired session", Some(expired_cookie.clone()), None),
+            ("wrong token", None, Some("not-the-token")),
+        ];
+        for (what, cookie, token) in attempts {
+            let mut request = http.request(method.clone(), &url).form(&[
+                ("csrf", "x"),
+                ("action", "manual"),
+                ("text", "x"),
+            ]);
+            if let Some(cookie) = cookie {
+                request = request.header("cookie", cookie);
+            }
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            let status = request.send().await.unwrap().status();
+            match route.access {
+                // Open to all (login, static files, health): they must still answer sanely.
+                Access::Public => {
+                    assert!(!status.is_server_error(), "{what} {}: {status}", route.path)
+                }
+                Access::Session => assert_eq!(
+                    status,
+                    StatusCode::SEE_OTHER,
+                    "{what} {} {}",
+                    route.method,
+                    route.path
+                ),
+                Access::Credential => assert_eq!(
+                    status,
+                    StatusCode::UNAUTHORIZED,
+                    "{what} {} {}",
+                    route.method,
+                    route.path
+                ),
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 80);
+
+    // Read-only credentials read but cannot act, through the API or the pages.
+    let mut viewer = Browser::new(&dashboard.base);
+    viewer.log_in("viewer").await;
+    let page = viewer.get(&format!("/orders/{}", order.code)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.body.contains("action-manual"),
+        "no buttons for a read-only user"
+    );
+    let csrf = page.csrf();
+    for route in dashboard.routes.iter().filter(|r| r.acts) {
+        let path = concrete(route.path, &order.code, batch);
+        let by_token = http
+            .post(format!("{}{path}", dashboard.base))
+            .bearer_auth(READ_TOKEN)
+            .json(&serde_json::json!({ "text": "x" }))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        let by_session = viewer
+            .post(
+                &path,
+                &[("csrf", &csrf), ("action", "manual"), ("text", "x")],
+            )
+            .await
+            .status;
+        match route.access {
+            Access::Credential => assert_eq!(by_token, StatusCode::FORBIDDEN, "read token {path}"),
+            Access::Session => {
+                assert_eq!(by_session, StatusCode::FORBIDDEN, "read-only user {path}")
+            }
+            Access::Public => unreachable!("no public route acts"),
+        }
+    }
+    let unchanged = h.order(&id).await;
+    assert_eq!(
+        unchanged.status,
+        OrderStatus::NotShipped,
+        "no refused request acted"
+    );
+    assert!(!h
+        .store
+        .history(unchanged.id)
+        .await
+        .unwrap()
+        .iter()
+        .any(|e| e.kind == "note"));
+
+    // The operator token acts through the API.
+    let api = reqwest::Client::new();
+    let listed: serde_json::Value = api
+        .get(format!("{}/api/v1/orders?tab=not_shipped", dashboard.base))
+        .bearer_auth(READ_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["total"], 1);
+    assert_eq!(listed["orders"][0]["code"], order.code.as_str());
+    let acted: serde_json::Value = api
+        .post(format!(
+            "{}/api/v1/orders/{}/manual",
+            dashboard.base, order.code
+        ))
+        .bearer_auth(OPERATOR_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(acted["status"], "manual");
+    assert_eq!(h.order(&id).await.status, OrderStatus::Manual);
+}
+
+both_backends!(
+    a_merchant_fixes_an_order_in_error_from_the_dashboard,
+    every_route_refuses_missing_wrong_and_expired_credentials
+);
