@@ -281,7 +281,8 @@ async fn start_admin(
         admin.session_hours,
         admin.secure_cookies,
         clock.clone(),
-    );
+    )
+    .behind_proxy(admin.behind_proxy);
     let ops = crate::ops::Ops::running(store.clone(), engines.clone(), clock);
     let state = crate::web::WebState {
         ops: Arc::new(ops),

@@ -33,6 +33,49 @@ pub struct DemoArgs {
     /// Keep the temporary folder (configuration and SQLite database) afterwards.
     #[arg(long)]
     pub keep: bool,
+    /// Exit once the orders are through, instead of serving the dashboard until Ctrl-C.
+    #[arg(long)]
+    pub exit: bool,
+    /// Port of the dashboard on 127.0.0.1 (another free one when it is taken).
+    #[arg(long, default_value_t = 9187)]
+    pub dashboard_port: u16,
+}
+
+/// The dashboard's login for a demo: a fresh random password and API token each run.
+struct DemoLogin {
+    listen: std::net::SocketAddr,
+    password: String,
+    token: String,
+}
+
+impl DemoLogin {
+    fn new(port: u16) -> anyhow::Result<Self> {
+        let wanted = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        // Probe the port; a taken one gives way to any free one.
+        let listen = match std::net::TcpListener::bind(wanted) {
+            Ok(probe) => probe.local_addr()?,
+            Err(_) => std::net::TcpListener::bind(("127.0.0.1", 0))?.local_addr()?,
+        };
+        let random = |n: usize| -> String {
+            const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+            (0..n)
+                .map(|_| char::from(ALPHABET[rand::random_range(0..ALPHABET.len())]))
+                .collect()
+        };
+        Ok(Self {
+            listen,
+            password: random(12),
+            token: random(32),
+        })
+    }
+
+    fn toml(&self) -> anyhow::Result<String> {
+        let hash = crate::web::hash_password(&self.password).map_err(anyhow::Error::msg)?;
+        Ok(format!(
+            "\n[admin]\nlisten = \"{}\"\ntoken = \"{}\"\nusers = [{{ name = \"demo\", password_hash = \"{hash}\" }}]\n",
+            self.listen, self.token
+        ))
+    }
 }
 
 /// A valid EAN-13 from a 12-digit prefix.
@@ -62,12 +105,20 @@ fn catalogue() -> Vec<SimProduct> {
     .collect()
 }
 
-fn write_config(dir: &Path, bol: &BolSim, woo: &WooSim) -> anyhow::Result<PathBuf> {
+fn write_config(
+    dir: &Path,
+    bol: &BolSim,
+    woo: &WooSim,
+    login: &DemoLogin,
+) -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(dir.join("connections"))?;
     let main = dir.join("orderbridge.toml");
     std::fs::write(
         &main,
-        "# Written by `orderbridge demo`.\n[database]\nurl = \"demo.db\"\nauto_migrate = true\n\n[logging]\nlevel = \"warn\"\n\n[scheduler]\nlease_secs = 10\nshutdown_grace_secs = 5\n",
+        format!(
+            "# Written by `orderbridge demo`.\n[database]\nurl = \"demo.db\"\nauto_migrate = true\n\n[logging]\nlevel = \"warn\"\n\n[scheduler]\nlease_secs = 10\nshutdown_grace_secs = 5\n{}",
+            login.toml()?
+        ),
     )?;
     let connection = format!(
         r#"# Written by `orderbridge demo`: bol.com simulator -> WooCommerce simulator.
@@ -166,13 +217,15 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     // A Dutch shop that adds VAT to the amounts it is sent, as most do.
     woo.set_taxes(SimTaxSettings::dutch_shop());
     let dir = std::env::temp_dir().join(format!("orderbridge-demo-{}", std::process::id()));
-    let config_path = write_config(&dir, &bol, &woo)?;
+    let login = DemoLogin::new(args.dashboard_port)?;
+    let config_path = write_config(&dir, &bol, &woo, &login)?;
     let config = Config::load(&config_path)?;
     println!("orderbridge demo");
     println!("  bol.com simulator      {}", bol.api_base_url());
     println!("  WooCommerce simulator  {}", woo.base_url());
     println!("  configuration          {}", config_path.display());
-    println!("  state (SQLite)         {}\n", config.database_location());
+    println!("  state (SQLite)         {}", config.database_location());
+    print_dashboard(&login);
 
     let daemon = Daemon::start(&config, Arc::new(SystemClock)).await?;
     let store = daemon.store().clone();
@@ -284,11 +337,15 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         }
     }
     print_changes(&store, &mut seen).await?;
+    print_summary(&store, &bol).await?;
+    if !args.exit {
+        println!("\nThe orders stay on the dashboard until you press Ctrl-C:");
+        print_dashboard(&login);
+        crate::shutdown::os_signal().await;
+        println!("\nstopping");
+    }
     trigger.trigger();
     running.await.context("daemon task")?;
-    let store = Store::open(&config.database_location()).await?;
-    print_summary(&store, &bol).await?;
-    store.close().await;
     if args.keep {
         println!(
             "\nkept {} (try: orderbridge --config {} orders list)",
@@ -299,6 +356,14 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         let _ = std::fs::remove_dir_all(&dir);
     }
     Ok(())
+}
+
+fn print_dashboard(login: &DemoLogin) {
+    println!(
+        "  dashboard              http://{}/  (user demo, password {})",
+        login.listen, login.password
+    );
+    println!("  API token              {}\n", login.token);
 }
 
 async fn print_changes(

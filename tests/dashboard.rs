@@ -18,7 +18,7 @@ use reqwest::StatusCode;
 async fn a_merchant_fixes_an_order_in_error_from_the_dashboard(db: TestDb) {
     let h = Harness::start(db, "").await;
     let good = h.bol.add_order(
-        SimOrder::nl(vec![line(&h.products[0], 2), line(&h.products[1], 1)])
+        SimOrder::be(vec![line(&h.products[0], 2), line(&h.products[1], 1)])
             .with_house_number("12", Some("bis")),
     );
     let missing = h.bol.add_order(SimOrder::nl(vec![unknown_line()]));
@@ -51,9 +51,20 @@ async fn a_merchant_fixes_an_order_in_error_from_the_dashboard(db: TestDb) {
         "{}",
         errors.body
     );
-    // Search finds an order by the customer's name and by its marketplace id.
-    let found = browser.get(&format!("/orders?q={good}")).await;
-    assert!(found.body.contains(&good_code) && !found.body.contains(&missing_code));
+    // Search finds an order by the customer's name and by its marketplace id, not by the
+    // names of the stored fields.
+    for query in [good.as_str(), "marie", "PEETERS"] {
+        let found = browser.get(&format!("/orders?q={query}")).await;
+        assert!(
+            found.body.contains(&good_code) && !found.body.contains(&missing_code),
+            "search {query}: {}",
+            found.body
+        );
+    }
+    for query in ["shipping", "surname"] {
+        let found = browser.get(&format!("/orders?q={query}")).await;
+        assert!(!found.body.contains(&good_code), "search {query} finds nothing");
+    }
     // The batch page says failed and links straight to its failed orders.
     let batch_page = browser.get(&format!("/batches/{batch}")).await;
     assert!(
@@ -148,9 +159,13 @@ async fn a_merchant_fixes_an_order_in_error_from_the_dashboard(db: TestDb) {
         order.body
     );
 
-    // Dutch labels on request.
+    // Dutch labels on request; the way back stays on this site.
     let dutch = browser.get("/lang/nl?back=/orders").await;
     assert_eq!(dutch.location.as_deref(), Some("/orders"));
+    for elsewhere in ["//evil.example", "/%09/evil.example", "https://evil.example", "/\\evil.example"] {
+        let switched = browser.get(&format!("/lang/nl?back={elsewhere}")).await;
+        assert_eq!(switched.location.as_deref(), Some("/orders"), "back={elsewhere}");
+    }
     assert!(browser.get("/orders").await.body.contains("Bestellingen"));
 
     // The pick & pack list of the batch names every SKU, quantity and order.
@@ -160,6 +175,15 @@ async fn a_merchant_fixes_an_order_in_error_from_the_dashboard(db: TestDb) {
     assert_eq!(pdf.status, StatusCode::OK);
     assert_eq!(pdf.content_type, "application/pdf");
     assert!(pdf.bytes.starts_with(b"%PDF-"));
+    // The page streams are not compressed: the codes are in the bytes even without poppler.
+    for code in [&good_code, &missing_code] {
+        assert!(
+            pdf.bytes.windows(code.len()).any(|w| w == code.as_bytes()),
+            "{code} in the PDF"
+        );
+    }
+    std::fs::create_dir_all(common::webdriver::artefacts()).unwrap();
+    std::fs::write(common::webdriver::artefacts().join("pick-pack.pdf"), &pdf.bytes).unwrap();
     if let Some(text) = pdf_text(&pdf.bytes) {
         for code in [&good_code, &missing_code] {
             assert!(text.contains(code.as_str()), "{code} in:\n{text}");
@@ -313,6 +337,21 @@ async fn every_route_refuses_missing_wrong_and_expired_credentials(db: TestDb) {
             Access::Public => unreachable!("no public route acts"),
         }
     }
+    // A session's API writes must carry its CSRF token, as a page's script would.
+    let mut merchant = Browser::new(&dashboard.base);
+    merchant.log_in("merchant").await;
+    let session_csrf = merchant.get("/orders").await.csrf();
+    let session_cookie = format!("orderbridge_session={}", merchant.cookies["orderbridge_session"]);
+    let note_url = format!("{}/api/v1/orders/{}/notes", dashboard.base, order.code);
+    let without = http
+        .post(&note_url)
+        .header("cookie", &session_cookie)
+        .json(&serde_json::json!({ "text": "x" }))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(without, StatusCode::FORBIDDEN, "a session write without X-CSRF-Token");
     let unchanged = h.order(&id).await;
     assert_eq!(
         unchanged.status,
@@ -354,6 +393,34 @@ async fn every_route_refuses_missing_wrong_and_expired_credentials(db: TestDb) {
         .unwrap();
     assert_eq!(acted["status"], "manual");
     assert_eq!(h.order(&id).await.status, OrderStatus::Manual);
+    let with = http
+        .post(&note_url)
+        .header("cookie", &session_cookie)
+        .header("x-csrf-token", &session_csrf)
+        .json(&serde_json::json!({ "text": "checked by phone" }))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(with, StatusCode::NO_CONTENT);
+
+    // Wrong passwords are throttled: the sixth try waits, even with the right password.
+    let mut guesser = Browser::new(&dashboard.base);
+    for _ in 0..5 {
+        let form = guesser.get("/login").await;
+        let csrf = form.csrf();
+        let refused = guesser
+            .post("/login", &[("csrf", &csrf), ("user", "merchant"), ("password", "guess")])
+            .await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    }
+    let form = guesser.get("/login").await;
+    let csrf = form.csrf();
+    let throttled = guesser
+        .post("/login", &[("csrf", &csrf), ("user", "merchant"), ("password", common::web::PASSWORD)])
+        .await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(!guesser.cookies.contains_key("orderbridge_session"));
 }
 
 both_backends!(

@@ -8,12 +8,17 @@ use std::process::Command;
 #[test]
 fn the_demo_carries_every_order_to_its_end() {
     let out = Command::new(env!("CARGO_BIN_EXE_orderbridge"))
-        .args(["demo", "--orders", "6"])
+        .args(["demo", "--orders", "6", "--exit", "--dashboard-port", "0"])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "demo failed:\n{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("dashboard              http://127.0.0.1:")
+            && stdout.contains("(user demo, password "),
+        "the demo shows where its dashboard is and how to log in:\n{stdout}"
+    );
     let batches: Vec<&str> = stdout
         .lines()
         .skip_while(|l| !l.starts_with("summary: batches"))

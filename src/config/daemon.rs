@@ -129,6 +129,11 @@ pub struct AdminSettings {
     /// false.
     #[serde(default)]
     pub secure_cookies: bool,
+    /// The listener sits behind a reverse proxy that appends the client's address to
+    /// `X-Forwarded-For`: failed logins are then counted by that address, not the proxy's.
+    /// Default false.
+    #[serde(default)]
+    pub behind_proxy: bool,
     /// Hours a login lasts without being used. Default 12.
     #[serde(default = "default_session_hours")]
     pub session_hours: u32,
@@ -146,6 +151,7 @@ impl Default for AdminSettings {
             read_token: None,
             users: Vec::new(),
             secure_cookies: false,
+            behind_proxy: false,
             session_hours: default_session_hours(),
         }
     }

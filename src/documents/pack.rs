@@ -103,8 +103,10 @@ pub(super) fn order_block(doc: &mut Document, order: &PackOrder, lang: Lang) {
         Weight::Bold,
     );
     for line in &order.lines {
-        doc.checkbox(0.0, BODY);
         let title = wrap(&line.title, BODY, PAGE_WIDTH - 2.0 * MARGIN - 275.0);
+        // The box and its line on the same page.
+        doc.ensure(BODY * 1.4 * title.len() as f32);
+        doc.checkbox(0.0, BODY);
         doc.row(
             &[
                 Cell {

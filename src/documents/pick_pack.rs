@@ -62,6 +62,9 @@ pub fn pick_pack_list(list: &PickPack, lang: Lang) -> Vec<u8> {
         Weight::Bold,
     );
     doc.rule();
+    if list.picks.is_empty() {
+        doc.text(lang.t("nothing_to_pick"), BODY, Weight::Regular);
+    }
     for item in &list.picks {
         let orders: Vec<String> = item
             .orders

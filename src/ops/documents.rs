@@ -61,15 +61,13 @@ pub struct PickPack {
     pub packs: Vec<PackOrder>,
 }
 
-/// Whether an order still goes out of the merchant's door.
+/// Whether an order still goes out of the merchant's door: not cancelled (or being
+/// cancelled), and not completed in the webshop yet (`waiting` orders were completed there,
+/// only their T&T code is missing).
 fn to_ship(status: OrderStatus) -> bool {
-    !matches!(
+    matches!(
         status,
-        OrderStatus::Cancelled
-            | OrderStatus::PendingCancellation
-            | OrderStatus::CancellationRequest
-            | OrderStatus::Shipped
-            | OrderStatus::PendingShipment
+        OrderStatus::NotShipped | OrderStatus::Error | OrderStatus::Manual
     )
 }
 

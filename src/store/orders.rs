@@ -6,7 +6,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::{Params, Store, StoreError, StoreResult};
+use super::{Backend, Params, Store, StoreError, StoreResult};
 use crate::status::{OrderStatus, Step};
 
 /// An order as stored.
@@ -172,8 +172,9 @@ pub struct OrderFilter {
     pub statuses: Vec<OrderStatus>,
     /// Only this batch.
     pub batch_id: Option<i64>,
-    /// Only orders whose code, marketplace order id, T&T code or marketplace details
-    /// (customer names, addresses, lines) contain this text, ignoring case.
+    /// Only orders whose code, marketplace order id, T&T code, or the customer's name or
+    /// company on the shipping or billing address contain this text, ignoring case (on SQLite
+    /// the case of ASCII letters only).
     pub search: Option<String>,
     /// At most this many (newest first).
     pub limit: Option<i64>,
@@ -185,6 +186,7 @@ pub struct OrderFilter {
 /// values in binding order.
 fn filter_clause(
     filter: &OrderFilter,
+    backend: Backend,
     params: &mut Params,
     with_statuses: bool,
 ) -> (String, Vec<Bound>) {
@@ -214,16 +216,42 @@ fn filter_clause(
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        let pattern = format!("%{}%", like_escaped(&search.to_lowercase()));
+        // SQLite's LOWER folds ASCII only; PostgreSQL's folds every letter.
+        let folded = match backend {
+            Backend::Sqlite => search.to_ascii_lowercase(),
+            Backend::Postgres => search.to_lowercase(),
+        };
+        let pattern = format!("%{}%", like_escaped(&folded));
         let mark = params.next();
-        sql.push_str(&format!(
-            " AND (LOWER(code) LIKE {mark} ESCAPE '\\' OR LOWER(marketplace_order_id) LIKE {mark} ESCAPE '\\' \
-             OR LOWER(COALESCE(tracking_code, '')) LIKE {mark} ESCAPE '\\' \
-             OR LOWER(COALESCE(details, '')) LIKE {mark} ESCAPE '\\')"
-        ));
+        let like = |expression: &str| format!("LOWER({expression}) LIKE {mark} ESCAPE '\\'");
+        let mut fields = vec![
+            like("code"),
+            like("marketplace_order_id"),
+            like("COALESCE(tracking_code, '')"),
+        ];
+        for address in ["shipping", "billing"] {
+            fields.push(like(&format!(
+                "{} || ' ' || {}",
+                detail_text(backend, address, "first_name"),
+                detail_text(backend, address, "surname")
+            )));
+            fields.push(like(&detail_text(backend, address, "company")));
+        }
+        sql.push_str(&format!(" AND ({})", fields.join(" OR ")));
         values.push(Bound::Text(pattern));
     }
     (sql, values)
+}
+
+/// One text field of an address in the stored marketplace details (`details.shipping.surname`),
+/// empty when absent. The names are fixed in code, never input.
+fn detail_text(backend: Backend, address: &str, field: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("COALESCE(json_extract(details, '$.{address}.{field}'), '')"),
+        Backend::Postgres => {
+            format!("COALESCE((details::jsonb) -> '{address}' ->> '{field}', '')")
+        }
+    }
 }
 
 /// A value bound to a statement built from a filter.
@@ -273,7 +301,7 @@ impl Store {
     /// On database failure or an unreadable row.
     pub async fn orders(&self, filter: &OrderFilter) -> StoreResult<Vec<OrderRecord>> {
         let mut params = Params::default();
-        let (clause, mut values) = filter_clause(filter, &mut params, true);
+        let (clause, mut values) = filter_clause(filter, self.backend(), &mut params, true);
         let mut sql = format!("SELECT * FROM orders{clause} ORDER BY id DESC");
         if let Some(limit) = filter.limit {
             sql.push_str(&format!(" LIMIT {}", params.next()));
@@ -305,7 +333,7 @@ impl Store {
         filter: &OrderFilter,
     ) -> StoreResult<Vec<(OrderStatus, i64)>> {
         let mut params = Params::default();
-        let (clause, values) = filter_clause(filter, &mut params, false);
+        let (clause, values) = filter_clause(filter, self.backend(), &mut params, false);
         let sql = format!("SELECT status, COUNT(*) FROM orders{clause} GROUP BY status");
         let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
         for value in values {

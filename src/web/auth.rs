@@ -5,8 +5,10 @@
 //! Sessions live in this process's memory: a restart logs people out.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Mutex;
+
+use axum::http::HeaderMap;
 
 use argon2::password_hash::{PasswordHash, PasswordVerifier, SaltString};
 use argon2::{Argon2, PasswordHasher};
@@ -82,6 +84,9 @@ pub struct Auth {
     session_length: Duration,
     /// Whether cookies are always marked `Secure`.
     pub secure_cookies: bool,
+    /// Whether the listener sits behind a reverse proxy that appends the client's address to
+    /// `X-Forwarded-For` (then the last address there is the client's).
+    behind_proxy: bool,
     clock: SharedClock,
     sessions: Mutex<HashMap<String, Session>>,
     failures: Mutex<HashMap<String, Failures>>,
@@ -100,6 +105,18 @@ pub fn same_token(given: &[u8], expected: &[u8]) -> bool {
         .zip(expected)
         .fold(0u8, |diff, (a, b)| diff | (a ^ b))
         == 0
+}
+
+/// The address failed logins are counted by: an IPv4 address, or an IPv6 address's /64 (one
+/// client usually holds a whole /64).
+fn address_key(address: IpAddr) -> String {
+    match address {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0).to_string() + "/64"
+        }
+    }
 }
 
 /// A random token of 32 bytes as hex.
@@ -146,11 +163,35 @@ impl Auth {
             read_token,
             session_length: Duration::hours(i64::from(session_hours)),
             secure_cookies,
+            behind_proxy: false,
             clock,
             sessions: Mutex::new(HashMap::new()),
             failures: Mutex::new(HashMap::new()),
             decoy_hash: hash_password("not a password of anyone").unwrap_or_default(),
         }
+    }
+
+    /// Trusts the last `X-Forwarded-For` address as the client's (behind a reverse proxy).
+    #[must_use]
+    pub fn behind_proxy(mut self, behind_proxy: bool) -> Self {
+        self.behind_proxy = behind_proxy;
+        self
+    }
+
+    /// The client address logins are throttled by: the peer, or behind a proxy the address
+    /// the proxy appended last.
+    pub fn client_address(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+        if !self.behind_proxy {
+            return peer;
+        }
+        headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+            .last()
+            .unwrap_or(peer)
     }
 
     /// Whether anyone can log in to the dashboard.
@@ -201,15 +242,21 @@ impl Auth {
     /// or from this address.
     pub fn login(&self, name: &str, password: &str, from: IpAddr) -> Result<String, LoginRefused> {
         let now = self.clock.now();
-        let keys = [format!("user:{}", name.trim()), format!("addr:{from}")];
+        let name: String = name.trim().chars().take(64).collect();
+        let keys = [format!("user:{name}"), format!("addr:{}", address_key(from))];
         if keys.iter().any(|key| self.throttled(key, now)) {
             return Err(LoginRefused::Throttled);
         }
-        let user = self.users.iter().find(|u| u.name == name.trim());
+        let user = self.users.iter().find(|u| u.name == name);
         let phc = user.map_or(self.decoy_hash.as_str(), |u| u.password_hash.expose());
         let valid = verify(password, phc) && user.is_some();
         let Some(user) = user.filter(|_| valid) else {
             let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+            // Forget what is older than the window, so the map stays small.
+            failures.retain(|_, f| {
+                f.first_at
+                    .is_some_and(|first| now - first <= Duration::minutes(THROTTLE_WINDOW_MINUTES))
+            });
             for key in keys {
                 let entry = failures.entry(key).or_default();
                 if entry
@@ -315,6 +362,48 @@ mod tests {
         );
         clock.advance(Duration::minutes(THROTTLE_WINDOW_MINUTES + 1));
         assert!(auth.login("merchant", "correct horse", local).is_ok());
+    }
+
+    #[test]
+    fn throttling_counts_per_name_and_per_address() {
+        let clock = ManualClock::new(Utc::now());
+        let auth = auth(&clock);
+        // One address trying many names is stopped by its address...
+        let spraying: IpAddr = "192.0.2.7".parse().unwrap();
+        for idx in 0..MAX_FAILED_LOGINS {
+            let _ = auth.login(&format!("guess{idx}"), "wrong", spraying);
+        }
+        assert_eq!(
+            auth.login("merchant", "correct horse", spraying),
+            Err(LoginRefused::Throttled)
+        );
+        // ...while the merchant at another address still gets in.
+        let office: IpAddr = "198.51.100.1".parse().unwrap();
+        assert!(auth.login("merchant", "correct horse", office).is_ok());
+        // Many addresses trying one name are stopped by the name, across a /64 too.
+        for idx in 0..MAX_FAILED_LOGINS {
+            let from: IpAddr = format!("2001:db8::{idx}").parse().unwrap();
+            let _ = auth.login("merchant", "wrong", from);
+        }
+        assert_eq!(
+            auth.login("merchant", "correct horse", office),
+            Err(LoginRefused::Throttled)
+        );
+        assert_eq!(address_key("2001:db8::1".parse().unwrap()), "2001:db8::/64");
+    }
+
+    #[test]
+    fn behind_a_proxy_the_last_forwarded_address_counts() {
+        let clock = ManualClock::new(Utc::now());
+        let peer: IpAddr = "127.0.0.1".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "203.0.113.9, 198.51.100.4".parse().unwrap());
+        assert_eq!(auth(&clock).client_address(peer, &headers), peer);
+        let proxied = auth(&clock).behind_proxy(true);
+        assert_eq!(
+            proxied.client_address(peer, &headers),
+            "198.51.100.4".parse::<IpAddr>().unwrap()
+        );
     }
 
     #[test]

@@ -103,6 +103,9 @@ pub(super) async fn submit(
 ) -> Response {
     let lang = language(&headers);
     let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
+    if form.user.len() > 64 || form.password.len() > 1024 {
+        return login_page(&state, &headers, StatusCode::UNAUTHORIZED, Some(lang.t("login_failed")));
+    }
     if expected.is_empty() || !super::auth::same_token(form.csrf.as_bytes(), expected.as_bytes()) {
         return login_page(
             &state,
@@ -111,9 +114,17 @@ pub(super) async fn submit(
             Some(lang.t("login_failed")),
         );
     }
-    match state.auth.login(&form.user, &form.password, peer.ip()) {
+    let client = state.auth.client_address(peer.ip(), &headers);
+    let auth = state.auth.clone();
+    let (user, password) = (form.user.clone(), form.password.clone());
+    // argon2 is slow on purpose: verify off the async workers.
+    let outcome = tokio::task::spawn_blocking(move || auth.login(&user, &password, client))
+        .await
+        .unwrap_or(Err(LoginRefused::Wrong));
+    let user = loggable(&form.user);
+    match outcome {
         Ok(session) => {
-            tracing::info!(user = %form.user.trim(), "dashboard login");
+            tracing::info!(user = %user, "dashboard login");
             let mut response = Redirect::to("/orders").into_response();
             response.headers_mut().append(
                 header::SET_COOKIE,
@@ -138,7 +149,7 @@ pub(super) async fn submit(
             response
         }
         Err(LoginRefused::Wrong) => {
-            tracing::warn!(user = %form.user.trim(), from = %peer.ip(), "dashboard login refused");
+            tracing::warn!(user = %user, from = %client, "dashboard login refused");
             login_page(
                 &state,
                 &headers,
@@ -147,7 +158,7 @@ pub(super) async fn submit(
             )
         }
         Err(LoginRefused::Throttled) => {
-            tracing::warn!(user = %form.user.trim(), from = %peer.ip(), "dashboard login throttled");
+            tracing::warn!(user = %user, from = %client, "dashboard login throttled");
             login_page(
                 &state,
                 &headers,
@@ -189,6 +200,25 @@ pub(super) async fn logout(
     response
 }
 
+/// Whether `target` is a path on this site: it starts with one `/`, and holds no backslash,
+/// whitespace or control character (browsers drop tabs and newlines from an address, so
+/// `/\t/evil.example` would become `//evil.example`, another site).
+pub(crate) fn local_path(target: &str) -> bool {
+    target.starts_with('/')
+        && !target.starts_with("//")
+        && target.len() <= 2000
+        && target
+            .chars()
+            .all(|c| !c.is_control() && !c.is_whitespace() && c != '\\')
+}
+
+/// A user name as it may appear in the log: at most 64 characters, control characters
+/// escaped (a name field may hold a mistyped password or a forged log line).
+fn loggable(name: &str) -> String {
+    let short: String = name.trim().chars().take(64).collect();
+    format!("{short:?}")
+}
+
 /// Where to come back to after switching language.
 #[derive(Deserialize)]
 pub(super) struct Back {
@@ -208,7 +238,7 @@ pub(super) async fn switch_language(
     };
     let back = back
         .back
-        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        .filter(|b| local_path(b))
         .unwrap_or_else(|| "/orders".into());
     let mut response = Redirect::to(&back).into_response();
     response.headers_mut().append(

@@ -10,6 +10,7 @@ pub mod capture;
 pub mod db;
 pub mod orders;
 pub mod web;
+pub mod webdriver;
 pub mod world;
 
 pub use db::TestDb;
