@@ -163,7 +163,11 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
     ("language", "Nederlands", "English"),
     ("street", "Street", "Straat"),
-    ("nothing_to_pick", "Nothing to pick: every order of this batch is shipped or cancelled.", "Niets te verzamelen: elke bestelling van deze batch is verzonden of geannuleerd."),
+    (
+        "nothing_to_pick",
+        "Nothing to pick: every order of this batch is shipped or cancelled.",
+        "Niets te verzamelen: elke bestelling van deze batch is verzonden of geannuleerd.",
+    ),
     ("status_not_shipped", "Not shipped", "Niet verzonden"),
     ("status_waiting", "Waiting for T&T", "Wacht op T&T"),
     (

@@ -63,7 +63,10 @@ async fn a_merchant_fixes_an_order_in_error_from_the_dashboard(db: TestDb) {
     }
     for query in ["shipping", "surname"] {
         let found = browser.get(&format!("/orders?q={query}")).await;
-        assert!(!found.body.contains(&good_code), "search {query} finds nothing");
+        assert!(
+            !found.body.contains(&good_code),
+            "search {query} finds nothing"
+        );
     }
     // The batch page says failed and links straight to its failed orders.
     let batch_page = browser.get(&format!("/batches/{batch}")).await;
@@ -162,9 +165,18 @@ async fn a_merchant_fixes_an_order_in_error_from_the_dashboard(db: TestDb) {
     // Dutch labels on request; the way back stays on this site.
     let dutch = browser.get("/lang/nl?back=/orders").await;
     assert_eq!(dutch.location.as_deref(), Some("/orders"));
-    for elsewhere in ["//evil.example", "/%09/evil.example", "https://evil.example", "/\\evil.example"] {
+    for elsewhere in [
+        "//evil.example",
+        "/%09/evil.example",
+        "https://evil.example",
+        "/\\evil.example",
+    ] {
         let switched = browser.get(&format!("/lang/nl?back={elsewhere}")).await;
-        assert_eq!(switched.location.as_deref(), Some("/orders"), "back={elsewhere}");
+        assert_eq!(
+            switched.location.as_deref(),
+            Some("/orders"),
+            "back={elsewhere}"
+        );
     }
     assert!(browser.get("/orders").await.body.contains("Bestellingen"));
 
@@ -183,7 +195,11 @@ async fn a_merchant_fixes_an_order_in_error_from_the_dashboard(db: TestDb) {
         );
     }
     std::fs::create_dir_all(common::webdriver::artefacts()).unwrap();
-    std::fs::write(common::webdriver::artefacts().join("pick-pack.pdf"), &pdf.bytes).unwrap();
+    std::fs::write(
+        common::webdriver::artefacts().join("pick-pack.pdf"),
+        &pdf.bytes,
+    )
+    .unwrap();
     if let Some(text) = pdf_text(&pdf.bytes) {
         for code in [&good_code, &missing_code] {
             assert!(text.contains(code.as_str()), "{code} in:\n{text}");
@@ -341,7 +357,10 @@ async fn every_route_refuses_missing_wrong_and_expired_credentials(db: TestDb) {
     let mut merchant = Browser::new(&dashboard.base);
     merchant.log_in("merchant").await;
     let session_csrf = merchant.get("/orders").await.csrf();
-    let session_cookie = format!("orderbridge_session={}", merchant.cookies["orderbridge_session"]);
+    let session_cookie = format!(
+        "orderbridge_session={}",
+        merchant.cookies["orderbridge_session"]
+    );
     let note_url = format!("{}/api/v1/orders/{}/notes", dashboard.base, order.code);
     let without = http
         .post(&note_url)
@@ -351,7 +370,11 @@ async fn every_route_refuses_missing_wrong_and_expired_credentials(db: TestDb) {
         .await
         .unwrap()
         .status();
-    assert_eq!(without, StatusCode::FORBIDDEN, "a session write without X-CSRF-Token");
+    assert_eq!(
+        without,
+        StatusCode::FORBIDDEN,
+        "a session write without X-CSRF-Token"
+    );
     let unchanged = h.order(&id).await;
     assert_eq!(
         unchanged.status,
@@ -410,14 +433,24 @@ async fn every_route_refuses_missing_wrong_and_expired_credentials(db: TestDb) {
         let form = guesser.get("/login").await;
         let csrf = form.csrf();
         let refused = guesser
-            .post("/login", &[("csrf", &csrf), ("user", "merchant"), ("password", "guess")])
+            .post(
+                "/login",
+                &[("csrf", &csrf), ("user", "merchant"), ("password", "guess")],
+            )
             .await;
         assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
     }
     let form = guesser.get("/login").await;
     let csrf = form.csrf();
     let throttled = guesser
-        .post("/login", &[("csrf", &csrf), ("user", "merchant"), ("password", common::web::PASSWORD)])
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("user", "merchant"),
+                ("password", common::web::PASSWORD),
+            ],
+        )
         .await;
     assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(!guesser.cookies.contains_key("orderbridge_session"));

@@ -290,6 +290,27 @@ pub fn wrap(text: &str, size: f32, width: f32) -> Vec<String> {
     lines
 }
 
+/// Items joined by `, ` into lines that fit `width` points, never breaking inside an item.
+pub fn wrap_items(items: &[String], size: f32, width: f32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for item in items {
+        let candidate = if line.is_empty() {
+            item.clone()
+        } else {
+            format!("{line}, {item}")
+        };
+        if line.is_empty() || text_width(&format!("{candidate},"), size) <= width {
+            line = candidate;
+        } else {
+            lines.push(format!("{line},"));
+            line = item.clone();
+        }
+    }
+    lines.push(line);
+    lines.into_iter().map(|l| fit(&l, size, width)).collect()
+}
+
 /// `text` cut with an ellipsis so that it fits `width` points.
 pub fn fit(text: &str, size: f32, width: f32) -> String {
     let text = text.replace(['\n', '\r', '\t'], " ");
@@ -333,6 +354,19 @@ mod tests {
         let lines = wrap("OB1 x2, OB2 x1, OB3 x4, OB4 x1", 10.0, 60.0);
         assert!(lines.len() > 1);
         assert_eq!(lines.join(" "), "OB1 x2, OB2 x1, OB3 x4, OB4 x1");
+    }
+
+    #[test]
+    fn items_are_never_split() {
+        let items: Vec<String> = (1..=6).map(|n| format!("OB{n} x{n}")).collect();
+        let lines = wrap_items(&items, 10.0, 60.0);
+        assert!(lines.len() > 1);
+        for item in &items {
+            assert!(
+                lines.iter().any(|l| l.contains(item.as_str())),
+                "{item} whole"
+            );
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! orders that need it, in shelf order), then what to pack (per order).
 
 use super::pack::order_block;
-use super::pdf::{wrap, Cell, Document, Weight, MARGIN, PAGE_WIDTH};
+use super::pdf::{wrap_items, Cell, Document, Weight, MARGIN, PAGE_WIDTH};
 use crate::i18n::Lang;
 use crate::ops::PickPack;
 
@@ -71,7 +71,7 @@ pub fn pick_pack_list(list: &PickPack, lang: Lang) -> Vec<u8> {
             .iter()
             .map(|(code, quantity)| format!("{code} x{quantity}"))
             .collect();
-        let order_lines = wrap(&orders.join(", "), BODY, orders_width);
+        let order_lines = wrap_items(&orders, BODY, orders_width);
         let ean = item.ean.as_deref().map(|ean| format!("EAN {ean}"));
         doc.ensure(BODY * 1.4 * (order_lines.len().max(2) as f32));
         doc.checkbox(0.0, BODY);

@@ -189,8 +189,8 @@ impl Auth {
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
-            .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-            .last()
+            .next_back()
+            .and_then(|a| a.trim().parse::<IpAddr>().ok())
             .unwrap_or(peer)
     }
 
@@ -243,7 +243,10 @@ impl Auth {
     pub fn login(&self, name: &str, password: &str, from: IpAddr) -> Result<String, LoginRefused> {
         let now = self.clock.now();
         let name: String = name.trim().chars().take(64).collect();
-        let keys = [format!("user:{name}"), format!("addr:{}", address_key(from))];
+        let keys = [
+            format!("user:{name}"),
+            format!("addr:{}", address_key(from)),
+        ];
         if keys.iter().any(|key| self.throttled(key, now)) {
             return Err(LoginRefused::Throttled);
         }
@@ -397,7 +400,10 @@ mod tests {
         let clock = ManualClock::new(Utc::now());
         let peer: IpAddr = "127.0.0.1".parse().unwrap();
         let mut headers = HeaderMap::new();
-        headers.insert("x-forwarded-for", "203.0.113.9, 198.51.100.4".parse().unwrap());
+        headers.insert(
+            "x-forwarded-for",
+            "203.0.113.9, 198.51.100.4".parse().unwrap(),
+        );
         assert_eq!(auth(&clock).client_address(peer, &headers), peer);
         let proxied = auth(&clock).behind_proxy(true);
         assert_eq!(

@@ -104,7 +104,12 @@ pub(super) async fn submit(
     let lang = language(&headers);
     let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
     if form.user.len() > 64 || form.password.len() > 1024 {
-        return login_page(&state, &headers, StatusCode::UNAUTHORIZED, Some(lang.t("login_failed")));
+        return login_page(
+            &state,
+            &headers,
+            StatusCode::UNAUTHORIZED,
+            Some(lang.t("login_failed")),
+        );
     }
     if expected.is_empty() || !super::auth::same_token(form.csrf.as_bytes(), expected.as_bytes()) {
         return login_page(
