@@ -68,7 +68,7 @@ pub(super) async fn orders(config_path: &Path, command: OrdersCommand) -> anyhow
                 .orders(&OrderQuery {
                     statuses,
                     connection,
-                    per_page: u32::try_from(limit.clamp(1, 200)).unwrap_or(50),
+                    per_page: u32::try_from(limit.max(1)).unwrap_or(u32::MAX),
                     page: 1,
                     ..OrderQuery::default()
                 })

@@ -190,7 +190,7 @@ impl Ops {
     pub async fn orders(&self, query: &OrderQuery) -> Result<OrderPage, OpsError> {
         let per_page = match query.per_page {
             0 => 50,
-            n => n.min(200),
+            n => n,
         };
         let mut filter = OrderFilter {
             connection: query.connection.clone().filter(|c| !c.is_empty()),

@@ -97,7 +97,7 @@ pub struct OrderQuery {
     pub batch: Option<i64>,
     /// Page number, from 1.
     pub page: u32,
-    /// Orders per page (1–200; 0 means the default of 50).
+    /// Orders per page (0 means the default of 50).
     pub per_page: u32,
 }
 
