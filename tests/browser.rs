@@ -55,13 +55,7 @@ async fn a_merchant_resends_an_order_in_a_real_browser(db: TestDb) {
     browser.screenshot(&shot("order-in-error")).await;
 
     // The merchant adds the product in the webshop, then resends and confirms.
-    h.woo.add_product(
-        "SKU-NEW",
-        Some(&common::ean13("871999999999")),
-        "New product",
-        999,
-        Some(5),
-    );
+    common::add_unknown_product(&h.woo);
     browser.click("#action-resend").await;
     let question = browser.accept_dialog().await;
     assert!(

@@ -95,13 +95,7 @@ async fn a_merchant_fixes_an_order_in_error_from_the_dashboard(db: TestDb) {
     );
 
     // The merchant adds the product in the shop, then resends from the order's page.
-    h.woo.add_product(
-        "SKU-NEW",
-        Some(&common::ean13("871999999999")),
-        "New product",
-        999,
-        Some(5),
-    );
+    common::add_unknown_product(&h.woo);
     let page = browser.get(&format!("/orders/{missing_code}")).await;
     assert!(page.body.contains(r#"id="action-resend""#));
     let csrf = page.csrf();

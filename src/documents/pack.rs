@@ -34,31 +34,21 @@ pub(super) fn order_block(doc: &mut Document, order: &PackOrder, lang: Lang) {
     // Keep a small order's block on one page.
     doc.ensure(BODY * 1.4 * (lines as f32 + 9.0));
     let summary = &order.summary;
+    let marketplace = format!(
+        "{} {}",
+        lang.t("marketplace_id"),
+        summary.marketplace_order_id
+    );
+    let webshop = summary
+        .webshop_order_id
+        .as_ref()
+        .map(|id| format!("{} {id}", lang.t("webshop_id")))
+        .unwrap_or_default();
     doc.row(
         &[
-            Cell {
-                x: 0.0,
-                width: 170.0,
-                text: &summary.code,
-            },
-            Cell {
-                x: 180.0,
-                width: 160.0,
-                text: &format!(
-                    "{} {}",
-                    lang.t("marketplace_id"),
-                    summary.marketplace_order_id
-                ),
-            },
-            Cell {
-                x: 350.0,
-                width: 165.0,
-                text: &summary
-                    .webshop_order_id
-                    .as_ref()
-                    .map(|id| format!("{} {id}", lang.t("webshop_id")))
-                    .unwrap_or_default(),
-            },
+            Cell::at(0.0, 170.0, &summary.code),
+            Cell::at(180.0, 160.0, &marketplace),
+            Cell::at(350.0, 165.0, &webshop),
         ],
         12.0,
         Weight::Bold,
@@ -78,26 +68,10 @@ pub(super) fn order_block(doc: &mut Document, order: &PackOrder, lang: Lang) {
     doc.space(4.0);
     doc.row(
         &[
-            Cell {
-                x: 16.0,
-                width: 40.0,
-                text: lang.t("quantity"),
-            },
-            Cell {
-                x: 60.0,
-                width: 110.0,
-                text: lang.t("sku"),
-            },
-            Cell {
-                x: 175.0,
-                width: 95.0,
-                text: lang.t("ean"),
-            },
-            Cell {
-                x: 275.0,
-                width: PAGE_WIDTH - 2.0 * MARGIN - 275.0,
-                text: lang.t("title"),
-            },
+            Cell::at(16.0, 40.0, lang.t("quantity")),
+            Cell::at(60.0, 110.0, lang.t("sku")),
+            Cell::at(175.0, 95.0, lang.t("ean")),
+            Cell::at(275.0, PAGE_WIDTH - 2.0 * MARGIN - 275.0, lang.t("title")),
         ],
         BODY,
         Weight::Bold,
@@ -109,37 +83,21 @@ pub(super) fn order_block(doc: &mut Document, order: &PackOrder, lang: Lang) {
         doc.checkbox(0.0, BODY);
         doc.row(
             &[
-                Cell {
-                    x: 16.0,
-                    width: 40.0,
-                    text: &line.quantity.to_string(),
-                },
-                Cell {
-                    x: 60.0,
-                    width: 110.0,
-                    text: line.sku.as_deref().unwrap_or("-"),
-                },
-                Cell {
-                    x: 175.0,
-                    width: 95.0,
-                    text: line.ean.as_deref().unwrap_or("-"),
-                },
-                Cell {
-                    x: 275.0,
-                    width: PAGE_WIDTH - 2.0 * MARGIN - 275.0,
-                    text: title.first().map_or("", String::as_str),
-                },
+                Cell::at(16.0, 40.0, &line.quantity.to_string()),
+                Cell::at(60.0, 110.0, line.sku.as_deref().unwrap_or("-")),
+                Cell::at(175.0, 95.0, line.ean.as_deref().unwrap_or("-")),
+                Cell::at(
+                    275.0,
+                    PAGE_WIDTH - 2.0 * MARGIN - 275.0,
+                    title.first().map_or("", String::as_str),
+                ),
             ],
             BODY,
             Weight::Regular,
         );
         for more in title.iter().skip(1) {
             doc.row(
-                &[Cell {
-                    x: 275.0,
-                    width: PAGE_WIDTH - 2.0 * MARGIN - 275.0,
-                    text: more,
-                }],
+                &[Cell::at(275.0, PAGE_WIDTH - 2.0 * MARGIN - 275.0, more)],
                 BODY,
                 Weight::Regular,
             );

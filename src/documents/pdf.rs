@@ -40,6 +40,13 @@ pub struct Cell<'a> {
     pub text: &'a str,
 }
 
+impl<'a> Cell<'a> {
+    /// A cell `width` points wide at `x` points from the left margin.
+    pub fn at(x: f32, width: f32, text: &'a str) -> Self {
+        Self { x, width, text }
+    }
+}
+
 impl Document {
     /// An empty document with one page.
     pub fn new(title: &str) -> Self {
@@ -71,11 +78,7 @@ impl Document {
     /// A line of text at the left margin.
     pub fn text(&mut self, text: &str, size: f32, weight: Weight) {
         self.row(
-            &[Cell {
-                x: 0.0,
-                width: PAGE_WIDTH - 2.0 * MARGIN,
-                text,
-            }],
+            &[Cell::at(0.0, PAGE_WIDTH - 2.0 * MARGIN, text)],
             size,
             weight,
         );

@@ -37,26 +37,10 @@ pub fn pick_pack_list(list: &PickPack, lang: Lang) -> Vec<u8> {
     let orders_width = PAGE_WIDTH - 2.0 * MARGIN - ORDERS_X;
     doc.row(
         &[
-            Cell {
-                x: 16.0,
-                width: 40.0,
-                text: lang.t("quantity"),
-            },
-            Cell {
-                x: 60.0,
-                width: 100.0,
-                text: lang.t("sku"),
-            },
-            Cell {
-                x: 165.0,
-                width: 160.0,
-                text: lang.t("title"),
-            },
-            Cell {
-                x: ORDERS_X,
-                width: orders_width,
-                text: lang.t("needed_by"),
-            },
+            Cell::at(16.0, 40.0, lang.t("quantity")),
+            Cell::at(60.0, 100.0, lang.t("sku")),
+            Cell::at(165.0, 160.0, lang.t("title")),
+            Cell::at(ORDERS_X, orders_width, lang.t("needed_by")),
         ],
         BODY,
         Weight::Bold,
@@ -77,26 +61,14 @@ pub fn pick_pack_list(list: &PickPack, lang: Lang) -> Vec<u8> {
         doc.checkbox(0.0, BODY);
         doc.row(
             &[
-                Cell {
-                    x: 16.0,
-                    width: 40.0,
-                    text: &item.quantity.to_string(),
-                },
-                Cell {
-                    x: 60.0,
-                    width: 100.0,
-                    text: item.sku.as_deref().unwrap_or("-"),
-                },
-                Cell {
-                    x: 165.0,
-                    width: 160.0,
-                    text: &item.title,
-                },
-                Cell {
-                    x: ORDERS_X,
-                    width: orders_width,
-                    text: order_lines.first().map_or("", String::as_str),
-                },
+                Cell::at(16.0, 40.0, &item.quantity.to_string()),
+                Cell::at(60.0, 100.0, item.sku.as_deref().unwrap_or("-")),
+                Cell::at(165.0, 160.0, &item.title),
+                Cell::at(
+                    ORDERS_X,
+                    orders_width,
+                    order_lines.first().map_or("", String::as_str),
+                ),
             ],
             BODY,
             Weight::Bold,
@@ -106,18 +78,10 @@ pub fn pick_pack_list(list: &PickPack, lang: Lang) -> Vec<u8> {
         for idx in 0..more_rows {
             let mut cells = Vec::new();
             if let (0, Some(ean)) = (idx, ean.as_deref()) {
-                cells.push(Cell {
-                    x: 60.0,
-                    width: 265.0,
-                    text: ean,
-                });
+                cells.push(Cell::at(60.0, 265.0, ean));
             }
             if let Some(orders) = order_lines.get(idx + 1) {
-                cells.push(Cell {
-                    x: ORDERS_X,
-                    width: orders_width,
-                    text: orders,
-                });
+                cells.push(Cell::at(ORDERS_X, orders_width, orders));
             }
             doc.row(&cells, BODY, Weight::Regular);
         }

@@ -276,6 +276,18 @@ pub fn unknown_line() -> SimLine {
     }
 }
 
+/// Adds `SKU-NEW` (the product of [`unknown_line`]) to the webshop, as a merchant fixing
+/// an order in error does.
+pub fn add_unknown_product(woo: &WooSim) {
+    woo.add_product(
+        "SKU-NEW",
+        Some(&ean13("871999999999")),
+        "New product",
+        999,
+        Some(5),
+    );
+}
+
 /// The bad-input corpus: bol order detail bodies, each one defect or hostile value away from a
 /// valid order (`tests/fixtures/bad_orders/NNN-what-is-wrong.json`, `.bin` when not UTF-8).
 pub fn bad_orders_dir() -> PathBuf {
