@@ -14,6 +14,7 @@ mod db;
 #[path = "../tests/common/orders.rs"]
 mod orders;
 
+use orderbridge::store::Column;
 use std::time::Instant;
 
 use db::{Backend, TestDb};
@@ -49,8 +50,8 @@ async fn measure(db: &TestDb, n_orders: usize) -> [f64; 4] {
 
     let transition = |id: i64, from: Step, to: Step| {
         Transition::of(id)
-            .when("create_step", from)
-            .set("create_step", to)
+            .when(Column::CreateStep, from)
+            .set(Column::CreateStep, to)
             .event(EventKind::Call, "bench")
     };
     let started = Instant::now();

@@ -8,6 +8,7 @@
 #[macro_use]
 mod common;
 
+use orderbridge::store::Column;
 use std::collections::HashSet;
 
 use common::TestDb;
@@ -48,26 +49,26 @@ async fn guards_hold_and_manual_is_never_overwritten_by_a_job(db: TestDb) {
         .unwrap();
     let id = ids[0];
     let stale = Transition::of(id)
-        .when("create_step", Step::Requested)
-        .set("status", OrderStatus::Error);
+        .when(Column::CreateStep, Step::Requested)
+        .set(Column::Status, OrderStatus::Error);
     assert!(
         !store.apply(&stale, None, 2).await.unwrap(),
         "guard not met: nothing written"
     );
     let null_guard = Transition::of(id)
-        .when("webshop_order_id", Option::<String>::None)
-        .set("webshop_order_id", "17")
-        .set("retry_at", Option::<i64>::None);
+        .when(Column::WebshopOrderId, Option::<String>::None)
+        .set(Column::WebshopOrderId, "17")
+        .set(Column::RetryAt, Option::<i64>::None);
     assert!(store.apply(&null_guard, None, 3).await.unwrap());
     assert!(
         !store.apply(&null_guard, None, 3).await.unwrap(),
         "a NULL guard no longer holds once the column is set"
     );
-    let manual = Transition::of(id).set("status", OrderStatus::Manual);
+    let manual = Transition::of(id).set(Column::Status, OrderStatus::Manual);
     assert!(store.apply(&manual, None, 4).await.unwrap());
     let late_outcome = Transition::of(id)
-        .set("status", OrderStatus::PendingShipment)
-        .set("ship_step", Step::Pending)
+        .set(Column::Status, OrderStatus::PendingShipment)
+        .set(Column::ShipStep, Step::Pending)
         .event(EventKind::Status, "accepted");
     assert!(store.apply(&late_outcome, None, 5).await.unwrap());
     let now = store.order(id).await.unwrap().unwrap();
@@ -164,8 +165,8 @@ async fn a_transition_fenced_by_a_lost_lease_changes_nothing(db: TestDb) {
         .unwrap();
     let a = take(&store, "import", "a", 1_000).await;
     let intent = Transition::of(ids[0])
-        .when("create_step", Step::Pending)
-        .set("create_step", Step::Requested)
+        .when(Column::CreateStep, Step::Pending)
+        .set(Column::CreateStep, Step::Requested)
         .event(EventKind::Call, "creating");
     // a paused past its lease; b took the job over.
     let b = take(&store, "import", "b", 2_000).await;
@@ -255,10 +256,10 @@ async fn batches_filters_and_steps_read_back_what_was_written(db: TestDb) {
         BatchStatus::Processing
     );
     for id in &ids[..2] {
-        let done = Transition::of(*id).set("create_step", Step::Done);
+        let done = Transition::of(*id).set(Column::CreateStep, Step::Done);
         assert!(store.apply(&done, None, 101).await.unwrap());
     }
-    let failed = Transition::of(ids[2]).set("status", OrderStatus::Error);
+    let failed = Transition::of(ids[2]).set(Column::Status, OrderStatus::Error);
     assert!(store.apply(&failed, None, 101).await.unwrap());
     let summary = store.batch(batch).await.unwrap().unwrap();
     assert_eq!(summary.status, BatchStatus::Failed);
@@ -285,8 +286,8 @@ async fn batches_filters_and_steps_read_back_what_was_written(db: TestDb) {
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].id, ids[2]);
     let delayed = Transition::of(ids[0])
-        .set("create_step", Step::Requested)
-        .set("retry_at", 500_i64);
+        .set(Column::CreateStep, Step::Requested)
+        .set(Column::RetryAt, 500_i64);
     assert!(store.apply(&delayed, None, 102).await.unwrap());
     let at_step = |now| {
         let store = store.clone();
@@ -294,7 +295,7 @@ async fn batches_filters_and_steps_read_back_what_was_written(db: TestDb) {
             store
                 .orders_at_step(
                     "c",
-                    "create_step",
+                    Column::CreateStep,
                     &[Step::Pending, Step::Requested],
                     &[OrderStatus::NotShipped],
                     now,
@@ -381,8 +382,8 @@ async fn a_nul_in_vendor_text_is_stored_on_both_backends(db: TestDb) {
         .unwrap()
         .unwrap();
     let failed = Transition::of(ids[0])
-        .set("status", OrderStatus::Error)
-        .set("error", "vendor said \0 no")
+        .set(Column::Status, OrderStatus::Error)
+        .set(Column::Error, "vendor said \0 no")
         .event(EventKind::Error, "vendor said \0 no");
     assert!(store.apply(&failed, None, 2).await.unwrap());
     let lines = store.lines(ids[0]).await.unwrap();

@@ -3,6 +3,7 @@
 //! a buyer's request, is confirmed to the marketplace; a webshop cancellation is sent to the
 //! marketplace. Marketplace writes follow the same intent → call → process path as shipments.
 
+use crate::store::Column;
 use orderbridge_core::domain::{MarketplaceOrderId, OrderLineId, WebshopOrderId};
 use orderbridge_core::marketplace::{CancelReason, Cancellation, ProcessKind, ProcessState};
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
@@ -35,7 +36,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .store
             .orders_at_step(
                 connection,
-                "cancel_step",
+                Column::CancelStep,
                 &[Step::Ready, Step::Requested],
                 &statuses,
                 now,
@@ -46,7 +47,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             self.store
                 .orders_at_step(
                     connection,
-                    "cancel_step",
+                    Column::CancelStep,
                     &[Step::Pending],
                     &statuses,
                     now,
@@ -92,8 +93,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     .transition(
                         order,
                         Transition::of(order.id)
-                            .when("create_step", Step::Pending)
-                            .set("create_step", Step::Skipped)
+                            .when(Column::CreateStep, Step::Pending)
+                            .set(Column::CreateStep, Step::Skipped)
                             .event(
                                 EventKind::Info,
                                 "cancelled before it reached the webshop; it will not be created",
@@ -120,8 +121,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 .transition(
                     order,
                     Transition::of(order.id)
-                        .when("webshop_cancelled", 0)
-                        .set("webshop_cancelled", 1)
+                        .when(Column::WebshopCancelled, 0)
+                        .set(Column::WebshopCancelled, 1)
                         .event(
                             EventKind::Call,
                             format!("cancelled webshop order {webshop_id}"),
@@ -191,11 +192,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             Err(reason) => return self.fail_cancellation(order, Step::Ready, &reason).await,
         };
         let intent = Transition::of(order.id)
-            .when("cancel_step", Step::Ready)
-            .when("status", order.status)
-            .set("cancel_step", Step::Requested)
-            .set("cancel_intent_at", self.now_millis())
-            .set("cancel_attempts", order.cancel_attempts + 1)
+            .when(Column::CancelStep, Step::Ready)
+            .when(Column::Status, order.status)
+            .set(Column::CancelStep, Step::Requested)
+            .set(Column::CancelIntentAt, self.now_millis())
+            .set(Column::CancelAttempts, order.cancel_attempts + 1)
             .event(
                 EventKind::Call,
                 "sending the cancellation to the marketplace",
@@ -278,11 +279,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .transition(
                 order,
                 Transition::of(order.id)
-                    .when("cancel_step", Step::Requested)
-                    .set("cancel_step", Step::Pending)
-                    .set("cancel_process_id", joined.as_str())
-                    .set("status", OrderStatus::PendingCancellation)
-                    .set("retry_at", Option::<i64>::None)
+                    .when(Column::CancelStep, Step::Requested)
+                    .set(Column::CancelStep, Step::Pending)
+                    .set(Column::CancelProcessId, joined.as_str())
+                    .set(Column::Status, OrderStatus::PendingCancellation)
+                    .set(Column::RetryAt, Option::<i64>::None)
                     .event(
                         EventKind::Status,
                         format!("marketplace accepted the cancellation (process {joined}): pending_cancellation"),
@@ -316,7 +317,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let marketplace_lines = MarketplaceLines::of(order);
         self.complete_step(
             order,
-            "cancel_step",
+            Column::CancelStep,
             order.cancel_step,
             OrderStatus::Cancelled,
             message,
@@ -340,18 +341,18 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         self.transition(
             order,
             Transition::of(order.id)
-                .when("cancel_step", from)
+                .when(Column::CancelStep, from)
                 .set(
-                    "cancel_step",
+                    Column::CancelStep,
                     if from == Step::Pending {
                         Step::Requested
                     } else {
                         from
                     },
                 )
-                .set("cancel_process_id", Option::<String>::None)
-                .set("status", OrderStatus::Error)
-                .set("error", reason)
+                .set(Column::CancelProcessId, Option::<String>::None)
+                .set(Column::Status, OrderStatus::Error)
+                .set(Column::Error, reason)
                 .event(EventKind::Error, reason.to_owned())
                 .event(EventKind::Status, "error"),
         )

@@ -2,6 +2,7 @@
 //! failed process is judged on the order read again (sent again after a backoff a bounded
 //! number of times, else `error`), a time-out looks each line up and sends it again.
 
+use crate::store::Column;
 use std::collections::HashMap;
 
 use orderbridge_core::domain::ProcessId;
@@ -59,9 +60,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 self.transition(
                     order,
                     Transition::of(order.id)
-                        .when("cancel_step", Step::Pending)
-                        .set("cancel_step", Step::Requested)
-                        .set("cancel_process_id", Option::<String>::None)
+                        .when(Column::CancelStep, Step::Pending)
+                        .set(Column::CancelStep, Step::Requested)
+                        .set(Column::CancelProcessId, Option::<String>::None)
                         .event(EventKind::Error, "the marketplace timed out processing the cancellation; sending it again"),
                 )
                 .await?
@@ -120,12 +121,12 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 self.transition(
                     order,
                     Transition::of(order.id)
-                        .when("cancel_step", Step::Pending)
-                        .when("cancel_failures", order.cancel_failures)
-                        .set("cancel_step", Step::Requested)
-                        .set("cancel_process_id", Option::<String>::None)
-                        .set("cancel_failures", n_failures)
-                        .set("retry_at", retry_at)
+                        .when(Column::CancelStep, Step::Pending)
+                        .when(Column::CancelFailures, order.cancel_failures)
+                        .set(Column::CancelStep, Step::Requested)
+                        .set(Column::CancelProcessId, Option::<String>::None)
+                        .set(Column::CancelFailures, n_failures)
+                        .set(Column::RetryAt, retry_at)
                         .event(
                             EventKind::Error,
                             format!(

@@ -1,6 +1,7 @@
 //! Creating imported orders in the webshop exactly once: commit the intent, look for an order
 //! an earlier attempt may have created, only then create, and record the webshop's id.
 
+use crate::store::Column;
 use chrono::Duration;
 use orderbridge_core::domain::{MarketplaceOrderId, OrderCode};
 use orderbridge_core::webshop::{NewOrder, NewOrderLine};
@@ -33,7 +34,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .store
             .orders_at_step(
                 &self.settings.connection,
-                "create_step",
+                Column::CreateStep,
                 &[Step::Pending],
                 &[OrderStatus::NotShipped],
                 now,
@@ -48,7 +49,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .store
             .orders_at_step(
                 &self.settings.connection,
-                "create_step",
+                Column::CreateStep,
                 &[Step::Requested],
                 &[
                     OrderStatus::NotShipped,
@@ -90,11 +91,14 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         if order.create_step == Step::Pending {
             let now = self.now_millis();
             let intent = Transition::of(order.id)
-                .when("create_step", Step::Pending)
-                .when("status", OrderStatus::NotShipped)
-                .set("create_step", Step::Requested)
-                .set("create_intent_at", order.create_intent_at.unwrap_or(now))
-                .set("create_attempts", order.create_attempts + 1)
+                .when(Column::CreateStep, Step::Pending)
+                .when(Column::Status, OrderStatus::NotShipped)
+                .set(Column::CreateStep, Step::Requested)
+                .set(
+                    Column::CreateIntentAt,
+                    order.create_intent_at.unwrap_or(now),
+                )
+                .set(Column::CreateAttempts, order.create_attempts + 1)
                 .event(
                     EventKind::Call,
                     format!(
@@ -144,10 +148,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                         .transition(
                         &order,
                         Transition::of(order.id)
-                            .when("create_step", Step::Requested)
-                            .when("create_attempts", order.create_attempts)
-                            .when("status", OrderStatus::NotShipped)
-                            .set("create_attempts", order.create_attempts + 1)
+                            .when(Column::CreateStep, Step::Requested)
+                            .when(Column::CreateAttempts, order.create_attempts)
+                            .when(Column::Status, OrderStatus::NotShipped)
+                            .set(Column::CreateAttempts, order.create_attempts + 1)
                             .event(
                                 EventKind::Call,
                                 format!(
@@ -175,8 +179,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 .transition(
                     &order,
                     Transition::of(order.id)
-                        .when("create_step", Step::Requested)
-                        .set("create_step", Step::Skipped)
+                        .when(Column::CreateStep, Step::Requested)
+                        .set(Column::CreateStep, Step::Skipped)
                         .event(
                             EventKind::Info,
                             "cancelled before it reached the webshop; not created",
@@ -277,11 +281,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .transition(
                 order,
                 Transition::of(order.id)
-                    .when("create_step", Step::Requested)
-                    .set("create_step", Step::Done)
-                    .set("webshop_order_id", webshop_id)
-                    .set("retry_at", Option::<i64>::None)
-                    .set("error", Option::<String>::None)
+                    .when(Column::CreateStep, Step::Requested)
+                    .set(Column::CreateStep, Step::Done)
+                    .set(Column::WebshopOrderId, webshop_id)
+                    .set(Column::RetryAt, Option::<i64>::None)
+                    .set(Column::Error, Option::<String>::None)
                     .event(
                         EventKind::Call,
                         format!("{how}: webshop order {webshop_id}"),
@@ -306,10 +310,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         self.transition(
             order,
             Transition::of(order.id)
-                .when("create_step", order.create_step)
-                .set("create_step", Step::Pending)
-                .set("status", OrderStatus::Error)
-                .set("error", reason)
+                .when(Column::CreateStep, order.create_step)
+                .set(Column::CreateStep, Step::Pending)
+                .set(Column::Status, OrderStatus::Error)
+                .set(Column::Error, reason)
                 .event(
                     EventKind::Error,
                     format!("webshop refused the order: {reason}"),
@@ -333,9 +337,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         self.transition(
             order,
             Transition::of(order.id)
-                .when("create_step", Step::Requested)
-                .set("status", OrderStatus::Error)
-                .set("error", message.as_str())
+                .when(Column::CreateStep, Step::Requested)
+                .set(Column::Status, OrderStatus::Error)
+                .set(Column::Error, message.as_str())
                 .event(EventKind::Error, message.clone())
                 .event(EventKind::Status, "error"),
         )

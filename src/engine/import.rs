@@ -2,6 +2,7 @@
 //! exactly once), notice buyers' cancellation requests and orders that left the open list, then
 //! create the pending orders in the webshop.
 
+use crate::store::Column;
 use std::collections::HashSet;
 
 use orderbridge_core::domain::{MarketplaceOrder, OpenOrder, OrderCode};
@@ -328,16 +329,16 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             ),
         };
         let mut transition = Transition::of(order.id)
-            .when("status", order.status)
-            .when("cancel_step", Step::None)
-            .when("ship_step", order.ship_step)
-            .set("cancel_step", Step::Ready)
-            .set("cancel_origin", origin.as_str())
-            .set("status", status)
-            .set("retry_at", Option::<i64>::None)
+            .when(Column::Status, order.status)
+            .when(Column::CancelStep, Step::None)
+            .when(Column::ShipStep, order.ship_step)
+            .set(Column::CancelStep, Step::Ready)
+            .set(Column::CancelOrigin, origin.as_str())
+            .set(Column::Status, status)
+            .set(Column::RetryAt, Option::<i64>::None)
             .event(EventKind::Status, message);
         if origin == CancelOrigin::Webshop {
-            transition = transition.set("webshop_cancelled", 1);
+            transition = transition.set(Column::WebshopCancelled, 1);
         }
         Ok(self.transition(order, transition).await?)
     }
@@ -379,10 +380,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 .transition(
                     order,
                     Transition::of(order.id)
-                        .when("status", order.status)
-                        .when("ship_step", order.ship_step)
-                        .set("ship_step", Step::Done)
-                        .set("status", OrderStatus::Shipped)
+                        .when(Column::Status, order.status)
+                        .when(Column::ShipStep, order.ship_step)
+                        .set(Column::ShipStep, Step::Done)
+                        .set(Column::Status, OrderStatus::Shipped)
                         .event(
                             EventKind::Status,
                             "shipped outside orderbridge (seen on the marketplace): shipped",

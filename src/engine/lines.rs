@@ -14,6 +14,7 @@
 //!   there (and its stock is held), and learns before shipping it that the label must come from
 //!   the bol seller dashboard. The ship job refuses it too, in case it gets there anyway.
 
+use crate::store::Column;
 use std::collections::HashSet;
 
 use orderbridge_core::domain::{MarketplaceOrder, OpenOrder};
@@ -172,9 +173,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .transition(
                 order,
                 Transition::of(order.id)
-                    .when("status", order.status)
-                    .set("status", OrderStatus::Manual)
-                    .set("error", reason.as_str())
+                    .when(Column::Status, order.status)
+                    .set(Column::Status, OrderStatus::Manual)
+                    .set(Column::Error, reason.as_str())
                     .event(EventKind::Error, reason.clone())
                     .event(
                         EventKind::Status,

@@ -1,6 +1,7 @@
 //! The merchant's actions on one order: synchronize it now from both sides, resend it after an
 //! error, or hand it over to be handled manually.
 
+use crate::store::Column;
 use orderbridge_core::domain::WebshopOrderId;
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
@@ -129,30 +130,30 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             && order.ship_step == Step::Ready
             && order.cancel_step == Step::None;
         let mut transition = Transition::of(order.id)
-            .when("status", OrderStatus::Error)
-            .set("error", Option::<String>::None)
-            .set("retry_at", Option::<i64>::None)
+            .when(Column::Status, OrderStatus::Error)
+            .set(Column::Error, Option::<String>::None)
+            .set(Column::RetryAt, Option::<i64>::None)
             // The merchant fixed the cause: failed processes are retried afresh.
-            .set("ship_failures", 0)
-            .set("cancel_failures", 0);
+            .set(Column::ShipFailures, 0)
+            .set(Column::CancelFailures, 0);
         let mut reset = order.clone();
         if ship_refused {
             // Forget the refused T&T data; the webshop is read again below.
             reset.ship_step = Step::None;
             reset.completed_at = None;
             transition = transition
-                .when("ship_step", Step::Ready)
-                .set("ship_step", Step::None)
-                .set("tracking_code", Option::<String>::None)
-                .set("carrier", Option::<String>::None)
-                .set("completed_at", Option::<i64>::None)
-                .set("ship_after", Option::<i64>::None);
+                .when(Column::ShipStep, Step::Ready)
+                .set(Column::ShipStep, Step::None)
+                .set(Column::TrackingCode, Option::<String>::None)
+                .set(Column::Carrier, Option::<String>::None)
+                .set(Column::CompletedAt, Option::<i64>::None)
+                .set(Column::ShipAfter, Option::<i64>::None);
         }
         let status = derived_status(&reset);
         let applied = self
             .transition(
                 &order,
-                transition.set("status", status).event(
+                transition.set(Column::Status, status).event(
                     EventKind::Status,
                     format!("resent by the merchant: {status}"),
                 ),
@@ -195,8 +196,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         self.transition(
             &order,
             Transition::of(order.id)
-                .when("status", order.status)
-                .set("status", OrderStatus::Manual)
+                .when(Column::Status, order.status)
+                .set(Column::Status, OrderStatus::Manual)
                 .event(EventKind::Status, "handed over to the merchant: manual"),
         )
         .await?;

@@ -23,6 +23,7 @@ mod stock;
 mod total_check;
 mod track;
 
+use crate::store::Column;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -269,7 +270,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         self.transition(
             order,
             Transition::of(order.id)
-                .set("retry_at", self.retry_at())
+                .set(Column::RetryAt, self.retry_at())
                 .event(
                     EventKind::Error,
                     format!("{what} failed, will retry: {error}"),
@@ -284,7 +285,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     async fn complete_step(
         &self,
         order: &OrderRecord,
-        step_column: &'static str,
+        step_column: Column,
         current: Step,
         status: OrderStatus,
         message: &str,
@@ -296,8 +297,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 Transition::of(order.id)
                     .when(step_column, current)
                     .set(step_column, Step::Done)
-                    .set("status", status)
-                    .set("error", Option::<String>::None)
+                    .set(Column::Status, status)
+                    .set(Column::Error, Option::<String>::None)
                     .event(EventKind::Status, message),
             )
             .await?;

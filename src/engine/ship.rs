@@ -2,6 +2,7 @@
 //! interrupted attempt looks for the marketplace's process before shipping again), then follow
 //! the marketplace's processes until they succeed (`shipped`) or fail (`error`).
 
+use crate::store::Column;
 use orderbridge_core::domain::{Carrier, MarketplaceOrderId, OrderLineId, Quantity, TrackingCode};
 use orderbridge_core::marketplace::{LineQuantity, Process, ProcessKind, ProcessState, Shipment};
 use orderbridge_core::{Marketplace, Webshop};
@@ -33,7 +34,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .store
             .orders_at_step(
                 connection,
-                "ship_step",
+                Column::ShipStep,
                 &[Step::Ready, Step::Requested],
                 &statuses,
                 now,
@@ -53,7 +54,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .store
             .orders_at_step(
                 connection,
-                "ship_step",
+                Column::ShipStep,
                 &[Step::Pending],
                 &statuses,
                 now,
@@ -139,13 +140,13 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             }
         };
         let intent = Transition::of(order.id)
-            .when("ship_step", Step::Ready)
-            .when("cancel_step", Step::None)
-            .when("status", order.status)
-            .set("status", OrderStatus::PendingShipment)
-            .set("ship_step", Step::Requested)
-            .set("ship_intent_at", self.now_millis())
-            .set("ship_attempts", order.ship_attempts + 1)
+            .when(Column::ShipStep, Step::Ready)
+            .when(Column::CancelStep, Step::None)
+            .when(Column::Status, order.status)
+            .set(Column::Status, OrderStatus::PendingShipment)
+            .set(Column::ShipStep, Step::Requested)
+            .set(Column::ShipIntentAt, self.now_millis())
+            .set(Column::ShipAttempts, order.ship_attempts + 1)
             .event(
                 EventKind::Call,
                 format!(
@@ -195,11 +196,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .transition(
                 order,
                 Transition::of(order.id)
-                    .when("ship_step", Step::Requested)
-                    .set("ship_step", Step::Pending)
-                    .set("ship_process_id", process.id.as_str())
-                    .set("status", OrderStatus::PendingShipment)
-                    .set("retry_at", Option::<i64>::None)
+                    .when(Column::ShipStep, Step::Requested)
+                    .set(Column::ShipStep, Step::Pending)
+                    .set(Column::ShipProcessId, process.id.as_str())
+                    .set(Column::Status, OrderStatus::PendingShipment)
+                    .set(Column::RetryAt, Option::<i64>::None)
                     .event(
                         EventKind::Status,
                         format!(
@@ -250,9 +251,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     .transition(
                         order,
                         Transition::of(order.id)
-                            .when("ship_step", Step::Requested)
-                            .when("ship_attempts", order.ship_attempts)
-                            .set("ship_attempts", order.ship_attempts + 1)
+                            .when(Column::ShipStep, Step::Requested)
+                            .when(Column::ShipAttempts, order.ship_attempts)
+                            .set(Column::ShipAttempts, order.ship_attempts + 1)
                             .event(
                                 EventKind::Call,
                                 format!(
@@ -283,7 +284,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let marketplace_lines = MarketplaceLines::of(order);
         self.complete_step(
             order,
-            "ship_step",
+            Column::ShipStep,
             order.ship_step,
             OrderStatus::Shipped,
             message,
@@ -308,11 +309,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         self.transition(
             order,
             Transition::of(order.id)
-                .when("ship_step", from)
-                .set("ship_step", Step::Ready)
-                .set("ship_process_id", Option::<String>::None)
-                .set("status", OrderStatus::Error)
-                .set("error", reason)
+                .when(Column::ShipStep, from)
+                .set(Column::ShipStep, Step::Ready)
+                .set(Column::ShipProcessId, Option::<String>::None)
+                .set(Column::Status, OrderStatus::Error)
+                .set(Column::Error, reason)
                 .event(EventKind::Error, reason.to_owned())
                 .event(EventKind::Status, "error"),
         )

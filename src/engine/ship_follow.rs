@@ -2,6 +2,7 @@
 //! (the order read again, sent again after a backoff a bounded number of times, else `error`),
 //! a time-out (looked up and sent again), or silence (after six hours the order itself is read).
 
+use crate::store::Column;
 use std::collections::HashMap;
 
 use orderbridge_core::domain::{MarketplaceOrderId, ProcessId};
@@ -63,9 +64,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     self.transition(
                         order,
                         Transition::of(order.id)
-                            .when("ship_step", Step::Pending)
-                            .set("ship_step", Step::Requested)
-                            .set("ship_process_id", Option::<String>::None)
+                            .when(Column::ShipStep, Step::Pending)
+                            .set(Column::ShipStep, Step::Requested)
+                            .set(Column::ShipProcessId, Option::<String>::None)
                             .event(EventKind::Error, "the marketplace timed out processing the shipment; looking it up, then sending it again"),
                     )
                     .await?
@@ -104,9 +105,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         self.transition(
             order,
             Transition::of(order.id)
-                .when("ship_step", Step::Pending)
-                .set("ship_step", Step::Requested)
-                .set("ship_process_id", Option::<String>::None)
+                .when(Column::ShipStep, Step::Pending)
+                .set(Column::ShipStep, Step::Requested)
+                .set(Column::ShipProcessId, Option::<String>::None)
                 .event(
                     EventKind::Error,
                     "the marketplace lost the shipment's process and the order is not shipped; looking it up, then sending it again",
@@ -153,12 +154,12 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 self.transition(
                     order,
                     Transition::of(order.id)
-                        .when("ship_step", Step::Pending)
-                        .when("ship_failures", order.ship_failures)
-                        .set("ship_step", Step::Requested)
-                        .set("ship_process_id", Option::<String>::None)
-                        .set("ship_failures", n_failures)
-                        .set("retry_at", retry_at)
+                        .when(Column::ShipStep, Step::Pending)
+                        .when(Column::ShipFailures, order.ship_failures)
+                        .set(Column::ShipStep, Step::Requested)
+                        .set(Column::ShipProcessId, Option::<String>::None)
+                        .set(Column::ShipFailures, n_failures)
+                        .set(Column::RetryAt, retry_at)
                         .event(
                             EventKind::Error,
                             format!(

@@ -1,6 +1,7 @@
 //! The money check after a creation: the total the webshop calculated (taxes included) must be
 //! what the buyer paid at the marketplace, to the cent. A difference is never silent.
 
+use crate::store::Column;
 use orderbridge_core::domain::MarketplaceOrder;
 use orderbridge_core::domain::Money;
 use orderbridge_core::{Marketplace, Webshop};
@@ -41,10 +42,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .transition(
                 order,
                 Transition::of(order.id)
-                    .when("create_step", Step::Done)
-                    .when("status", OrderStatus::NotShipped)
-                    .set("status", OrderStatus::Error)
-                    .set("error", mismatch.as_str())
+                    .when(Column::CreateStep, Step::Done)
+                    .when(Column::Status, OrderStatus::NotShipped)
+                    .set(Column::Status, OrderStatus::Error)
+                    .set(Column::Error, mismatch.as_str())
                     .event(EventKind::Error, mismatch.clone())
                     .event(EventKind::Status, "error"),
             )

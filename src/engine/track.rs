@@ -9,6 +9,7 @@
 //! So every run also reads the `waiting` orders again by id, in batches, and applies the same
 //! rules to them.
 
+use crate::store::Column;
 use std::collections::HashSet;
 
 use chrono::Duration;
@@ -236,16 +237,16 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     .transition(
                         order,
                         Transition::of(order.id)
-                            .when("status", order.status)
-                            .when("ship_step", Step::None)
-                            .set("ship_step", Step::Ready)
-                            .set("status", OrderStatus::NotShipped)
+                            .when(Column::Status, order.status)
+                            .when(Column::ShipStep, Step::None)
+                            .set(Column::ShipStep, Step::Ready)
+                            .set(Column::Status, OrderStatus::NotShipped)
                             .set(
-                                "completed_at",
+                                Column::CompletedAt,
                                 order.completed_at.unwrap_or(to_millis(completed_at)),
                             )
-                            .set("tracking_code", code.as_str())
-                            .set("carrier", carrier_text)
+                            .set(Column::TrackingCode, code.as_str())
+                            .set(Column::Carrier, carrier_text)
                             .event(EventKind::Info, message),
                     )
                     .await?;
@@ -259,11 +260,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     .transition(
                         order,
                         Transition::of(order.id)
-                            .when("status", OrderStatus::NotShipped)
-                            .when("ship_step", Step::None)
-                            .set("status", OrderStatus::Waiting)
-                            .set("completed_at", to_millis(completed_at))
-                            .set("ship_after", to_millis(ship_after))
+                            .when(Column::Status, OrderStatus::NotShipped)
+                            .when(Column::ShipStep, Step::None)
+                            .set(Column::Status, OrderStatus::Waiting)
+                            .set(Column::CompletedAt, to_millis(completed_at))
+                            .set(Column::ShipAfter, to_millis(ship_after))
                             .event(
                                 EventKind::Status,
                                 format!(
@@ -294,10 +295,13 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 .transition(
                     &order,
                     Transition::of(order.id)
-                        .when("status", OrderStatus::Waiting)
-                        .when("ship_step", Step::None)
-                        .set("ship_step", Step::Ready)
-                        .set("carrier", carrier.as_ref().map(|c| c.name().to_owned()))
+                        .when(Column::Status, OrderStatus::Waiting)
+                        .when(Column::ShipStep, Step::None)
+                        .set(Column::ShipStep, Step::Ready)
+                        .set(
+                            Column::Carrier,
+                            carrier.as_ref().map(|c| c.name().to_owned()),
+                        )
                         .event(EventKind::Info, "T&T wait ended: shipping without T&T"),
                 )
                 .await?;

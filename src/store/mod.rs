@@ -12,6 +12,7 @@
 //! act on the same step.
 
 mod batches;
+mod column;
 mod copy;
 mod events;
 mod import;
@@ -30,6 +31,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Transaction};
 
 pub use batches::{BatchSummary, OrderCounts};
+pub use column::Column;
 pub use copy::CopyReport;
 pub use events::{EventKind, OrderEvent};
 pub use import::ImportedOrder;

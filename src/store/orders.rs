@@ -6,7 +6,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::{Backend, Params, Store, StoreError, StoreResult};
+use super::{Backend, Column, Params, Store, StoreError, StoreResult};
 use crate::status::{OrderStatus, Step};
 
 /// An order as stored.
@@ -366,7 +366,7 @@ impl Store {
     pub async fn orders_at_step(
         &self,
         connection: &str,
-        step_column: &'static str,
+        step_column: Column,
         steps: &[Step],
         statuses: &[OrderStatus],
         now_millis: i64,
@@ -377,6 +377,7 @@ impl Store {
         let step_marks = params.list(steps.len());
         let status_marks = params.list(statuses.len());
         let (now_mark, limit_mark) = (params.next(), params.next());
+        let step_column = step_column.name();
         let sql = format!(
             "SELECT * FROM orders WHERE connection = {connection_mark}
              AND {step_column} IN ({step_marks}) AND status IN ({status_marks})

@@ -8,7 +8,7 @@ use sqlx::Any;
 use super::events::{append, EventKind};
 use super::leases::{bind_fence, fence_condition};
 use super::text::storable;
-use super::{JobLease, Params, Store, StoreResult};
+use super::{Column, JobLease, Params, Store, StoreResult};
 use crate::status::{OrderStatus, Step};
 
 /// A value to compare or set in a [`Transition`].
@@ -54,16 +54,16 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 }
 
 /// A guarded change of one order: the `set` columns are written, and the `events` appended to
-/// its history, only if every `when` column still holds its value. Column names come from
-/// the engine's code, never from input.
+/// its history, only if every `when` column still holds its value. Columns are [`Column`]s,
+/// never text from input.
 #[derive(Debug, Clone, Default)]
 pub struct Transition {
     /// The order's row id.
     pub order_id: i64,
     /// Columns that must still hold these values.
-    pub when: Vec<(&'static str, Value)>,
+    pub when: Vec<(Column, Value)>,
     /// Columns to write.
-    pub set: Vec<(&'static str, Value)>,
+    pub set: Vec<(Column, Value)>,
     /// History entries to add.
     pub events: Vec<(EventKind, String)>,
 }
@@ -78,13 +78,13 @@ impl Transition {
     }
 
     /// Applies only when `column` still holds `value`.
-    pub fn when(mut self, column: &'static str, value: impl Into<Value>) -> Self {
+    pub fn when(mut self, column: Column, value: impl Into<Value>) -> Self {
         self.when.push((column, value.into()));
         self
     }
 
     /// Writes `value` into `column`.
-    pub fn set(mut self, column: &'static str, value: impl Into<Value>) -> Self {
+    pub fn set(mut self, column: Column, value: impl Into<Value>) -> Self {
         self.set.push((column, value.into()));
         self
     }
@@ -132,21 +132,21 @@ impl Store {
                 Value::Null => "NULL".to_owned(),
                 _ => params.next(),
             };
-            if *column == "status" {
+            if *column == Column::Status {
                 // `manual` is the merchant's: only a merchant action leaves it, never a job
                 // recording the outcome of a call that was already on its way.
                 sql.push_str(&format!(
                     ", status = CASE WHEN status = 'manual' THEN status ELSE {mark} END"
                 ));
             } else {
-                sql.push_str(&format!(", {column} = {mark}"));
+                sql.push_str(&format!(", {} = {mark}", column.name()));
             }
         }
         sql.push_str(&format!(" WHERE id = {}", params.next()));
         for (column, value) in &transition.when {
             match value {
-                Value::Null => sql.push_str(&format!(" AND {column} IS NULL")),
-                _ => sql.push_str(&format!(" AND {column} = {}", params.next())),
+                Value::Null => sql.push_str(&format!(" AND {} IS NULL", column.name())),
+                _ => sql.push_str(&format!(" AND {} = {}", column.name(), params.next())),
             }
         }
         if fence.is_some() {
