@@ -301,7 +301,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
                 .await?;
             if let Some(order) = in_error
                 .iter()
-                .find(|o| o.marketplace_order_id == unknown_id)
+                .find(|o| o.marketplace_order_id.as_str() == unknown_id)
             {
                 if started.elapsed() > Duration::from_secs(8) {
                     woo.add_product(
@@ -315,7 +315,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
                         "\nmerchant adds LAMP-NEW to the webshop and resends {}\n",
                         order.code
                     );
-                    engine.resend_order(&order.code).await?;
+                    engine.resend_order(order.code.as_str()).await?;
                     fixed_unknown = true;
                 }
             }
@@ -373,7 +373,7 @@ async fn print_changes(
     let mut orders = store.orders(&OrderFilter::default()).await?;
     orders.reverse();
     for order in orders {
-        let previous = seen.insert(order.code.clone(), order.status);
+        let previous = seen.insert(order.code.to_string(), order.status);
         if previous == Some(order.status) {
             continue;
         }
@@ -382,8 +382,8 @@ async fn print_changes(
             OrderStatus::Error => format!("  ({})", order.error.as_deref().unwrap_or("")),
             OrderStatus::PendingShipment | OrderStatus::Shipped => format!(
                 "  T&T {} carrier {}",
-                order.tracking_code.as_deref().unwrap_or("none"),
-                order.carrier.as_deref().unwrap_or("none")
+                order.tracking_code.as_ref().map_or("none", |c| c.as_str()),
+                order.carrier.as_ref().map_or("none", |c| c.name())
             ),
             _ => String::new(),
         };

@@ -164,6 +164,38 @@ impl Step {
     }
 }
 
+/// Who started a cancellation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelOrigin {
+    /// The buyer asked; the webshop order is cancelled and the request confirmed.
+    BuyerRequest,
+    /// The marketplace cancelled; only the webshop order is cancelled.
+    Marketplace,
+    /// The merchant cancelled in the webshop; the marketplace is told.
+    Webshop,
+}
+
+impl CancelOrigin {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BuyerRequest => "buyer_request",
+            Self::Marketplace => "marketplace",
+            Self::Webshop => "webshop",
+        }
+    }
+
+    /// The origin of a stored name.
+    pub fn parse(s: Option<&str>) -> Option<Self> {
+        match s? {
+            "buyer_request" => Some(Self::BuyerRequest),
+            "marketplace" => Some(Self::Marketplace),
+            "webshop" => Some(Self::Webshop),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,8 +23,8 @@ async fn a_merchant_resends_an_order_in_a_real_browser(db: TestDb) {
         .bol
         .add_order(SimOrder::be(vec![unknown_line(), line(&h.products[2], 1)]));
     h.cycles(2).await;
-    let code = h.order(&missing).await.code;
-    let good_code = h.order(&good).await.code;
+    let code = h.order(&missing).await.code.to_string();
+    let good_code = h.order(&good).await.code.to_string();
     let batch = h.order(&missing).await.batch_id.unwrap();
     assert_eq!(h.order(&missing).await.status, OrderStatus::Error);
     let dashboard = serve(&h).await;

@@ -23,8 +23,8 @@ async fn a_merchant_fixes_an_order_in_error_from_the_dashboard(db: TestDb) {
     );
     let missing = h.bol.add_order(SimOrder::nl(vec![unknown_line()]));
     h.cycles(2).await;
-    let missing_code = h.order(&missing).await.code;
-    let good_code = h.order(&good).await.code;
+    let missing_code = h.order(&missing).await.code.to_string();
+    let good_code = h.order(&good).await.code.to_string();
     assert_eq!(h.order(&missing).await.status, OrderStatus::Error);
     let batch = h.order(&missing).await.batch_id.unwrap();
 
@@ -261,7 +261,7 @@ async fn every_route_refuses_missing_wrong_and_expired_credentials(db: TestDb) {
         let url = format!(
             "{}{}",
             dashboard.base,
-            concrete(route.path, &order.code, batch)
+            concrete(route.path, order.code.as_str(), batch)
         );
         let method: reqwest::Method = route.method.parse().unwrap();
         let attempts = [
@@ -323,7 +323,7 @@ async fn every_route_refuses_missing_wrong_and_expired_credentials(db: TestDb) {
     );
     let csrf = page.csrf();
     for route in dashboard.routes.iter().filter(|r| r.acts) {
-        let path = concrete(route.path, &order.code, batch);
+        let path = concrete(route.path, order.code.as_str(), batch);
         let by_token = http
             .post(format!("{}{path}", dashboard.base))
             .bearer_auth(READ_TOKEN)

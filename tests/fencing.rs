@@ -52,12 +52,12 @@ async fn an_import_run_that_lost_its_lease_creates_nothing(db: TestDb) {
         h.woo.orders().is_empty(),
         "nothing created by the old holder"
     );
-    assert_eq!(h.order(&id).await.create_step, Step::Pending);
+    assert_eq!(h.order(&id).await.create.step, Step::Pending);
     with_lease(run_lease(&b), h.engine.run_import())
         .await
         .unwrap();
     h.webshop_id(&id);
-    assert_eq!(h.order(&id).await.create_step, Step::Done);
+    assert_eq!(h.order(&id).await.create.step, Step::Done);
 }
 
 async fn a_stock_run_that_lost_its_lease_stops_before_the_update(db: TestDb) {

@@ -188,9 +188,12 @@ async fn a_sqlite_state_moves_into_postgresql_with_its_ids_and_whole_history() {
     assert_eq!(reported_rows(&stdout, "orders"), 7);
     // Every column of every order (code, status, steps, webshop id, tracking, details, ...).
     assert_eq!(format!("{new_orders:#?}"), format!("{old_orders:#?}"));
-    assert!(new_orders.iter().any(
-        |o| o.tracking_code.as_deref() == Some("3SABCD1234567") && o.webshop_order_id.is_some()
-    ));
+    assert!(new_orders
+        .iter()
+        .any(
+            |o| o.tracking_code.as_ref().map(|c| c.as_str()) == Some("3SABCD1234567")
+                && o.webshop_order_id.is_some()
+        ));
     let mut n_events = 0;
     let mut n_lines = 0;
     for order in &old_orders {
@@ -277,7 +280,7 @@ async fn a_sqlite_state_moves_into_postgresql_with_its_ids_and_whole_history() {
     assert_eq!(after.len(), 8);
     let recorded = after
         .iter()
-        .find(|o| o.marketplace_order_id == fresh)
+        .find(|o| o.marketplace_order_id.as_str() == fresh)
         .unwrap();
     let max_old_id = old_orders.iter().map(|o| o.id).max().unwrap();
     assert_eq!(recorded.id, max_old_id + 1);

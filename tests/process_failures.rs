@@ -116,7 +116,7 @@ async fn a_shipment_that_keeps_failing_ends_in_error_after_the_bounded_retries(d
 
     // The merchant resends once bol works again: shipped, once.
     h.bol.clear_faults();
-    h.engine.resend_order(&order.code).await.unwrap();
+    h.engine.resend_order(order.code.as_str()).await.unwrap();
     h.cycles(3).await;
     assert_eq!(h.order(&id).await.status, OrderStatus::Shipped);
     assert_eq!(h.bol.shipments().len(), 1);
@@ -203,7 +203,7 @@ async fn under_a_ten_percent_process_failure_rate_200_orders_end_without_the_mer
         };
         let order = orders
             .iter()
-            .find(|o| &o.marketplace_order_id == id)
+            .find(|o| o.marketplace_order_id.as_str() == id.as_str())
             .unwrap();
         assert_eq!(order.status, expected, "order {id}: {:?}", order.error);
         let n_shipments = shipments.iter().filter(|s| &s.order_id == id).count();

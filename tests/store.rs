@@ -74,12 +74,15 @@ async fn guards_hold_and_manual_is_never_overwritten_by_a_job(db: TestDb) {
     let now = store.order(id).await.unwrap().unwrap();
     assert_eq!(now.status, OrderStatus::Manual, "manual stays manual");
     assert_eq!(
-        now.ship_step,
+        now.ship.step,
         Step::Pending,
         "the outcome itself is recorded"
     );
-    assert_eq!(now.webshop_order_id.as_deref(), Some("17"));
-    assert_eq!(now.updated_at, 5);
+    assert_eq!(
+        now.webshop_order_id.as_ref().map(|id| id.as_str()),
+        Some("17")
+    );
+    assert_eq!(now.updated_at.timestamp_millis(), 5);
     let history = store.history(id).await.unwrap();
     assert_eq!(history.len(), 2);
     assert_eq!(history[1].message, "accepted");
@@ -172,11 +175,11 @@ async fn a_transition_fenced_by_a_lost_lease_changes_nothing(db: TestDb) {
     let b = take(&store, "import", "b", 2_000).await;
     assert!(!store.apply(&intent, Some(&a), 2_100).await.unwrap());
     let order = store.order(ids[0]).await.unwrap().unwrap();
-    assert_eq!(order.create_step, Step::Pending, "a's intent was refused");
+    assert_eq!(order.create.step, Step::Pending, "a's intent was refused");
     assert_eq!(store.history(ids[0]).await.unwrap().len(), 1);
     assert!(store.apply(&intent, Some(&b), 2_200).await.unwrap());
     assert_eq!(
-        store.order(ids[0]).await.unwrap().unwrap().create_step,
+        store.order(ids[0]).await.unwrap().unwrap().create.step,
         Step::Requested
     );
 }
@@ -221,7 +224,10 @@ async fn an_import_recorded_twice_at_once_records_each_order_once(db: TestDb) {
     assert_eq!(recorded, 60);
     let all = first.orders(&OrderFilter::default()).await.unwrap();
     assert_eq!(all.len(), 60);
-    let ids: Vec<String> = all.iter().map(|o| o.marketplace_order_id.clone()).collect();
+    let ids: Vec<String> = all
+        .iter()
+        .map(|o| o.marketplace_order_id.to_string())
+        .collect();
     assert_eq!(
         first.known_marketplace_ids("c", &ids).await.unwrap().len(),
         60

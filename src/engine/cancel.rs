@@ -4,7 +4,7 @@
 //! marketplace. Marketplace writes follow the same intent → call → process path as shipments.
 
 use crate::store::Column;
-use orderbridge_core::domain::{MarketplaceOrderId, OrderLineId, WebshopOrderId};
+use orderbridge_core::domain::OrderLineId;
 use orderbridge_core::marketplace::{CancelReason, Cancellation, ProcessKind, ProcessState};
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
@@ -57,17 +57,17 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         );
         let mut pending = Vec::new();
         for order in orders {
-            let Some(origin) = CancelOrigin::parse(order.cancel_origin.as_deref()) else {
+            let Some(origin) = order.cancel_origin else {
                 continue;
             };
-            if order.cancel_step == Step::Pending {
+            if order.cancel.step == Step::Pending {
                 pending.push(order);
                 continue;
             }
             if origin != CancelOrigin::Webshop && !self.cancel_in_webshop(&order).await? {
                 continue;
             }
-            let progressed = match (origin, order.cancel_step) {
+            let progressed = match (origin, order.cancel.step) {
                 (CancelOrigin::Marketplace, _) => {
                     self.cancellation_done(&order, "cancelled on both sides: cancelled")
                         .await?
@@ -87,7 +87,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     /// Makes sure the webshop order is cancelled, or never created. Returns true once that
     /// holds; false while it must wait (creation attempt unresolved) or failed for now.
     async fn cancel_in_webshop(&self, order: &OrderRecord) -> Result<bool, JobError> {
-        match order.create_step {
+        match order.create.step {
             Step::Pending => {
                 return Ok(self
                     .transition(
@@ -109,10 +109,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         if order.webshop_cancelled {
             return Ok(true);
         }
-        let Some(webshop_id) = order.webshop_order_id.as_deref() else {
-            return Ok(true);
-        };
-        let Ok(webshop_id) = WebshopOrderId::parse(webshop_id) else {
+        let Some(webshop_id) = order.webshop_order_id.clone() else {
             return Ok(true);
         };
         self.hold_lease("cancelling the webshop order").await?;
@@ -137,7 +134,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             Err(error) => {
                 self.fail_cancellation(
                     order,
-                    order.cancel_step,
+                    order.cancel.step,
                     &format!("the webshop refused to cancel order {webshop_id}: {error}"),
                 )
                 .await?;
@@ -154,8 +151,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         origin: CancelOrigin,
         lines: &[crate::store::OrderLine],
     ) -> Result<Vec<Cancellation>, String> {
-        let order_id =
-            MarketplaceOrderId::parse(&order.marketplace_order_id).map_err(|e| e.to_string())?;
+        let order_id = order.marketplace_order_id.clone();
         let reason = match origin {
             CancelOrigin::BuyerRequest => CancelReason::RequestedByCustomer,
             CancelOrigin::Marketplace | CancelOrigin::Webshop => CancelReason::Other,
@@ -196,7 +192,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .when(Column::Status, order.status)
             .set(Column::CancelStep, Step::Requested)
             .set(Column::CancelIntentAt, self.now_millis())
-            .set(Column::CancelAttempts, order.cancel_attempts + 1)
+            .set(Column::CancelAttempts, order.cancel.attempts + 1)
             .event(
                 EventKind::Call,
                 "sending the cancellation to the marketplace",
@@ -318,7 +314,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         self.complete_step(
             order,
             Column::CancelStep,
-            order.cancel_step,
+            order.cancel.step,
             OrderStatus::Cancelled,
             message,
             |line| {

@@ -22,9 +22,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     ) -> Result<usize, JobError> {
         let ids: Vec<ProcessId> = pending
             .iter()
-            .filter_map(|o| o.cancel_process_id.as_deref())
-            .flat_map(|joined| joined.split(','))
-            .filter_map(|id| ProcessId::parse(id).ok())
+            .flat_map(|o| o.cancel.process_ids.iter().cloned())
             .collect();
         if ids.is_empty() {
             return Ok(0);
@@ -42,11 +40,15 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .collect();
         let mut n_done = 0;
         for order in pending {
-            let Some(joined) = order.cancel_process_id.as_deref() else {
+            if order.cancel.process_ids.is_empty() {
                 continue;
-            };
-            let of_order: Vec<Option<&&ProcessState>> =
-                joined.split(',').map(|id| states.get(id)).collect();
+            }
+            let of_order: Vec<Option<&&ProcessState>> = order
+                .cancel
+                .process_ids
+                .iter()
+                .map(|id| states.get(id.as_str()))
+                .collect();
             let failure = of_order.iter().find_map(|state| match state {
                 Some(ProcessState::Failed { message }) => Some(message.clone()),
                 _ => None,
@@ -114,15 +116,15 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 )
                 .await
             }
-            OwnLinesNow::StillOpen if order.cancel_failures < MAX_PROCESS_FAILURES => {
-                let n_failures = order.cancel_failures + 1;
-                let retry_at = self.resend_at(order.cancel_failures);
+            OwnLinesNow::StillOpen if order.cancel.failures < MAX_PROCESS_FAILURES => {
+                let n_failures = order.cancel.failures + 1;
+                let retry_at = self.resend_at(order.cancel.failures);
                 let wait_minutes = (retry_at - self.now_millis()) / 60_000;
                 self.transition(
                     order,
                     Transition::of(order.id)
                         .when(Column::CancelStep, Step::Pending)
-                        .when(Column::CancelFailures, order.cancel_failures)
+                        .when(Column::CancelFailures, order.cancel.failures)
                         .set(Column::CancelStep, Step::Requested)
                         .set(Column::CancelProcessId, Option::<String>::None)
                         .set(Column::CancelFailures, n_failures)
@@ -142,7 +144,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 self.fail_cancellation(
                     order,
                     Step::Pending,
-                    &format!("{refused} ({} failures)", order.cancel_failures + 1),
+                    &format!("{refused} ({} failures)", order.cancel.failures + 1),
                 )
                 .await
             }

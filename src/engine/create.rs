@@ -3,13 +3,11 @@
 
 use crate::store::Column;
 use chrono::Duration;
-use orderbridge_core::domain::{MarketplaceOrderId, OrderCode};
 use orderbridge_core::webshop::{NewOrder, NewOrderLine};
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
 use super::total_check::paid_for_own_lines;
 use super::{Engine, Failpoint, JobError, JobReport};
-use crate::clock::from_millis;
 use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, OrderRecord, Transition};
 
@@ -84,37 +82,34 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let Some(details) = order.details.clone() else {
             return Ok(Outcome::Failed);
         };
-        let code = match OrderCode::parse(&order.code) {
-            Ok(code) => code,
-            Err(e) => return self.fail_create(&order, &e.to_string()).await,
-        };
-        if order.create_step == Step::Pending {
-            let now = self.now_millis();
+        let code = order.code.clone();
+        if order.create.step == Step::Pending {
+            let now = self.now();
             let intent = Transition::of(order.id)
                 .when(Column::CreateStep, Step::Pending)
                 .when(Column::Status, OrderStatus::NotShipped)
                 .set(Column::CreateStep, Step::Requested)
                 .set(
                     Column::CreateIntentAt,
-                    order.create_intent_at.unwrap_or(now),
+                    order.create.intent_at.unwrap_or(now),
                 )
-                .set(Column::CreateAttempts, order.create_attempts + 1)
+                .set(Column::CreateAttempts, order.create.attempts + 1)
                 .event(
                     EventKind::Call,
                     format!(
                         "creating the order in the webshop (attempt {})",
-                        order.create_attempts + 1
+                        order.create.attempts + 1
                     ),
                 );
             if !self.transition(&order, intent).await? {
                 return Ok(Outcome::Nothing);
             }
-            order.create_intent_at = Some(order.create_intent_at.unwrap_or(now));
-            order.create_step = Step::Requested;
+            order.create.intent_at = Some(order.create.intent_at.unwrap_or(now));
+            order.create.step = Step::Requested;
             self.failpoint(Failpoint::CreateAfterIntent)?;
         } else {
             // An earlier attempt may have created it: look before creating again.
-            let since = from_millis(order.create_intent_at.unwrap_or(order.created_at))
+            let since = order.create.intent_at.unwrap_or(order.created_at)
                 - Duration::minutes(LOOKUP_MARGIN_MINUTES);
             match self.webshop.find_order(&code, since).await {
                 Ok(Some(webshop_id)) => {
@@ -149,14 +144,14 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                         &order,
                         Transition::of(order.id)
                             .when(Column::CreateStep, Step::Requested)
-                            .when(Column::CreateAttempts, order.create_attempts)
+                            .when(Column::CreateAttempts, order.create.attempts)
                             .when(Column::Status, OrderStatus::NotShipped)
-                            .set(Column::CreateAttempts, order.create_attempts + 1)
+                            .set(Column::CreateAttempts, order.create.attempts + 1)
                             .event(
                                 EventKind::Call,
                                 format!(
                                     "no webshop order from an earlier attempt; creating it (attempt {})",
-                                    order.create_attempts + 1
+                                    order.create.attempts + 1
                                 ),
                             ),
                     )
@@ -258,7 +253,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             // a broken shop: retried, with a lookup first, a few times before the merchant is
             // asked to look.
             Err(error @ ConnectorError::InvalidPayload { .. })
-                if order.create_attempts + 1 < UNREADABLE_CREATE_ATTEMPTS =>
+                if order.create.attempts + 1 < UNREADABLE_CREATE_ATTEMPTS =>
             {
                 self.defer(&order, "creating the webshop order", &error)
                     .await?;
@@ -310,7 +305,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         self.transition(
             order,
             Transition::of(order.id)
-                .when(Column::CreateStep, order.create_step)
+                .when(Column::CreateStep, order.create.step)
                 .set(Column::CreateStep, Step::Pending)
                 .set(Column::Status, OrderStatus::Error)
                 .set(Column::Error, reason)
@@ -353,13 +348,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         &self,
         order: &OrderRecord,
     ) -> Result<Option<OrderRecord>, JobError> {
-        let id = match MarketplaceOrderId::parse(&order.marketplace_order_id) {
-            Ok(id) => id,
-            Err(e) => {
-                self.fail_create(order, &e.to_string()).await?;
-                return Ok(None);
-            }
-        };
+        let id = order.marketplace_order_id.clone();
         match self.marketplace.order(&id).await {
             Ok(details) => {
                 self.store

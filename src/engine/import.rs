@@ -294,8 +294,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     /// marketplace, no cancellation running.
     pub(super) fn cancellation_may_start(&self, order: &OrderRecord) -> bool {
         matches!(order.status, OrderStatus::NotShipped | OrderStatus::Waiting)
-            && order.cancel_step == Step::None
-            && matches!(order.ship_step, Step::None | Step::Ready)
+            && order.cancel.step == Step::None
+            && matches!(order.ship.step, Step::None | Step::Ready)
     }
 
     /// Whether a buyer's cancellation request is carried out: only before the merchant
@@ -304,7 +304,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     pub(super) fn buyer_request_may_start(&self, order: &OrderRecord) -> bool {
         self.cancellation_may_start(order)
             && order.status == OrderStatus::NotShipped
-            && order.ship_step == Step::None
+            && order.ship.step == Step::None
             && order.completed_at.is_none()
     }
 
@@ -331,7 +331,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let mut transition = Transition::of(order.id)
             .when(Column::Status, order.status)
             .when(Column::CancelStep, Step::None)
-            .when(Column::ShipStep, order.ship_step)
+            .when(Column::ShipStep, order.ship.step)
             .set(Column::CancelStep, Step::Ready)
             .set(Column::CancelOrigin, origin.as_str())
             .set(Column::Status, status)
@@ -345,13 +345,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
 
     /// An order that left the open list: read it and record what happened to it.
     async fn reconcile_closed(&self, order: &OrderRecord) -> Result<bool, JobError> {
-        let id = match orderbridge_core::domain::MarketplaceOrderId::parse(
-            &order.marketplace_order_id,
-        ) {
-            Ok(id) => id,
-            Err(_) => return Ok(false),
-        };
-        let details = match self.marketplace.order(&id).await {
+        let details = match self.marketplace.order(&order.marketplace_order_id).await {
             Ok(details) => details,
             Err(error) => {
                 self.defer(order, "reading an order that left the open list", &error)
@@ -381,7 +375,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     order,
                     Transition::of(order.id)
                         .when(Column::Status, order.status)
-                        .when(Column::ShipStep, order.ship_step)
+                        .when(Column::ShipStep, order.ship.step)
                         .set(Column::ShipStep, Step::Done)
                         .set(Column::Status, OrderStatus::Shipped)
                         .event(

@@ -2,11 +2,9 @@
 //! error, or hand it over to be handled manually.
 
 use crate::store::Column;
-use orderbridge_core::domain::WebshopOrderId;
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
 use super::lines::{own_lines_cancelled, own_request};
-use super::process_failure::stored_marketplace_id;
 use super::{derived_status, BuyerRequest, CancelOrigin, Engine, JobError};
 use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, OrderRecord, StoreError, Transition};
@@ -61,14 +59,13 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let order = self.order_of(code).await?;
         if order.status == OrderStatus::Manual {
             return Err(ManageError::NotApplicable {
-                code: order.code,
+                code: order.code.to_string(),
                 status: order.status,
                 action: "synchronize",
                 applies_to: "orders the daemon handles (not manual)",
             });
         }
-        let id = stored_marketplace_id(&order)?;
-        let details = self.marketplace.order(&id).await?;
+        let details = self.marketplace.order(&order.marketplace_order_id).await?;
         self.store
             .replace_details(
                 order.id,
@@ -91,17 +88,15 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             self.note_partial_request(&order).await?;
         }
         let order = self.order_of(code).await?;
-        if let Some(webshop_id) = order.webshop_order_id.as_deref() {
-            if let Ok(webshop_id) = WebshopOrderId::parse(webshop_id) {
-                let webshop_order = self.webshop.order(&webshop_id).await?;
-                self.note(
-                    &order,
-                    EventKind::Info,
-                    "synchronized from the webshop on request",
-                )
-                .await?;
-                self.apply_webshop_state(&order, &webshop_order).await?;
-            }
+        if let Some(webshop_id) = &order.webshop_order_id {
+            let webshop_order = self.webshop.order(webshop_id).await?;
+            self.note(
+                &order,
+                EventKind::Info,
+                "synchronized from the webshop on request",
+            )
+            .await?;
+            self.apply_webshop_state(&order, &webshop_order).await?;
         }
         self.store.make_jobs_due(&self.settings.connection).await?;
         self.order_of(code).await
@@ -120,15 +115,15 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let order = self.order_of(code).await?;
         if order.status != OrderStatus::Error {
             return Err(ManageError::NotApplicable {
-                code: order.code,
+                code: order.code.to_string(),
                 status: order.status,
                 action: "resend",
                 applies_to: "orders in error",
             });
         }
-        let ship_refused = matches!(order.create_step, Step::Done)
-            && order.ship_step == Step::Ready
-            && order.cancel_step == Step::None;
+        let ship_refused = matches!(order.create.step, Step::Done)
+            && order.ship.step == Step::Ready
+            && order.cancel.step == Step::None;
         let mut transition = Transition::of(order.id)
             .when(Column::Status, OrderStatus::Error)
             .set(Column::Error, Option::<String>::None)
@@ -139,7 +134,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let mut reset = order.clone();
         if ship_refused {
             // Forget the refused T&T data; the webshop is read again below.
-            reset.ship_step = Step::None;
+            reset.ship.step = Step::None;
             reset.completed_at = None;
             transition = transition
                 .when(Column::ShipStep, Step::Ready)
@@ -162,14 +157,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         // Any order that is in the webshop is read there again: the merchant may have
         // completed it while it was in `error` (the track job left it alone then, and its
         // watermark has moved past that change).
-        if applied && order.create_step == Step::Done {
+        if applied && order.create.step == Step::Done {
             let order = self.order_of(code).await?;
-            if let Some(webshop_id) = order
-                .webshop_order_id
-                .as_deref()
-                .and_then(|id| WebshopOrderId::parse(id).ok())
-            {
-                let webshop_order = self.webshop.order(&webshop_id).await?;
+            if let Some(webshop_id) = &order.webshop_order_id {
+                let webshop_order = self.webshop.order(webshop_id).await?;
                 self.apply_webshop_state(&order, &webshop_order).await?;
             }
         }
@@ -187,7 +178,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let order = self.order_of(code).await?;
         if order.status.is_final() {
             return Err(ManageError::NotApplicable {
-                code: order.code,
+                code: order.code.to_string(),
                 status: order.status,
                 action: "handle manually",
                 applies_to: "orders that are not shipped, cancelled or manual yet",

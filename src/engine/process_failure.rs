@@ -12,7 +12,7 @@
 //! then, or when the order changed on the marketplace in a way we did not ask for, does it go
 //! to `error` with the marketplace's message.
 
-use orderbridge_core::domain::{MarketplaceOrder, MarketplaceOrderId};
+use orderbridge_core::domain::MarketplaceOrder;
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
 use super::lines::MarketplaceLines;
@@ -84,7 +84,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         &self,
         order: &OrderRecord,
     ) -> Result<MarketplaceOrder, ConnectorError> {
-        self.marketplace.order(&stored_marketplace_id(order)?).await
+        self.marketplace.order(&order.marketplace_order_id).await
     }
 
     /// When the resend after `n_failed_before` failures is due (ms).
@@ -106,32 +106,5 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         )
         .await?;
         Ok(false)
-    }
-}
-
-/// The marketplace order id the store holds for `order`, parsed (a record that does not parse
-/// is reported as an unreadable stored value).
-pub(super) fn stored_marketplace_id(
-    order: &OrderRecord,
-) -> Result<MarketplaceOrderId, ConnectorError> {
-    MarketplaceOrderId::parse(&order.marketplace_order_id).map_err(|e| {
-        ConnectorError::InvalidPayload {
-            vendor: "store".into(),
-            location: "marketplace_order_id".into(),
-            message: e.to_string(),
-        }
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_backoff_doubles_from_five_minutes() {
-        let minutes: Vec<i64> = (0..MAX_PROCESS_FAILURES)
-            .map(|n| backoff_millis(n) / 60_000)
-            .collect();
-        assert_eq!(minutes, vec![5, 10, 20, 40]);
     }
 }

@@ -44,10 +44,10 @@ pub(super) const PARTIAL_REQUEST_NOTE: &str = "the buyer asked to cancel some li
 
 /// The status an order should show given its steps (used after a resend or a sync).
 pub fn derived_status(order: &OrderRecord) -> OrderStatus {
-    match order.cancel_step {
+    match order.cancel.step {
         Step::Done => return OrderStatus::Cancelled,
         Step::Ready | Step::Requested | Step::Pending => {
-            return if order.cancel_origin.as_deref() == Some(CancelOrigin::Webshop.as_str()) {
+            return if order.cancel_origin == Some(CancelOrigin::Webshop) {
                 OrderStatus::PendingCancellation
             } else {
                 OrderStatus::CancellationRequest
@@ -55,7 +55,7 @@ pub fn derived_status(order: &OrderRecord) -> OrderStatus {
         }
         Step::None | Step::Skipped => {}
     }
-    match order.ship_step {
+    match order.ship.step {
         Step::Done => OrderStatus::Shipped,
         Step::Pending | Step::Requested => OrderStatus::PendingShipment,
         Step::Ready => OrderStatus::NotShipped,
@@ -64,36 +64,7 @@ pub fn derived_status(order: &OrderRecord) -> OrderStatus {
     }
 }
 
-/// Who started a cancellation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CancelOrigin {
-    /// The buyer asked; the webshop order is cancelled and the request confirmed.
-    BuyerRequest,
-    /// The marketplace cancelled; only the webshop order is cancelled.
-    Marketplace,
-    /// The merchant cancelled in the webshop; the marketplace is told.
-    Webshop,
-}
-
-impl CancelOrigin {
-    /// Stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::BuyerRequest => "buyer_request",
-            Self::Marketplace => "marketplace",
-            Self::Webshop => "webshop",
-        }
-    }
-
-    pub(super) fn parse(s: Option<&str>) -> Option<Self> {
-        match s? {
-            "buyer_request" => Some(Self::BuyerRequest),
-            "marketplace" => Some(Self::Marketplace),
-            "webshop" => Some(Self::Webshop),
-            _ => None,
-        }
-    }
-}
+pub use crate::status::CancelOrigin;
 
 #[cfg(test)]
 mod tests {

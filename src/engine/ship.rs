@@ -3,7 +3,7 @@
 //! the marketplace's processes until they succeed (`shipped`) or fail (`error`).
 
 use crate::store::Column;
-use orderbridge_core::domain::{Carrier, MarketplaceOrderId, OrderLineId, Quantity, TrackingCode};
+use orderbridge_core::domain::{OrderLineId, Quantity};
 use orderbridge_core::marketplace::{LineQuantity, Process, ProcessKind, ProcessState, Shipment};
 use orderbridge_core::{Marketplace, Webshop};
 
@@ -41,8 +41,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 limit,
             )
             .await?;
-        for order in to_send.iter().filter(|o| o.cancel_step == Step::None) {
-            let progressed = match order.ship_step {
+        for order in to_send.iter().filter(|o| o.cancel.step == Step::None) {
+            let progressed = match order.ship.step {
                 Step::Ready => self.ship_one(order).await?,
                 _ => self.resume_shipment(order).await?,
             };
@@ -86,8 +86,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         lines: &[OrderLine],
         marketplace_lines: &MarketplaceLines,
     ) -> Result<Shipment, String> {
-        let order_id =
-            MarketplaceOrderId::parse(&order.marketplace_order_id).map_err(|e| e.to_string())?;
+        let order_id = order.marketplace_order_id.clone();
         let mut to_ship = Vec::new();
         for line in lines
             .iter()
@@ -108,22 +107,12 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         if to_ship.is_empty() {
             return Err("no line has items left to ship".into());
         }
-        let tracking = order
-            .tracking_code
-            .as_deref()
-            .map(TrackingCode::parse)
-            .transpose()
-            .map_err(|e| e.to_string())?;
-        let carrier = order
-            .carrier
-            .as_deref()
-            .map(Carrier::from_name)
-            .transpose()
-            .map_err(|e| e.to_string())?;
+        let tracking = order.tracking_code.clone();
+        let carrier = order.carrier.clone();
         Ok(Shipment {
             order_id,
             lines: to_ship,
-            reference: order.code.clone(),
+            reference: order.code.to_string(),
             carrier,
             tracking,
         })
@@ -146,13 +135,13 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .set(Column::Status, OrderStatus::PendingShipment)
             .set(Column::ShipStep, Step::Requested)
             .set(Column::ShipIntentAt, self.now_millis())
-            .set(Column::ShipAttempts, order.ship_attempts + 1)
+            .set(Column::ShipAttempts, order.ship.attempts + 1)
             .event(
                 EventKind::Call,
                 format!(
                     "sending the shipment to the marketplace: T&T {}, carrier {}",
-                    order.tracking_code.as_deref().unwrap_or("none"),
-                    order.carrier.as_deref().unwrap_or("none")
+                    order.tracking_code.as_ref().map_or("none", |c| c.as_str()),
+                    order.carrier.as_ref().map_or("none", |c| c.name())
                 ),
             );
         if !self.transition(order, intent).await? {
@@ -252,13 +241,13 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                         order,
                         Transition::of(order.id)
                             .when(Column::ShipStep, Step::Requested)
-                            .when(Column::ShipAttempts, order.ship_attempts)
-                            .set(Column::ShipAttempts, order.ship_attempts + 1)
+                            .when(Column::ShipAttempts, order.ship.attempts)
+                            .set(Column::ShipAttempts, order.ship.attempts + 1)
                             .event(
                                 EventKind::Call,
                                 format!(
                                     "no shipment from an earlier attempt on the marketplace; sending it again (attempt {})",
-                                    order.ship_attempts + 1
+                                    order.ship.attempts + 1
                                 ),
                             ),
                     )
@@ -285,7 +274,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         self.complete_step(
             order,
             Column::ShipStep,
-            order.ship_step,
+            order.ship.step,
             OrderStatus::Shipped,
             message,
             |line| {

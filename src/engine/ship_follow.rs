@@ -5,7 +5,7 @@
 use crate::store::Column;
 use std::collections::HashMap;
 
-use orderbridge_core::domain::{MarketplaceOrderId, ProcessId};
+use orderbridge_core::domain::ProcessId;
 use orderbridge_core::marketplace::ProcessState;
 use orderbridge_core::{Marketplace, Webshop};
 
@@ -20,14 +20,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         &self,
         pending: &[OrderRecord],
     ) -> Result<usize, JobError> {
-        let by_process: HashMap<String, &OrderRecord> = pending
+        let by_process: HashMap<&ProcessId, &OrderRecord> = pending
             .iter()
-            .filter_map(|o| o.ship_process_id.clone().map(|p| (p, o)))
+            .flat_map(|o| o.ship.process_ids.iter().map(move |p| (p, o)))
             .collect();
-        let ids: Vec<ProcessId> = by_process
-            .keys()
-            .filter_map(|id| ProcessId::parse(id).ok())
-            .collect();
+        let ids: Vec<ProcessId> = by_process.keys().map(|id| (*id).clone()).collect();
         if ids.is_empty() {
             return Ok(0);
         }
@@ -39,21 +36,23 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             }
         };
         let mut n_done = 0;
-        let now = self.now_millis();
+        let now = self.now();
         for order in pending {
             let answered = order
-                .ship_process_id
-                .as_deref()
-                .is_some_and(|id| processes.iter().any(|p| p.id.as_str() == id));
+                .ship
+                .process_ids
+                .iter()
+                .any(|id| processes.iter().any(|p| &p.id == id));
             let stale = order
-                .ship_intent_at
-                .is_some_and(|at| now - at > PROCESS_STALE_MILLIS);
+                .ship
+                .intent_at
+                .is_some_and(|at| (now - at).num_milliseconds() > PROCESS_STALE_MILLIS);
             if !answered && stale && self.shipment_process_lost(order).await? {
                 n_done += 1;
             }
         }
         for process in processes {
-            let Some(order) = by_process.get(process.id.as_str()) else {
+            let Some(order) = by_process.get(&process.id) else {
                 continue;
             };
             let done = match &process.state {
@@ -82,10 +81,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     /// The marketplace no longer knows the shipment's process: read the order to see whether
     /// it is shipped; if not, look the shipment up again (and send it if there is none).
     async fn shipment_process_lost(&self, order: &OrderRecord) -> Result<bool, JobError> {
-        let Ok(id) = MarketplaceOrderId::parse(&order.marketplace_order_id) else {
-            return Ok(false);
-        };
-        let details = match self.marketplace.order(&id).await {
+        let details = match self.marketplace.order(&order.marketplace_order_id).await {
             Ok(details) => details,
             Err(error) => {
                 self.defer(
@@ -147,15 +143,15 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 )
                 .await
             }
-            OwnLinesNow::StillOpen if order.ship_failures < MAX_PROCESS_FAILURES => {
-                let n_failures = order.ship_failures + 1;
-                let retry_at = self.resend_at(order.ship_failures);
+            OwnLinesNow::StillOpen if order.ship.failures < MAX_PROCESS_FAILURES => {
+                let n_failures = order.ship.failures + 1;
+                let retry_at = self.resend_at(order.ship.failures);
                 let wait_minutes = (retry_at - self.now_millis()) / 60_000;
                 self.transition(
                     order,
                     Transition::of(order.id)
                         .when(Column::ShipStep, Step::Pending)
-                        .when(Column::ShipFailures, order.ship_failures)
+                        .when(Column::ShipFailures, order.ship.failures)
                         .set(Column::ShipStep, Step::Requested)
                         .set(Column::ShipProcessId, Option::<String>::None)
                         .set(Column::ShipFailures, n_failures)
@@ -177,7 +173,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     Step::Pending,
                     &format!(
                         "the marketplace refused the shipment {} times: {message}",
-                        order.ship_failures + 1
+                        order.ship.failures + 1
                     ),
                 )
                 .await

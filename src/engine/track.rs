@@ -61,13 +61,13 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             let Some(code) = &webshop_order.code else {
                 continue;
             };
-            let Some(order) = ours.iter().find(|o| o.code == code.as_str()) else {
+            let Some(order) = ours.iter().find(|o| o.code.as_str() == code.as_str()) else {
                 continue;
             };
             if order.webshop_order_id.is_none() {
                 // Hold back only while the create job will still record it, and not for ever:
                 // a day later the lookup has long resolved it or never will.
-                let resolvable = order.create_step == Step::Requested
+                let resolvable = order.create.step == Step::Requested
                     && order.status != OrderStatus::Error
                     && webshop_order
                         .modified_at
@@ -119,19 +119,18 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .orders(&filter)
             .await?
             .into_iter()
-            .filter(|o| o.ship_step == Step::None && o.cancel_step == Step::None)
+            .filter(|o| o.ship.step == Step::None && o.cancel.step == Step::None)
             .filter(|o| {
                 o.webshop_order_id
-                    .as_deref()
-                    .is_some_and(|id| !read_already.contains(id))
+                    .as_ref()
+                    .is_some_and(|id| !read_already.contains(id.as_str()))
             })
             .collect();
         let mut n_progressed = 0;
         for batch in waiting.chunks(REREAD_BATCH) {
             let ids: Vec<WebshopOrderId> = batch
                 .iter()
-                .filter_map(|o| o.webshop_order_id.as_deref())
-                .filter_map(|id| WebshopOrderId::parse(id).ok())
+                .filter_map(|o| o.webshop_order_id.clone())
                 .collect();
             // A batch that cannot be read now is read again next run; it must not stop this
             // run before the waits that are over are ended.
@@ -148,12 +147,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 }
             };
             for order in batch {
-                let webshop_id = order.webshop_order_id.as_deref();
-                let Some(webshop_order) = read.iter().find(|w| Some(w.id.as_str()) == webshop_id)
-                else {
+                let webshop_id = order.webshop_order_id.as_ref();
+                let Some(webshop_order) = read.iter().find(|w| Some(&w.id) == webshop_id) else {
                     tracing::warn!(
                         order_code = %order.code,
-                        webshop_order_id = webshop_id.unwrap_or_default(),
+                        webshop_order_id = webshop_id.map_or("", |id| id.as_str()),
                         "a waiting order is no longer in the webshop"
                     );
                     continue;
@@ -176,19 +174,19 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         order: &OrderRecord,
         webshop_order: &WebshopOrder,
     ) -> Result<bool, JobError> {
-        if order.webshop_order_id.as_deref() != Some(webshop_order.id.as_str()) {
+        if order.webshop_order_id.as_ref() != Some(&webshop_order.id) {
             // Not (yet) recorded as ours: the create job records it first.
             return Ok(false);
         }
         let shippable = matches!(order.status, OrderStatus::NotShipped | OrderStatus::Waiting)
-            && order.ship_step == Step::None
-            && order.cancel_step == Step::None;
+            && order.ship.step == Step::None
+            && order.cancel.step == Step::None;
         match webshop_order.status {
             WebshopStatus::Completed if shippable => self.completed(order, webshop_order).await,
             WebshopStatus::Cancelled
                 if matches!(order.status, OrderStatus::NotShipped | OrderStatus::Waiting)
-                    && order.cancel_step == Step::None
-                    && matches!(order.ship_step, Step::None | Step::Ready) =>
+                    && order.cancel.step == Step::None
+                    && matches!(order.ship.step, Step::None | Step::Ready) =>
             {
                 self.start_cancellation(order, CancelOrigin::Webshop).await
             }
@@ -243,7 +241,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                             .set(Column::Status, OrderStatus::NotShipped)
                             .set(
                                 Column::CompletedAt,
-                                order.completed_at.unwrap_or(to_millis(completed_at)),
+                                order.completed_at.unwrap_or(completed_at),
                             )
                             .set(Column::TrackingCode, code.as_str())
                             .set(Column::Carrier, carrier_text)

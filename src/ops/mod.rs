@@ -137,7 +137,7 @@ impl Ops {
 
     fn engine(&self, order: &OrderRecord) -> Result<Arc<ConnectionEngine>, OpsError> {
         let unknown = || OpsError::UnknownConnection {
-            code: order.code.clone(),
+            code: order.code.to_string(),
             connection: order.connection.clone(),
         };
         match &self.engines {
@@ -261,12 +261,12 @@ impl Ops {
         let record = self.record(code).await?;
         let engine = self.engine(&record)?;
         let updated = match action {
-            Action::Sync => engine.sync_order(&record.code).await?,
-            Action::Resend => engine.resend_order(&record.code).await?,
-            Action::Manual => engine.handle_manually(&record.code).await?,
+            Action::Sync => engine.sync_order(record.code.as_str()).await?,
+            Action::Resend => engine.resend_order(record.code.as_str()).await?,
+            Action::Manual => engine.handle_manually(record.code.as_str()).await?,
         };
         Ok(ActionOutcome {
-            code: updated.code,
+            code: updated.code.to_string(),
             status: updated.status,
             error: updated.error,
         })

@@ -3,7 +3,7 @@
 //! shaped, so neither face reads database rows.
 
 use chrono::{DateTime, Utc};
-use orderbridge_core::domain::{Address, Carrier, MarketplaceOrder, Money, TrackingCode};
+use orderbridge_core::domain::{Address, MarketplaceOrder, Money};
 use serde::Serialize;
 
 use crate::clock::from_millis;
@@ -149,18 +149,18 @@ impl OrderSummary {
     /// The summary of a stored order.
     pub fn of(record: &OrderRecord) -> Self {
         Self {
-            code: record.code.clone(),
+            code: record.code.to_string(),
             connection: record.connection.clone(),
-            marketplace_order_id: record.marketplace_order_id.clone(),
-            webshop_order_id: record.webshop_order_id.clone(),
+            marketplace_order_id: record.marketplace_order_id.to_string(),
+            webshop_order_id: record.webshop_order_id.as_ref().map(ToString::to_string),
             status: record.status,
             customer: record
                 .details
                 .as_ref()
                 .map(|details| full_name(&details.shipping)),
-            placed_at: from_millis(record.placed_at),
-            tracking_code: record.tracking_code.clone(),
-            carrier: record.carrier.clone(),
+            placed_at: record.placed_at,
+            tracking_code: record.tracking_code.as_ref().map(ToString::to_string),
+            carrier: record.carrier.as_ref().map(ToString::to_string),
             error: record.error.clone(),
             batch_id: record.batch_id,
         }
@@ -369,18 +369,13 @@ impl OrderView {
     /// The view of a stored order with its lines and history.
     pub fn of(record: &OrderRecord, lines: &[OrderLine], history: &[OrderEvent]) -> Self {
         let details = record.details.as_ref();
-        let tracking_url = match (record.tracking_code.as_deref(), record.carrier.as_deref()) {
-            (Some(code), Some(carrier)) => {
-                match (TrackingCode::parse(code), Carrier::from_name(carrier)) {
-                    (Ok(code), Ok(carrier)) => orderbridge_core::carrier::tracking_page(
-                        &carrier,
-                        &code,
-                        details.map(|d| d.shipping.zip_code()),
-                        details.map(|d| d.shipping.country_code()),
-                    ),
-                    _ => None,
-                }
-            }
+        let tracking_url = match (&record.tracking_code, &record.carrier) {
+            (Some(code), Some(carrier)) => orderbridge_core::carrier::tracking_page(
+                carrier,
+                code,
+                details.map(|d| d.shipping.zip_code()),
+                details.map(|d| d.shipping.country_code()),
+            ),
             _ => None,
         };
         let paid_total = details.and_then(|d| {
@@ -406,8 +401,8 @@ impl OrderView {
                 .collect(),
             history,
             actions: Actions::for_status(record.status),
-            completed_at: record.completed_at.map(from_millis),
-            ship_after: record.ship_after.map(from_millis),
+            completed_at: record.completed_at,
+            ship_after: record.ship_after,
         }
     }
 }

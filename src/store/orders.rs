@@ -1,82 +1,85 @@
 //! Orders and their lines: reading them back, and guarded transitions that change an order
 //! only while it is still in the state the caller read.
 
-use orderbridge_core::domain::MarketplaceOrder;
+use chrono::{DateTime, Utc};
+use orderbridge_core::domain::{
+    Carrier, MarketplaceOrder, MarketplaceOrderId, OrderCode, ProcessId, TrackingCode,
+    WebshopOrderId,
+};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{Backend, Column, Params, Store, StoreError, StoreResult};
-use crate::status::{OrderStatus, Step};
+use crate::clock::from_millis;
+use crate::status::{CancelOrigin, OrderStatus, Step};
 
-/// An order as stored.
-#[derive(Debug, Clone, Serialize)]
+/// One external effect of an order (creating it in the webshop, shipping it, cancelling it)
+/// as stored: how far it got, when its current attempt's intent was committed, how many
+/// attempts started, and the marketplace process applying it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effect {
+    /// How far it got.
+    pub step: Step,
+    /// When the current attempt's intent was committed (creation: when it was first intended).
+    pub intent_at: Option<DateTime<Utc>>,
+    /// Attempts started.
+    pub attempts: i64,
+    /// The marketplace processes applying it (shipments: one; cancellations: one per line,
+    /// stored comma-separated).
+    pub process_ids: Vec<ProcessId>,
+    /// Processes that ended in FAILURE and were retried (migration 0003).
+    pub failures: i64,
+}
+
+/// An order as stored, read once into domain types: ids, codes and carriers parsed, times as
+/// `DateTime<Utc>`, each effect one [`Effect`].
+#[derive(Debug, Clone)]
 pub struct OrderRecord {
     /// Row id.
     pub id: i64,
     /// Our unique order code.
-    pub code: String,
+    pub code: OrderCode,
     /// Connection name.
     pub connection: String,
     /// The marketplace's order id.
-    pub marketplace_order_id: String,
+    pub marketplace_order_id: MarketplaceOrderId,
     /// Batch it was imported in.
     pub batch_id: Option<i64>,
     /// What the merchant sees.
     pub status: OrderStatus,
     /// Why it is in `error`.
     pub error: Option<String>,
-    /// When the buyer placed it (ms).
-    pub placed_at: i64,
+    /// When the buyer placed it.
+    pub placed_at: DateTime<Utc>,
     /// The marketplace order as last fetched.
-    #[serde(skip)]
     pub details: Option<MarketplaceOrder>,
-    /// Webshop creation step.
-    pub create_step: Step,
-    /// When creation was first intended (ms).
-    pub create_intent_at: Option<i64>,
-    /// Creation attempts started.
-    pub create_attempts: i64,
+    /// Creating it in the webshop.
+    pub create: Effect,
     /// The webshop's order id once created.
-    pub webshop_order_id: Option<String>,
-    /// When the webshop completed it (ms).
-    pub completed_at: Option<i64>,
+    pub webshop_order_id: Option<WebshopOrderId>,
+    /// When the webshop completed it.
+    pub completed_at: Option<DateTime<Utc>>,
     /// T&T code to ship with.
-    pub tracking_code: Option<String>,
-    /// Carrier name to ship with.
-    pub carrier: Option<String>,
-    /// End of the T&T wait (ms).
-    pub ship_after: Option<i64>,
-    /// Shipment step.
-    pub ship_step: Step,
-    /// When the current shipment attempt's intent was committed (ms).
-    pub ship_intent_at: Option<i64>,
-    /// Shipment attempts started.
-    pub ship_attempts: i64,
-    /// The marketplace process applying the shipment.
-    pub ship_process_id: Option<String>,
-    /// Shipment processes that ended in FAILURE and were retried (migration 0003).
-    pub ship_failures: i64,
-    /// Cancellation step.
-    pub cancel_step: Step,
-    /// Who cancelled: `marketplace` or `webshop`.
-    pub cancel_origin: Option<String>,
-    /// When the cancellation intent was committed (ms).
-    pub cancel_intent_at: Option<i64>,
-    /// Cancellation attempts started.
-    pub cancel_attempts: i64,
-    /// The marketplace process applying the cancellation.
-    pub cancel_process_id: Option<String>,
-    /// Cancellation processes that ended in FAILURE and were retried (migration 0003).
-    pub cancel_failures: i64,
+    pub tracking_code: Option<TrackingCode>,
+    /// Carrier to ship with.
+    pub carrier: Option<Carrier>,
+    /// End of the T&T wait.
+    pub ship_after: Option<DateTime<Utc>>,
+    /// Shipping it on the marketplace.
+    pub ship: Effect,
+    /// Cancelling it.
+    pub cancel: Effect,
+    /// Who cancelled.
+    pub cancel_origin: Option<CancelOrigin>,
     /// Whether the webshop order has been cancelled by us.
     pub webshop_cancelled: bool,
-    /// Earliest next automatic attempt after a temporary failure (ms).
-    pub retry_at: Option<i64>,
-    /// Row creation time (ms).
-    pub created_at: i64,
-    /// Last change (ms).
-    pub updated_at: i64,
+    /// Earliest next automatic attempt after a temporary failure.
+    pub retry_at: Option<DateTime<Utc>>,
+    /// Row creation time.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
 }
 
 /// One line of a stored order.
@@ -102,63 +105,101 @@ pub struct OrderLine {
     pub currency: String,
 }
 
+fn corrupt(column: &str, reason: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt {
+        what: format!("orders.{column}"),
+        reason: reason.to_string(),
+    }
+}
+
 fn step(row: &AnyRow, column: &str) -> StoreResult<Step> {
     let text: String = row.try_get(column)?;
-    Step::parse(&text).ok_or_else(|| StoreError::Corrupt {
-        what: format!("orders.{column}"),
-        reason: format!("unknown step {text:?}"),
-    })
+    Step::parse(&text).ok_or_else(|| corrupt(column, format!("unknown step {text:?}")))
+}
+
+fn time(row: &AnyRow, column: &str) -> StoreResult<Option<DateTime<Utc>>> {
+    Ok(row.try_get::<Option<i64>, _>(column)?.map(from_millis))
+}
+
+/// A text column read into a domain type.
+fn parsed<T, E: std::fmt::Display>(
+    row: &AnyRow,
+    column: &str,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> StoreResult<Option<T>> {
+    row.try_get::<Option<String>, _>(column)?
+        .map(|text| parse(&text).map_err(|e| corrupt(column, e)))
+        .transpose()
+}
+
+fn required<T, E: std::fmt::Display>(
+    row: &AnyRow,
+    column: &str,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> StoreResult<T> {
+    parsed(row, column, parse)?.ok_or_else(|| corrupt(column, "missing"))
 }
 
 impl OrderRecord {
     fn from_row(row: &AnyRow) -> StoreResult<Self> {
-        let status: String = row.try_get("status")?;
         let details: Option<String> = row.try_get("details")?;
         let details = details
             .map(|json| serde_json::from_str(&json))
             .transpose()
-            .map_err(|e| StoreError::Corrupt {
-                what: "orders.details".into(),
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| corrupt("details", e))?;
+        let effect = |prefix: &str, process: bool| -> StoreResult<Effect> {
+            Ok(Effect {
+                step: step(row, &format!("{prefix}_step"))?,
+                intent_at: time(row, &format!("{prefix}_intent_at"))?,
+                attempts: row.try_get(format!("{prefix}_attempts").as_str())?,
+                process_ids: if process {
+                    let column = format!("{prefix}_process_id");
+                    row.try_get::<Option<String>, _>(column.as_str())?
+                        .unwrap_or_default()
+                        .split(',')
+                        .filter(|id| !id.is_empty())
+                        .map(|id| ProcessId::parse(id).map_err(|e| corrupt(&column, e)))
+                        .collect::<StoreResult<_>>()?
+                } else {
+                    Vec::new()
+                },
+                failures: if process {
+                    row.try_get(format!("{prefix}_failures").as_str())?
+                } else {
+                    0
+                },
+            })
+        };
+        let cancel_origin: Option<String> = row.try_get("cancel_origin")?;
         Ok(Self {
             id: row.try_get("id")?,
-            code: row.try_get("code")?,
+            code: required(row, "code", OrderCode::parse)?,
             connection: row.try_get("connection")?,
-            marketplace_order_id: row.try_get("marketplace_order_id")?,
+            marketplace_order_id: required(row, "marketplace_order_id", MarketplaceOrderId::parse)?,
             batch_id: row.try_get("batch_id")?,
-            status: status.parse().map_err(|e: crate::status::UnknownStatus| {
-                StoreError::Corrupt {
-                    what: "orders.status".into(),
-                    reason: e.to_string(),
-                }
-            })?,
+            status: required(row, "status", |s| s.parse::<OrderStatus>())?,
             error: row.try_get("error")?,
-            placed_at: row.try_get("placed_at")?,
+            placed_at: from_millis(row.try_get("placed_at")?),
             details,
-            create_step: step(row, "create_step")?,
-            create_intent_at: row.try_get("create_intent_at")?,
-            create_attempts: row.try_get("create_attempts")?,
-            webshop_order_id: row.try_get("webshop_order_id")?,
-            completed_at: row.try_get("completed_at")?,
-            tracking_code: row.try_get("tracking_code")?,
-            carrier: row.try_get("carrier")?,
-            ship_after: row.try_get("ship_after")?,
-            ship_step: step(row, "ship_step")?,
-            ship_intent_at: row.try_get("ship_intent_at")?,
-            ship_attempts: row.try_get("ship_attempts")?,
-            ship_process_id: row.try_get("ship_process_id")?,
-            ship_failures: row.try_get("ship_failures")?,
-            cancel_step: step(row, "cancel_step")?,
-            cancel_origin: row.try_get("cancel_origin")?,
-            cancel_intent_at: row.try_get("cancel_intent_at")?,
-            cancel_attempts: row.try_get("cancel_attempts")?,
-            cancel_process_id: row.try_get("cancel_process_id")?,
-            cancel_failures: row.try_get("cancel_failures")?,
+            create: effect("create", false)?,
+            webshop_order_id: parsed(row, "webshop_order_id", WebshopOrderId::parse)?,
+            completed_at: time(row, "completed_at")?,
+            tracking_code: parsed(row, "tracking_code", TrackingCode::parse)?,
+            carrier: parsed(row, "carrier", Carrier::from_name)?,
+            ship_after: time(row, "ship_after")?,
+            ship: effect("ship", true)?,
+            cancel: effect("cancel", true)?,
+            cancel_origin: match cancel_origin.as_deref() {
+                None => None,
+                Some(text) => Some(
+                    CancelOrigin::parse(Some(text))
+                        .ok_or_else(|| corrupt("cancel_origin", format!("unknown {text:?}")))?,
+                ),
+            },
             webshop_cancelled: row.try_get::<i64, _>("webshop_cancelled")? != 0,
-            retry_at: row.try_get("retry_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            retry_at: time(row, "retry_at")?,
+            created_at: from_millis(row.try_get("created_at")?),
+            updated_at: from_millis(row.try_get("updated_at")?),
         })
     }
 }

@@ -47,6 +47,43 @@ impl From<Step> for Value {
         Self::Text(s.as_str().to_owned())
     }
 }
+impl From<chrono::DateTime<chrono::Utc>> for Value {
+    fn from(at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self::Int(crate::clock::to_millis(at))
+    }
+}
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Self::Int(i64::from(b))
+    }
+}
+impl From<crate::status::CancelOrigin> for Value {
+    fn from(origin: crate::status::CancelOrigin) -> Self {
+        Self::Text(origin.as_str().to_owned())
+    }
+}
+impl From<&orderbridge_core::domain::Carrier> for Value {
+    fn from(carrier: &orderbridge_core::domain::Carrier) -> Self {
+        Self::Text(carrier.name().to_owned())
+    }
+}
+/// Identifiers and codes are stored as their text.
+macro_rules! text_value {
+    ($($ty:ty),+) => {
+        $(impl From<&$ty> for Value {
+            fn from(value: &$ty) -> Self {
+                Self::Text(value.as_str().to_owned())
+            }
+        })+
+    };
+}
+text_value!(
+    orderbridge_core::domain::OrderCode,
+    orderbridge_core::domain::MarketplaceOrderId,
+    orderbridge_core::domain::WebshopOrderId,
+    orderbridge_core::domain::ProcessId,
+    orderbridge_core::domain::TrackingCode
+);
 impl<T: Into<Value>> From<Option<T>> for Value {
     fn from(v: Option<T>) -> Self {
         v.map_or(Self::Null, Into::into)

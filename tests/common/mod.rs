@@ -240,7 +240,7 @@ impl Harness {
             .await
             .unwrap()
             .into_iter()
-            .find(|o| o.marketplace_order_id == marketplace_order_id)
+            .find(|o| o.marketplace_order_id.as_str() == marketplace_order_id)
             .unwrap_or_else(|| panic!("order {marketplace_order_id} not recorded"))
     }
 
