@@ -163,6 +163,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
     ("language", "Nederlands", "English"),
     ("street", "Street", "Straat"),
+    ("cancel_order", "Cancel order", "Bestelling annuleren"),
+    ("confirm_cancel", "Cancel this order in the webshop and on the marketplace (reason: out of stock)? This cannot be undone.", "Deze bestelling annuleren in de webshop en op de marketplace (reden: niet op voorraad)? Dit kan niet ongedaan worden gemaakt."),
     (
         "nothing_to_pick",
         "Nothing to pick: every order of this batch is shipped or cancelled.",

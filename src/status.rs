@@ -173,6 +173,9 @@ pub enum CancelOrigin {
     Marketplace,
     /// The merchant cancelled in the webshop; the marketplace is told.
     Webshop,
+    /// The merchant cancelled on orderbridge's dashboard or CLI (cannot deliver): the webshop
+    /// order is cancelled (or never created) and the marketplace told, reason out of stock.
+    Merchant,
 }
 
 impl CancelOrigin {
@@ -182,6 +185,7 @@ impl CancelOrigin {
             Self::BuyerRequest => "buyer_request",
             Self::Marketplace => "marketplace",
             Self::Webshop => "webshop",
+            Self::Merchant => "merchant",
         }
     }
 
@@ -191,6 +195,7 @@ impl CancelOrigin {
             "buyer_request" => Some(Self::BuyerRequest),
             "marketplace" => Some(Self::Marketplace),
             "webshop" => Some(Self::Webshop),
+            "merchant" => Some(Self::Merchant),
             _ => None,
         }
     }

@@ -454,3 +454,74 @@ both_backends!(
     a_merchant_fixes_an_order_in_error_from_the_dashboard,
     every_route_refuses_missing_wrong_and_expired_credentials
 );
+
+async fn a_merchant_cancels_orders_that_cannot_be_delivered(db: TestDb) {
+    let h = Harness::start(db, "").await;
+    let in_shop = h.place(0, 1);
+    let in_error = h.bol.add_order(SimOrder::nl(vec![unknown_line()]));
+    let shipped = h.place(1, 1);
+    h.cycles(2).await;
+    h.woo
+        .complete_order(h.webshop_id(&shipped), Some(("PostNL", "3SDASH0000001")));
+    h.cycles(3).await;
+    assert_eq!(h.order(&shipped).await.status, OrderStatus::Shipped);
+    assert_eq!(h.order(&in_error).await.status, OrderStatus::Error);
+    let dashboard = serve(&h).await;
+    let mut browser = Browser::new(&dashboard.base);
+    browser.log_in("merchant").await;
+
+    // No cancel button once shipped, and the action is refused there.
+    let shipped_code = h.order(&shipped).await.code.to_string();
+    let page = browser.get(&format!("/orders/{shipped_code}")).await;
+    assert!(!page.body.contains("action-cancel"));
+    let refused = browser
+        .post(
+            &format!("/orders/{shipped_code}/action"),
+            &[("csrf", &page.csrf()), ("action", "cancel")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(
+        refused.body.contains("cancel only applies to"),
+        "{}",
+        refused.body
+    );
+
+    for id in [&in_shop, &in_error] {
+        let code = h.order(id).await.code.to_string();
+        let page = browser.get(&format!("/orders/{code}")).await;
+        assert!(page.body.contains(r#"id="action-cancel""#), "{}", page.body);
+        let done = browser
+            .post(
+                &format!("/orders/{code}/action"),
+                &[("csrf", &page.csrf()), ("action", "cancel")],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    }
+    h.cycles(3).await;
+    for id in [&in_shop, &in_error] {
+        let order = h.order(id).await;
+        assert_eq!(
+            order.status,
+            OrderStatus::Cancelled,
+            "{id}: {:?}",
+            order.error
+        );
+        let told: Vec<_> = h
+            .bol
+            .cancellations()
+            .into_iter()
+            .filter(|c| &c.order_id == id)
+            .collect();
+        assert_eq!(told.len(), 1, "{id}: bol told once");
+        assert_eq!(told[0].reason_code, "OUT_OF_STOCK");
+    }
+    // The order in the shop is cancelled there; the one in error never got there.
+    let woo_order = h.woo.orders_with_marketplace_order(&in_shop);
+    assert_eq!(woo_order[0].status, "cancelled");
+    assert!(h.woo.orders_with_marketplace_order(&in_error).is_empty());
+    assert_eq!(h.order(&shipped).await.status, OrderStatus::Shipped);
+}
+
+both_backends!(a_merchant_cancels_orders_that_cannot_be_delivered);

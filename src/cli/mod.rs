@@ -95,6 +95,11 @@ pub enum OrdersCommand {
         /// The order code.
         code: String,
     },
+    /// Cancel an order in the webshop and on the marketplace (you cannot deliver it).
+    Cancel {
+        /// The order code.
+        code: String,
+    },
     /// Add a note to an order's history.
     Note {
         /// The order code.

@@ -82,6 +82,7 @@ pub(super) async fn orders(config_path: &Path, command: OrdersCommand) -> anyhow
         OrdersCommand::Sync { code } => act(&ops, &code, Action::Sync).await?,
         OrdersCommand::Resend { code } => act(&ops, &code, Action::Resend).await?,
         OrdersCommand::Manual { code } => act(&ops, &code, Action::Manual).await?,
+        OrdersCommand::Cancel { code } => act(&ops, &code, Action::Cancel).await?,
         OrdersCommand::Note { code, text } => {
             let author = std::env::var("USER").unwrap_or_else(|_| "cli".into());
             ops.add_note(&code, &author, &text).await?;

@@ -154,6 +154,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let order_id = order.marketplace_order_id.clone();
         let reason = match origin {
             CancelOrigin::BuyerRequest => CancelReason::RequestedByCustomer,
+            CancelOrigin::Merchant => CancelReason::OutOfStock,
             CancelOrigin::Marketplace | CancelOrigin::Webshop => CancelReason::Other,
         };
         let marketplace_lines = MarketplaceLines::of(order);

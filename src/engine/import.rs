@@ -327,6 +327,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 OrderStatus::PendingCancellation,
                 "cancelled in the webshop: pending_cancellation",
             ),
+            CancelOrigin::Merchant => (
+                OrderStatus::PendingCancellation,
+                "cancelled by the merchant (cannot deliver): pending_cancellation",
+            ),
         };
         let mut transition = Transition::of(order.id)
             .when(Column::Status, order.status)

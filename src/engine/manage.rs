@@ -5,7 +5,7 @@ use crate::store::Column;
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
 use super::lines::{own_lines_cancelled, own_request};
-use super::{derived_status, BuyerRequest, CancelOrigin, Engine, JobError};
+use super::{derived_status, merchant_may_cancel, BuyerRequest, CancelOrigin, Engine, JobError};
 use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, OrderRecord, StoreError, Transition};
 
@@ -164,6 +164,30 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 self.apply_webshop_state(&order, &webshop_order).await?;
             }
         }
+        self.store.make_jobs_due(&self.settings.connection).await?;
+        self.order_of(code).await
+    }
+
+    /// Cancels an order for the merchant (who cannot deliver it): the webshop order is
+    /// cancelled, or never created, and the marketplace is told (reason: out of stock). The
+    /// cancel job does the calls; it is made due at once.
+    ///
+    /// # Errors
+    ///
+    /// When the order is unknown, already shipped, on its way, being cancelled or manual.
+    pub async fn cancel_for_merchant(&self, code: &str) -> Result<OrderRecord, ManageError> {
+        let order = self.order_of(code).await?;
+        if !merchant_may_cancel(&order) {
+            return Err(ManageError::NotApplicable {
+                code: order.code.to_string(),
+                status: order.status,
+                action: "cancel",
+                applies_to:
+                    "orders not shipped yet and not being cancelled (not_shipped, waiting, error)",
+            });
+        }
+        self.start_cancellation(&order, CancelOrigin::Merchant)
+            .await?;
         self.store.make_jobs_due(&self.settings.connection).await?;
         self.order_of(code).await
     }

@@ -39,7 +39,7 @@ pub use failpoint::{Failpoint, Failpoints};
 pub use fence::{with_lease, RunLease};
 pub use manage::ManageError;
 use rules::PARTIAL_REQUEST_NOTE;
-pub use rules::{derived_status, BuyerRequest, CancelOrigin};
+pub use rules::{derived_status, merchant_may_cancel, BuyerRequest, CancelOrigin};
 
 /// After this long without an answer about a marketplace process (the vendor forgot it), the
 /// engine reads the order itself instead of waiting for the process.

@@ -42,12 +42,25 @@ pub(super) const PARTIAL_REQUEST_NOTE: &str = "the buyer asked to cancel some li
     order; orderbridge only carries out requests for whole orders: cancel those lines in the \
     marketplace's seller dashboard, or ship them (which denies the request)";
 
+/// Whether the merchant may cancel an order now: it is not shipped (nor on its way), not
+/// being cancelled already, and not handled by hand.
+pub fn merchant_may_cancel(order: &OrderRecord) -> bool {
+    matches!(
+        order.status,
+        OrderStatus::NotShipped | OrderStatus::Waiting | OrderStatus::Error
+    ) && order.cancel.step == Step::None
+        && matches!(order.ship.step, Step::None | Step::Ready)
+}
+
 /// The status an order should show given its steps (used after a resend or a sync).
 pub fn derived_status(order: &OrderRecord) -> OrderStatus {
     match order.cancel.step {
         Step::Done => return OrderStatus::Cancelled,
         Step::Ready | Step::Requested | Step::Pending => {
-            return if order.cancel_origin == Some(CancelOrigin::Webshop) {
+            return if matches!(
+                order.cancel_origin,
+                Some(CancelOrigin::Webshop | CancelOrigin::Merchant)
+            ) {
                 OrderStatus::PendingCancellation
             } else {
                 OrderStatus::CancellationRequest

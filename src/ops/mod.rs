@@ -64,6 +64,8 @@ pub enum Action {
     Resend,
     /// Hand it over to be handled by hand.
     Manual,
+    /// Cancel it on both sides (the merchant cannot deliver).
+    Cancel,
 }
 
 impl Action {
@@ -73,6 +75,7 @@ impl Action {
             "sync" => Some(Self::Sync),
             "resend" => Some(Self::Resend),
             "manual" => Some(Self::Manual),
+            "cancel" => Some(Self::Cancel),
             _ => None,
         }
     }
@@ -264,6 +267,7 @@ impl Ops {
             Action::Sync => engine.sync_order(record.code.as_str()).await?,
             Action::Resend => engine.resend_order(record.code.as_str()).await?,
             Action::Manual => engine.handle_manually(record.code.as_str()).await?,
+            Action::Cancel => engine.cancel_for_merchant(record.code.as_str()).await?,
         };
         Ok(ActionOutcome {
             code: updated.code.to_string(),

@@ -323,15 +323,19 @@ pub struct Actions {
     pub resend: bool,
     /// Handle manually.
     pub manual: bool,
+    /// Cancel on both sides.
+    pub cancel: bool,
 }
 
 impl Actions {
-    /// The actions that apply in a status.
-    pub fn for_status(status: OrderStatus) -> Self {
+    /// The actions that apply to an order now.
+    pub fn for_order(order: &OrderRecord) -> Self {
+        let status = order.status;
         Self {
             sync: status != OrderStatus::Manual,
             resend: status == OrderStatus::Error,
             manual: !status.is_final(),
+            cancel: crate::engine::merchant_may_cancel(order),
         }
     }
 }
@@ -400,7 +404,7 @@ impl OrderView {
                 .cloned()
                 .collect(),
             history,
-            actions: Actions::for_status(record.status),
+            actions: Actions::for_order(record),
             completed_at: record.completed_at,
             ship_after: record.ship_after,
         }

@@ -47,7 +47,7 @@ pub(super) async fn order(State(state): State<WebState>, Path(code): Path<String
     json(state.ops.order(&code).await)
 }
 
-/// `POST /api/v1/orders/{code}/{sync|resend|manual}`.
+/// `POST /api/v1/orders/{code}/{sync|resend|manual|cancel}`.
 pub(super) async fn act(
     State(state): State<WebState>,
     Extension(principal): Extension<Principal>,
@@ -59,7 +59,7 @@ pub(super) async fn act(
     let Some(action) = Action::from_name(&action) else {
         return api_error(
             StatusCode::NOT_FOUND,
-            "unknown action (sync, resend, manual)",
+            "unknown action (sync, resend, manual, cancel)",
         );
     };
     json(state.ops.act(&code, action).await)
