@@ -163,6 +163,9 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
     ("language", "Nederlands", "English"),
     ("street", "Street", "Straat"),
+    ("test", "TEST", "TEST"),
+    ("new_test_order", "Test order", "Testbestelling"),
+    ("test_order_explained", "A test order runs through the webshop only (creation, T&T, pick & pack list); it is never sent to a marketplace.", "Een testbestelling loopt alleen door de webshop (aanmaken, T&T, pick- en paklijst); ze wordt nooit naar een marketplace gestuurd."),
     ("cancel_order", "Cancel order", "Bestelling annuleren"),
     ("confirm_cancel", "Cancel this order in the webshop and on the marketplace (reason: out of stock)? This cannot be undone.", "Deze bestelling annuleren in de webshop en op de marketplace (reden: niet op voorraad)? Dit kan niet ongedaan worden gemaakt."),
     (

@@ -525,3 +525,131 @@ async fn a_merchant_cancels_orders_that_cannot_be_delivered(db: TestDb) {
 }
 
 both_backends!(a_merchant_cancels_orders_that_cannot_be_delivered);
+
+async fn a_test_order_runs_through_the_webshop_only(db: TestDb) {
+    let h = Harness::start(db, "").await;
+    let dashboard = serve(&h).await;
+    let mut browser = Browser::new(&dashboard.base);
+    browser.log_in("merchant").await;
+    let form = browser.get("/test-order").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let refused = browser
+        .post(
+            "/test-order",
+            &[
+                ("csrf", &form.csrf()),
+                ("connection", "nope"),
+                ("sku", "X"),
+                ("quantity", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::BAD_REQUEST,
+        "an unknown connection is named"
+    );
+    assert!(refused.body.contains("no connection"), "{}", refused.body);
+    let sku = h.products[0].sku.clone();
+    let made = browser
+        .post(
+            "/test-order",
+            &[
+                ("csrf", &form.csrf()),
+                ("connection", "shop"),
+                ("sku", &sku),
+                ("quantity", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let page = browser.get(made.location.as_deref().unwrap()).await;
+    assert!(
+        page.body.contains(r#"id="test-badge""#),
+        "marked as a test: {}",
+        page.body
+    );
+    let code = made
+        .location
+        .unwrap()
+        .trim_start_matches("/orders/")
+        .to_owned();
+    // The API makes one too (an operator's token; a read-only one is refused).
+    let api = reqwest::Client::new();
+    let url = format!("{}/api/v1/test-orders", dashboard.base);
+    let body = serde_json::json!({ "connection": "shop", "sku": sku });
+    let read_only = api
+        .post(&url)
+        .bearer_auth(READ_TOKEN)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read_only.status(), StatusCode::FORBIDDEN);
+    let second: serde_json::Value = api
+        .post(&url)
+        .bearer_auth(OPERATOR_TOKEN)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let second_code = second["code"].as_str().unwrap().to_owned();
+
+    // Created in the webshop, saying there that it is a test.
+    h.cycles(1).await;
+    let in_shop = h.woo.orders_with_code(&code);
+    assert_eq!(in_shop.len(), 1);
+    assert!(
+        in_shop[0]
+            .meta
+            .iter()
+            .any(|(_, v)| v.as_str().is_some_and(|t| t.contains("TEST ORDER"))),
+        "{:?}",
+        in_shop[0].meta
+    );
+    assert_eq!(in_shop[0].line_items[0].quantity, 2);
+    // Completed with a T&T code: shipped, without a word to bol; the other is cancelled in
+    // the shop: cancelled, also without bol.
+    h.woo
+        .complete_order(in_shop[0].id, Some(("PostNL", "3STEST0000001")));
+    h.woo
+        .cancel_order(h.woo.orders_with_code(&second_code)[0].id);
+    h.cycles(3).await;
+    let shipped = h.store.order_by_code(&code).await.unwrap().unwrap();
+    assert_eq!(shipped.status, OrderStatus::Shipped, "{:?}", shipped.error);
+    assert!(shipped.is_test);
+    let cancelled = h.store.order_by_code(&second_code).await.unwrap().unwrap();
+    assert_eq!(
+        cancelled.status,
+        OrderStatus::Cancelled,
+        "{:?}",
+        cancelled.error
+    );
+    assert_eq!(
+        h.bol.shipment_requests(),
+        0,
+        "bol never hears of a test order"
+    );
+    assert_eq!(h.bol.cancellation_requests(), 0);
+    for order in [&shipped, &cancelled] {
+        let history = h.store.history(order.id).await.unwrap();
+        assert!(!history.iter().any(|e| e.kind == "error"), "{history:?}");
+    }
+    // Its packing slip marks it as a test too.
+    let pdf = browser
+        .get(&format!("/orders/{code}/packing-slip.pdf"))
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    let marked = format!("{code} TEST");
+    assert!(
+        pdf.bytes
+            .windows(marked.len())
+            .any(|w| w == marked.as_bytes()),
+        "{marked} on the packing slip"
+    );
+}
+
+both_backends!(a_test_order_runs_through_the_webshop_only);

@@ -100,6 +100,18 @@ pub enum OrdersCommand {
         /// The order code.
         code: String,
     },
+    /// Make a test order from a SKU: it runs through the webshop only, never to a marketplace.
+    Test {
+        /// The connection.
+        #[arg(long)]
+        connection: String,
+        /// The SKU.
+        #[arg(long)]
+        sku: String,
+        /// How many.
+        #[arg(long, default_value_t = 1)]
+        quantity: u32,
+    },
     /// Add a note to an order's history.
     Note {
         /// The order code.

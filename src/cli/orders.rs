@@ -16,7 +16,11 @@ pub fn order_rows(orders: &[OrderSummary]) -> Vec<Vec<String>> {
         .iter()
         .map(|o| {
             vec![
-                o.code.clone(),
+                if o.is_test {
+                    format!("{} (test)", o.code)
+                } else {
+                    o.code.clone()
+                },
                 o.connection.clone(),
                 o.marketplace_order_id.clone(),
                 o.webshop_order_id.clone().unwrap_or_else(|| "-".into()),
@@ -83,6 +87,17 @@ pub(super) async fn orders(config_path: &Path, command: OrdersCommand) -> anyhow
         OrdersCommand::Resend { code } => act(&ops, &code, Action::Resend).await?,
         OrdersCommand::Manual { code } => act(&ops, &code, Action::Manual).await?,
         OrdersCommand::Cancel { code } => act(&ops, &code, Action::Cancel).await?,
+        OrdersCommand::Test {
+            connection,
+            sku,
+            quantity,
+        } => {
+            let author = std::env::var("USER").unwrap_or_else(|_| "cli".into());
+            let code = ops
+                .create_test_order(&connection, &sku, quantity, &author)
+                .await?;
+            println!("test order {code} made; the running daemon creates it in the webshop");
+        }
         OrdersCommand::Note { code, text } => {
             let author = std::env::var("USER").unwrap_or_else(|_| "cli".into());
             ops.add_note(&code, &author, &text).await?;

@@ -34,6 +34,11 @@ pub(super) fn order_block(doc: &mut Document, order: &PackOrder, lang: Lang) {
     // Keep a small order's block on one page.
     doc.ensure(BODY * 1.4 * (lines as f32 + 9.0));
     let summary = &order.summary;
+    let code = if summary.is_test {
+        format!("{} {}", summary.code, lang.t("test"))
+    } else {
+        summary.code.clone()
+    };
     let marketplace = format!(
         "{} {}",
         lang.t("marketplace_id"),
@@ -46,7 +51,7 @@ pub(super) fn order_block(doc: &mut Document, order: &PackOrder, lang: Lang) {
         .unwrap_or_default();
     doc.row(
         &[
-            Cell::at(0.0, 170.0, &summary.code),
+            Cell::at(0.0, 170.0, &code),
             Cell::at(180.0, 160.0, &marketplace),
             Cell::at(350.0, 165.0, &webshop),
         ],

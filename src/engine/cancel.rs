@@ -68,6 +68,13 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 continue;
             }
             let progressed = match (origin, order.cancel.step) {
+                _ if order.is_test => {
+                    self.cancellation_done(
+                        &order,
+                        "test order cancelled in the webshop (never sent to a marketplace): cancelled",
+                    )
+                    .await?
+                }
                 (CancelOrigin::Marketplace, _) => {
                     self.cancellation_done(&order, "cancelled on both sides: cancelled")
                         .await?

@@ -18,6 +18,10 @@ const LOOKUP_MARGIN_MINUTES: i64 = 15;
 /// Attempts whose answer could not be read before an order is stopped in `error`.
 const UNREADABLE_CREATE_ATTEMPTS: i64 = 3;
 
+/// What a test order names as its marketplace in the webshop (order note and meta), so the
+/// person who opens it there sees at once that it is a test.
+pub const TEST_ORDER_LABEL: &str = "TEST ORDER by orderbridge (not from a marketplace)";
+
 impl<M: Marketplace, W: Webshop> Engine<M, W> {
     /// Creates pending orders in the webshop. An order whose creation may have happened
     /// before (intent recorded, outcome not) is looked up first.
@@ -190,7 +194,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         }
         let mut new_order = NewOrder {
             code,
-            marketplace: self.settings.marketplace_label.clone(),
+            marketplace: if order.is_test {
+                TEST_ORDER_LABEL.to_owned()
+            } else {
+                self.settings.marketplace_label.clone()
+            },
             marketplace_order_id: details.id.clone(),
             placed_at: details.placed_at,
             shipping: details.shipping.clone(),

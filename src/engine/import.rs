@@ -193,6 +193,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             cancel_step,
             cancel_origin: origin,
             note,
+            is_test: false,
         }
     }
 
@@ -228,6 +229,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             cancel_step: Step::None,
             cancel_origin: None,
             note: format!("imported in error: {error}"),
+            is_test: false,
         }
     }
 
@@ -246,7 +248,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             })
             .await?;
         for order in active {
-            if !self.cancellation_may_start(&order) {
+            // A test order was never on the marketplace's list.
+            if order.is_test || !self.cancellation_may_start(&order) {
                 continue;
             }
             match open_by_id.get(order.marketplace_order_id.as_str()) {

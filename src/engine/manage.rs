@@ -65,6 +65,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 applies_to: "orders the daemon handles (not manual)",
             });
         }
+        if order.is_test {
+            return self.sync_from_webshop(order).await;
+        }
         let details = self.marketplace.order(&order.marketplace_order_id).await?;
         self.store
             .replace_details(
@@ -88,6 +91,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             self.note_partial_request(&order).await?;
         }
         let order = self.order_of(code).await?;
+        self.sync_from_webshop(order).await
+    }
+
+    /// The webshop half of a sync: reads the order there and records what it says.
+    async fn sync_from_webshop(&self, order: OrderRecord) -> Result<OrderRecord, ManageError> {
         if let Some(webshop_id) = &order.webshop_order_id {
             let webshop_order = self.webshop.order(webshop_id).await?;
             self.note(
@@ -99,7 +107,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             self.apply_webshop_state(&order, &webshop_order).await?;
         }
         self.store.make_jobs_due(&self.settings.connection).await?;
-        self.order_of(code).await
+        self.order_of(order.code.as_str()).await
     }
 
     /// Sends an order in `error` through the loop again (after the merchant fixed the cause):

@@ -10,6 +10,7 @@
 mod cancel;
 mod cancel_follow;
 mod create;
+pub use create::TEST_ORDER_LABEL;
 mod failpoint;
 mod fence;
 mod import;

@@ -3,12 +3,14 @@
 //! connections' engines and returns typed views ([`views`]); the faces only render them.
 
 mod documents;
+mod test_order;
 mod views;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub use documents::{PackLine, PackOrder, PickItem, PickPack};
+pub use test_order::MAX_TEST_QUANTITY;
 pub use views::{
     connection_views, money_text, Actions, AddressView, BatchView, ConnectionView, EventView,
     JobView, LineView, OrderPage, OrderQuery, OrderSummary, OrderView, Tab,

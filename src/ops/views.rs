@@ -143,6 +143,8 @@ pub struct OrderSummary {
     pub error: Option<String>,
     /// Its import batch.
     pub batch_id: Option<i64>,
+    /// A test order: never sent to a marketplace.
+    pub is_test: bool,
 }
 
 impl OrderSummary {
@@ -163,6 +165,7 @@ impl OrderSummary {
             carrier: record.carrier.as_ref().map(ToString::to_string),
             error: record.error.clone(),
             batch_id: record.batch_id,
+            is_test: record.is_test,
         }
     }
 }

@@ -97,6 +97,7 @@ const TABLES: &[Table] = &[
             ("updated_at", Int),
             ("ship_failures", Int),
             ("cancel_failures", Int),
+            ("is_test", Int),
         ],
         identity_id: true,
     },

@@ -90,6 +90,8 @@ pub struct ImportedOrder {
     pub cancel_origin: Option<String>,
     /// First history entry.
     pub note: String,
+    /// A test order the merchant made: never sent to a marketplace.
+    pub is_test: bool,
 }
 
 impl Store {
@@ -170,8 +172,8 @@ impl Store {
             let inserted: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO orders (code, connection, marketplace_order_id, batch_id, status,
                      error, placed_at, details, create_step, cancel_step, cancel_origin,
-                     created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                     created_at, updated_at, is_test)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
                  ON CONFLICT DO NOTHING RETURNING id",
             )
             .bind(&order.code)
@@ -187,6 +189,7 @@ impl Store {
             .bind(&order.cancel_origin)
             .bind(now_millis)
             .bind(now_millis)
+            .bind(i64::from(order.is_test))
             .fetch_optional(&mut *tx)
             .await?;
             let Some(order_id) = inserted else {

@@ -74,6 +74,9 @@ pub struct OrderRecord {
     pub cancel_origin: Option<CancelOrigin>,
     /// Whether the webshop order has been cancelled by us.
     pub webshop_cancelled: bool,
+    /// A test order the merchant made (migration 0004): it runs through the webshop side only
+    /// and is never sent to a marketplace.
+    pub is_test: bool,
     /// Earliest next automatic attempt after a temporary failure.
     pub retry_at: Option<DateTime<Utc>>,
     /// Row creation time.
@@ -197,6 +200,7 @@ impl OrderRecord {
                 ),
             },
             webshop_cancelled: row.try_get::<i64, _>("webshop_cancelled")? != 0,
+            is_test: row.try_get::<i64, _>("is_test")? != 0,
             retry_at: time(row, "retry_at")?,
             created_at: from_millis(row.try_get("created_at")?),
             updated_at: from_millis(row.try_get("updated_at")?),

@@ -87,6 +87,43 @@ pub(super) async fn add_note(
     }
 }
 
+/// A test order as posted.
+#[derive(Deserialize)]
+pub(super) struct TestOrderBody {
+    connection: String,
+    sku: String,
+    #[serde(default = "one")]
+    quantity: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// `POST /api/v1/test-orders` with `{"connection", "sku", "quantity"}`: answers the new
+/// order's code.
+pub(super) async fn create_test_order(
+    State(state): State<WebState>,
+    Extension(principal): Extension<Principal>,
+    Json(body): Json<TestOrderBody>,
+) -> Response {
+    if let Some(refused) = operator_only(&principal) {
+        return refused;
+    }
+    match state
+        .ops
+        .create_test_order(&body.connection, &body.sku, body.quantity, &principal.name)
+        .await
+    {
+        Ok(code) => (
+            StatusCode::CREATED,
+            Json(serde_json::json!({ "code": code.as_str(), "is_test": true })),
+        )
+            .into_response(),
+        Err(error) => failed(&error),
+    }
+}
+
 /// How many batches.
 #[derive(Deserialize)]
 pub(super) struct Limit {

@@ -121,6 +121,22 @@ async fn require_credential(
     next.run(request).await
 }
 
+/// Acting routes: the principal the access check let in must be an operator.
+async fn require_operator(request: Request, next: Next) -> Response {
+    let may_act = request
+        .extensions()
+        .get::<Principal>()
+        .is_some_and(Principal::may_act);
+    if may_act {
+        next.run(request).await
+    } else {
+        api_error(
+            StatusCode::FORBIDDEN,
+            "this credential may read, not act: an operator's is needed",
+        )
+    }
+}
+
 /// A JSON error answer.
 pub(crate) fn api_error(status: StatusCode, message: &str) -> Response {
     (status, Json(serde_json::json!({ "error": message }))).into_response()
@@ -212,6 +228,12 @@ impl Routes {
         acts: bool,
         handler: axum::routing::MethodRouter<WebState>,
     ) -> Self {
+        // Acting routes check the role before anything else, the body included.
+        let handler = if acts {
+            handler.layer(middleware::from_fn(require_operator))
+        } else {
+            handler
+        };
         let router = match access {
             Access::Public => &mut self.public,
             Access::Session => &mut self.session,
@@ -229,6 +251,7 @@ impl Routes {
 }
 
 /// Every route of the admin listener with its access, and the router serving them.
+#[rustfmt::skip]
 pub fn routes(state: WebState) -> (Router, Vec<RouteInfo>) {
     use Access::{Credential, Public, Session};
     let routes = Routes {
@@ -237,150 +260,44 @@ pub fn routes(state: WebState) -> (Router, Vec<RouteInfo>) {
         credential: Router::new(),
         list: Vec::new(),
     }
-    .add(
-        Session,
-        "/",
-        "GET",
-        false,
-        get(|| async { Redirect::to("/orders") }),
-    )
+    // People: pages, documents and forms (acting routes need an operator and the CSRF token).
+    .add(Session, "/", "GET", false, get(|| async { Redirect::to("/orders") }))
     .add(Session, "/orders", "GET", false, get(pages::orders))
     .add(Session, "/orders/{code}", "GET", false, get(pages::order))
-    .add(
-        Session,
-        "/orders/{code}/action",
-        "POST",
-        true,
-        post(pages::act),
-    )
-    .add(
-        Session,
-        "/orders/{code}/notes",
-        "POST",
-        true,
-        post(pages::add_note),
-    )
-    .add(
-        Session,
-        "/orders/{code}/packing-slip.pdf",
-        "GET",
-        false,
-        get(pages::packing_slip),
-    )
+    .add(Session, "/orders/{code}/action", "POST", true, post(pages::act))
+    .add(Session, "/orders/{code}/notes", "POST", true, post(pages::add_note))
+    .add(Session, "/orders/{code}/packing-slip.pdf", "GET", false, get(pages::packing_slip))
     .add(Session, "/batches", "GET", false, get(pages::batches))
     .add(Session, "/batches/{id}", "GET", false, get(pages::batch))
-    .add(
-        Session,
-        "/batches/{id}/pick-pack.pdf",
-        "GET",
-        false,
-        get(pages::pick_pack),
-    )
-    .add(
-        Session,
-        "/connections",
-        "GET",
-        false,
-        get(pages::connections),
-    )
+    .add(Session, "/batches/{id}/pick-pack.pdf", "GET", false, get(pages::pick_pack))
+    .add(Session, "/connections", "GET", false, get(pages::connections))
+    .add(Session, "/test-order", "GET", false, get(pages::test_order_form))
+    .add(Session, "/test-order", "POST", true, post(pages::create_test_order))
     .add(Session, "/logout", "POST", false, post(login::logout))
+    // Machines (or a page's script with its session and CSRF header).
     .add(Credential, "/api/v1/orders", "GET", false, get(api::orders))
-    .add(
-        Credential,
-        "/api/v1/orders/{code}",
-        "GET",
-        false,
-        get(api::order),
-    )
-    .add(
-        Credential,
-        "/api/v1/orders/{code}/notes",
-        "POST",
-        true,
-        post(api::add_note),
-    )
-    .add(
-        Credential,
-        "/api/v1/orders/{code}/packing-slip.pdf",
-        "GET",
-        false,
-        get(pages::packing_slip),
-    )
-    .add(
-        Credential,
-        "/api/v1/orders/{code}/{action}",
-        "POST",
-        true,
-        post(api::act),
-    )
-    .add(
-        Credential,
-        "/api/v1/batches",
-        "GET",
-        false,
-        get(api::batches),
-    )
-    .add(
-        Credential,
-        "/api/v1/batches/{id}",
-        "GET",
-        false,
-        get(api::batch),
-    )
-    .add(
-        Credential,
-        "/api/v1/batches/{id}/pick-pack.pdf",
-        "GET",
-        false,
-        get(pages::pick_pack),
-    )
-    .add(
-        Credential,
-        "/api/v1/connections",
-        "GET",
-        false,
-        get(api::connections),
-    )
+    .add(Credential, "/api/v1/orders/{code}", "GET", false, get(api::order))
+    .add(Credential, "/api/v1/orders/{code}/notes", "POST", true, post(api::add_note))
+    .add(Credential, "/api/v1/orders/{code}/packing-slip.pdf", "GET", false, get(pages::packing_slip))
+    .add(Credential, "/api/v1/orders/{code}/{action}", "POST", true, post(api::act))
+    .add(Credential, "/api/v1/batches", "GET", false, get(api::batches))
+    .add(Credential, "/api/v1/batches/{id}", "GET", false, get(api::batch))
+    .add(Credential, "/api/v1/batches/{id}/pick-pack.pdf", "GET", false, get(pages::pick_pack))
+    .add(Credential, "/api/v1/connections", "GET", false, get(api::connections))
+    .add(Credential, "/api/v1/test-orders", "POST", true, post(api::create_test_order))
     .add(Credential, "/metrics", "GET", false, get(api::metrics))
     .add(Credential, "/status", "GET", false, get(api::status))
-    .add(
-        Public,
-        "/login",
-        "GET",
-        false,
-        get(login::form).post(login::submit),
-    )
-    .add(
-        Public,
-        "/lang/{code}",
-        "GET",
-        false,
-        get(login::switch_language),
-    )
-    .add(
-        Public,
-        "/static/dashboard.css",
-        "GET",
-        false,
-        get(stylesheet),
-    )
+    // Anyone.
+    .add(Public, "/login", "GET", false, get(login::form))
+    .add(Public, "/login", "POST", false, post(login::submit))
+    .add(Public, "/lang/{code}", "GET", false, get(login::switch_language))
+    .add(Public, "/static/dashboard.css", "GET", false, get(stylesheet))
     .add(Public, "/static/dashboard.js", "GET", false, get(script))
     .add(Public, "/healthz", "GET", false, get(healthz));
-    let Routes {
-        public,
-        session,
-        credential,
-        list,
-    } = routes;
+    let Routes { public, session, credential, list } = routes;
     let router = Router::new()
-        .merge(session.route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            require_session,
-        )))
-        .merge(credential.route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            require_credential,
-        )))
+        .merge(session.route_layer(middleware::from_fn_with_state(state.clone(), require_session)))
+        .merge(credential.route_layer(middleware::from_fn_with_state(state.clone(), require_credential)))
         .merge(public)
         .with_state(state);
     (router, list)

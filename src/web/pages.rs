@@ -12,7 +12,7 @@ use super::auth::Principal;
 use super::login::html;
 use super::templates::{
     status_label, BatchPage, BatchRow, BatchesPage, Chrome, ConnectionBlock, ConnectionsPage,
-    OrderPage, OrderRow, OrdersPage, TabLink,
+    OrderPage, OrderRow, OrdersPage, TabLink, TestOrderPage,
 };
 use super::{language, ops_error_status, WebState};
 use crate::i18n::Lang;
@@ -407,6 +407,74 @@ pub(super) async fn connections(
             chrome: chrome(&principal, &headers, "connections", "/connections".into()),
             connections: connections.iter().map(ConnectionBlock::of).collect(),
         }),
+        Err(error) => problem(&error),
+    }
+}
+
+/// `GET /test-order`: the form for a test order.
+pub(super) async fn test_order_form(
+    State(state): State<WebState>,
+    Extension(principal): Extension<Principal>,
+    headers: HeaderMap,
+) -> Response {
+    test_order_page(&state, &principal, &headers, StatusCode::OK, String::new()).await
+}
+
+async fn test_order_page(
+    state: &WebState,
+    principal: &Principal,
+    headers: &HeaderMap,
+    status: StatusCode,
+    problem: String,
+) -> Response {
+    match state.ops.connection_names().await {
+        Ok(connections) => {
+            let mut response = html(&TestOrderPage {
+                chrome: chrome(principal, headers, "orders", "/test-order".into()),
+                connections,
+                problem,
+            });
+            *response.status_mut() = status;
+            response
+        }
+        Err(error) => self::problem(&error),
+    }
+}
+
+/// A test order's form.
+#[derive(Deserialize)]
+pub(super) struct TestOrderForm {
+    csrf: String,
+    connection: String,
+    sku: String,
+    quantity: u32,
+}
+
+/// `POST /test-order`: makes the test order, then shows it.
+pub(super) async fn create_test_order(
+    State(state): State<WebState>,
+    Extension(principal): Extension<Principal>,
+    headers: HeaderMap,
+    Form(form): Form<TestOrderForm>,
+) -> Response {
+    let lang = language(&headers);
+    let csrf_matched = csrf_ok(&principal, &form.csrf);
+    if !csrf_matched || !principal.may_act() {
+        return refuse(lang, csrf_matched);
+    }
+    match state
+        .ops
+        .create_test_order(&form.connection, &form.sku, form.quantity, &principal.name)
+        .await
+    {
+        Ok(code) => {
+            tracing::info!(user = %principal.name, order = %code, "test order made");
+            Redirect::to(&format!("/orders/{code}")).into_response()
+        }
+        Err(error @ OpsError::Invalid(_)) => {
+            let (status, message) = ops_error_status(&error);
+            test_order_page(&state, &principal, &headers, status, message).await
+        }
         Err(error) => problem(&error),
     }
 }

@@ -96,6 +96,8 @@ pub struct OrderRow {
     pub connection: String,
     /// Batch id or empty.
     pub batch: String,
+    /// A test order.
+    pub is_test: bool,
 }
 
 impl OrderRow {
@@ -112,6 +114,7 @@ impl OrderRow {
             tracking_code: order.tracking_code.clone().unwrap_or_else(|| "-".into()),
             connection: order.connection.clone(),
             batch: order.batch_id.map(|b| b.to_string()).unwrap_or_default(),
+            is_test: order.is_test,
         }
     }
 }
@@ -288,6 +291,18 @@ impl ConnectionBlock {
                 .collect(),
         }
     }
+}
+
+/// The form for a test order.
+#[derive(Template)]
+#[template(path = "test_order.html")]
+pub struct TestOrderPage {
+    /// Around the content.
+    pub chrome: Chrome,
+    /// Connections to choose from.
+    pub connections: Vec<String>,
+    /// Why the last try was refused, or empty.
+    pub problem: String,
 }
 
 /// The connections.

@@ -30,5 +30,6 @@ pub fn imported(n: usize, n_lines: usize) -> ImportedOrder {
         cancel_step: Step::None,
         cancel_origin: None,
         note: "imported".into(),
+        is_test: false,
     }
 }
