@@ -7,7 +7,7 @@ use std::str::FromStr;
 use serde::Serialize;
 
 /// The status of an order as the merchant sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     /// Imported; not yet shipped (being created in the webshop, or open there).
@@ -87,7 +87,7 @@ impl FromStr for OrderStatus {
 }
 
 /// The status of a batch, derived from its orders.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BatchStatus {
     /// Some orders are still being created in the webshop.

@@ -55,6 +55,8 @@ pub enum Command {
     Batches(BatchesCommand),
     /// Apply the database schema migrations this orderbridge needs.
     Migrate(migrate::MigrateArgs),
+    /// Print the OpenAPI description of the admin API (`docs/openapi.json`).
+    Openapi,
     /// Read a password on standard input and print its argon2 hash for
     /// `[[admin.users]] password_hash`.
     HashPassword,
@@ -226,6 +228,13 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Orders(command) => orders::orders(&cli.config, command).await,
         Command::Batches(command) => batches::batches(&cli.config, command).await,
         Command::Migrate(args) => migrate::migrate(&load(&cli.config)?, args).await,
+        Command::Openapi => {
+            print!(
+                "{}",
+                crate::web::openapi::text().map_err(anyhow::Error::msg)?
+            );
+            Ok(())
+        }
         Command::HashPassword => {
             let mut password = String::new();
             std::io::stdin()

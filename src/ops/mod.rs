@@ -12,8 +12,8 @@ use std::sync::Arc;
 pub use documents::{PackLine, PackOrder, PickItem, PickPack};
 pub use test_order::MAX_TEST_QUANTITY;
 pub use views::{
-    connection_views, money_text, Actions, AddressView, BatchView, ConnectionView, EventView,
-    JobView, LineView, OrderPage, OrderQuery, OrderSummary, OrderView, Tab,
+    connection_views, money_text, Actions, AddressView, BatchView, ConnectionView, DiscountView,
+    EventView, JobView, LineView, OrderPage, OrderQuery, OrderSummary, OrderView, Tab, TabCount,
 };
 
 use crate::clock::{to_millis, SharedClock};
@@ -84,7 +84,7 @@ impl Action {
 }
 
 /// What an action left the order as.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct ActionOutcome {
     /// Order code.
     pub code: String,
@@ -213,9 +213,12 @@ impl Ops {
                 .map(|(_, n)| n)
                 .sum()
         };
-        let tab_counts: Vec<(Tab, i64)> = Tab::ALL
+        let tab_counts: Vec<TabCount> = Tab::ALL
             .into_iter()
-            .map(|tab| (tab, count(tab.statuses())))
+            .map(|tab| TabCount {
+                tab,
+                count: count(tab.statuses()),
+            })
             .collect();
         let statuses: Vec<OrderStatus> = match query.tab {
             Some(tab) => tab.statuses().to_vec(),

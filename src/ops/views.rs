@@ -11,7 +11,7 @@ use crate::status::{BatchStatus, OrderStatus};
 use crate::store::{BatchSummary, LeaseState, OrderEvent, OrderLine, OrderRecord};
 
 /// A tab of the orders overview: a group of statuses a merchant works through together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Tab {
     /// `error`: needs the merchant.
@@ -102,12 +102,12 @@ pub struct OrderQuery {
 }
 
 /// One page of orders with the counts of every tab under the same search and filters.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct OrderPage {
     /// The orders, newest first.
     pub orders: Vec<OrderSummary>,
     /// Orders per tab.
-    pub tab_counts: Vec<(Tab, i64)>,
+    pub tab_counts: Vec<TabCount>,
     /// Orders matching the query over all pages.
     pub total: i64,
     /// This page (from 1).
@@ -118,8 +118,26 @@ pub struct OrderPage {
     pub per_page: u32,
 }
 
+/// How many orders a tab holds.
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
+pub struct TabCount {
+    /// The tab.
+    pub tab: Tab,
+    /// Orders in it.
+    pub count: i64,
+}
+
+/// A discount on a line as shown.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct DiscountView {
+    /// The promotion's title.
+    pub title: String,
+    /// The amount taken off, VAT included (`2.50 EUR`).
+    pub amount: String,
+}
+
 /// An order in a list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct OrderSummary {
     /// Our order code.
     pub code: String,
@@ -177,7 +195,7 @@ fn full_name(address: &Address) -> String {
 }
 
 /// An address as shown, with the Dutch and Belgian house number and its extension apart.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AddressView {
     /// First name and surname.
     pub name: String,
@@ -223,7 +241,7 @@ impl AddressView {
 }
 
 /// One line of an order as shown: quantities as stored, prices from the marketplace.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LineView {
     /// Marketplace line id.
     pub line_id: String,
@@ -244,7 +262,7 @@ pub struct LineView {
     /// What the buyer paid for the line, VAT included, discounts taken off.
     pub line_total: Option<String>,
     /// Discounts: title and amount.
-    pub discounts: Vec<(String, String)>,
+    pub discounts: Vec<DiscountView>,
     /// Fulfilled by the marketplace (not ours to ship).
     pub fulfilled_by_marketplace: bool,
     /// Must ship with a marketplace label.
@@ -285,7 +303,10 @@ fn line_views(lines: &[OrderLine], details: Option<&MarketplaceOrder>) -> Vec<Li
                     .map(|d| {
                         d.discounts
                             .iter()
-                            .map(|discount| (discount.title.clone(), money_text(discount.amount)))
+                            .map(|discount| DiscountView {
+                                title: discount.title.clone(),
+                                amount: money_text(discount.amount),
+                            })
                             .collect()
                     })
                     .unwrap_or_default(),
@@ -297,7 +318,7 @@ fn line_views(lines: &[OrderLine], details: Option<&MarketplaceOrder>) -> Vec<Li
 }
 
 /// A history entry as shown.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct EventView {
     /// When.
     pub at: DateTime<Utc>,
@@ -318,7 +339,7 @@ impl EventView {
 }
 
 /// Which of the merchant's actions apply to an order now.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, schemars::JsonSchema)]
 pub struct Actions {
     /// Synchronize now.
     pub sync: bool,
@@ -344,7 +365,7 @@ impl Actions {
 }
 
 /// Everything about one order.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct OrderView {
     /// The summary fields.
     pub summary: OrderSummary,
@@ -415,7 +436,7 @@ impl OrderView {
 }
 
 /// A batch with its orders.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BatchView {
     /// Batch id.
     pub id: i64,
@@ -454,7 +475,7 @@ impl BatchView {
 }
 
 /// One job of a connection as shown.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct JobView {
     /// Job name.
     pub job: String,
@@ -477,7 +498,7 @@ pub struct JobView {
 }
 
 /// A connection with its jobs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ConnectionView {
     /// Connection name.
     pub name: String,

@@ -6,12 +6,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::auth::Principal;
 use super::pages::OrdersParams;
 use super::{api_error, ops_error_status, WebState};
-use crate::ops::{Action, OpsError};
+use crate::ops::{Action, BatchView, OpsError, OrderSummary};
 
 fn failed(error: &OpsError) -> Response {
     let (status, message) = ops_error_status(error);
@@ -66,8 +66,9 @@ pub(super) async fn act(
 }
 
 /// A note as posted.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub(super) struct NoteBody {
+    /// The note (at most 2,000 characters).
     text: String,
 }
 
@@ -88,12 +89,33 @@ pub(super) async fn add_note(
 }
 
 /// A test order as posted.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub(super) struct TestOrderBody {
+    /// The connection whose webshop gets it.
     connection: String,
+    /// The SKU.
     sku: String,
+    /// How many (1 to 99; default 1).
     #[serde(default = "one")]
     quantity: u32,
+}
+
+/// A test order made.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct TestOrderCreated {
+    /// Its order code.
+    code: String,
+    /// Always true.
+    is_test: bool,
+}
+
+/// A batch with its orders.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct BatchWithOrders {
+    /// The batch.
+    batch: BatchView,
+    /// Its orders.
+    orders: Vec<OrderSummary>,
 }
 
 fn one() -> u32 {
@@ -117,7 +139,10 @@ pub(super) async fn create_test_order(
     {
         Ok(code) => (
             StatusCode::CREATED,
-            Json(serde_json::json!({ "code": code.as_str(), "is_test": true })),
+            Json(TestOrderCreated {
+                code: code.to_string(),
+                is_test: true,
+            }),
         )
             .into_response(),
         Err(error) => failed(&error),
@@ -147,7 +172,7 @@ pub(super) async fn batch(State(state): State<WebState>, Path(id): Path<i64>) ->
             .ops
             .batch(id)
             .await
-            .map(|(batch, orders)| serde_json::json!({ "batch": batch, "orders": orders })),
+            .map(|(batch, orders)| BatchWithOrders { batch, orders }),
     )
 }
 

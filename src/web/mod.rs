@@ -6,6 +6,7 @@
 mod api;
 pub mod auth;
 mod login;
+pub mod openapi;
 mod pages;
 mod templates;
 
@@ -97,14 +98,15 @@ async fn require_credential(
         None => cookie(headers, auth::SESSION_COOKIE).and_then(|id| state.auth.session(id)),
     };
     let Some(principal) = principal else {
-        return (
+        let mut response = api_error(
             StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer")],
-            Json(serde_json::json!({
-                "error": "needs Authorization: Bearer <token> or a dashboard login"
-            })),
-        )
-            .into_response();
+            "needs Authorization: Bearer <token> or a dashboard login",
+        );
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer"),
+        );
+        return response;
     };
     if request.method() != Method::GET && request.method() != Method::HEAD {
         if let Some(expected) = &principal.csrf {
@@ -137,9 +139,22 @@ async fn require_operator(request: Request, next: Next) -> Response {
     }
 }
 
+/// What an error answer of the API holds.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(crate) struct ApiError {
+    /// What went wrong.
+    error: String,
+}
+
 /// A JSON error answer.
 pub(crate) fn api_error(status: StatusCode, message: &str) -> Response {
-    (status, Json(serde_json::json!({ "error": message }))).into_response()
+    (
+        status,
+        Json(ApiError {
+            error: message.to_owned(),
+        }),
+    )
+        .into_response()
 }
 
 /// The HTTP status an application-layer error answers with, and what to tell the caller
@@ -250,11 +265,11 @@ impl Routes {
     }
 }
 
-/// Every route of the admin listener with its access, and the router serving them.
+/// Every route of the admin listener with its access, in one table.
 #[rustfmt::skip]
-pub fn routes(state: WebState) -> (Router, Vec<RouteInfo>) {
+fn table() -> Routes {
     use Access::{Credential, Public, Session};
-    let routes = Routes {
+    Routes {
         public: Router::new(),
         session: Router::new(),
         credential: Router::new(),
@@ -287,14 +302,26 @@ pub fn routes(state: WebState) -> (Router, Vec<RouteInfo>) {
     .add(Credential, "/api/v1/test-orders", "POST", true, post(api::create_test_order))
     .add(Credential, "/metrics", "GET", false, get(api::metrics))
     .add(Credential, "/status", "GET", false, get(api::status))
+    .add(Credential, "/api/v1/openapi.json", "GET", false, get(openapi::serve))
     // Anyone.
     .add(Public, "/login", "GET", false, get(login::form))
     .add(Public, "/login", "POST", false, post(login::submit))
     .add(Public, "/lang/{code}", "GET", false, get(login::switch_language))
     .add(Public, "/static/dashboard.css", "GET", false, get(stylesheet))
     .add(Public, "/static/dashboard.js", "GET", false, get(script))
-    .add(Public, "/healthz", "GET", false, get(healthz));
-    let Routes { public, session, credential, list } = routes;
+    .add(Public, "/healthz", "GET", false, get(healthz))
+}
+
+/// Every route of the admin listener with its access (for the OpenAPI description and the
+/// tests).
+pub fn route_list() -> Vec<RouteInfo> {
+    table().list
+}
+
+/// Every route of the admin listener with its access, and the router serving them.
+#[rustfmt::skip]
+pub fn routes(state: WebState) -> (Router, Vec<RouteInfo>) {
+    let Routes { public, session, credential, list } = table();
     let router = Router::new()
         .merge(session.route_layer(middleware::from_fn_with_state(state.clone(), require_session)))
         .merge(credential.route_layer(middleware::from_fn_with_state(state.clone(), require_credential)))

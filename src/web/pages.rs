@@ -16,7 +16,7 @@ use super::templates::{
 };
 use super::{language, ops_error_status, WebState};
 use crate::i18n::Lang;
-use crate::ops::{Action, OpsError, OrderQuery, Tab};
+use crate::ops::{Action, OpsError, OrderQuery, Tab, TabCount};
 
 /// Whether a form's token is the session's.
 pub(super) fn csrf_ok(principal: &Principal, given: &str) -> bool {
@@ -113,19 +113,23 @@ pub(super) async fn orders(
     let mut tabs = vec![TabLink {
         id: "all",
         label: lang.t("all"),
-        count: page.tab_counts.iter().map(|(_, n)| n).sum(),
+        count: page.tab_counts.iter().map(|t| t.count).sum(),
         href: orders_href(None, &params, 1),
         here: query.tab.is_none(),
         alert: false,
     }];
-    tabs.extend(page.tab_counts.iter().map(|(tab, count)| TabLink {
-        id: tab.slug(),
-        label: lang.t(tab.slug()),
-        count: *count,
-        href: orders_href(Some(*tab), &params, 1),
-        here: query.tab == Some(*tab),
-        alert: *tab == Tab::Errors && *count > 0,
-    }));
+    tabs.extend(
+        page.tab_counts
+            .iter()
+            .map(|&TabCount { tab, count }| TabLink {
+                id: tab.slug(),
+                label: lang.t(tab.slug()),
+                count,
+                href: orders_href(Some(tab), &params, 1),
+                here: query.tab == Some(tab),
+                alert: tab == Tab::Errors && count > 0,
+            }),
+    );
     let connection = params.connection.clone().unwrap_or_default();
     let template = OrdersPage {
         chrome: chrome(
