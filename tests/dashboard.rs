@@ -522,12 +522,62 @@ async fn a_merchant_cancels_orders_that_cannot_be_delivered(db: TestDb) {
     assert_eq!(woo_order[0].status, "cancelled");
     assert!(h.woo.orders_with_marketplace_order(&in_error).is_empty());
     assert_eq!(h.order(&shipped).await.status, OrderStatus::Shipped);
+
+    // Refused: an order whose shipment was sent once (bol may have it even though the order is
+    // back in error), and one whose bol details could not be read (which lines are ours?).
+    let refused_ship = h.place(2, 1);
+    let (unreadable, body) = common::bad_order("012-missing-house-number.json");
+    h.bol.add_raw_order(&unreadable, body);
+    h.cycles(1).await;
+    h.bol.inject_fault(
+        orderbridge_bol::sim::SimEndpoint::CreateShipment,
+        orderbridge_bol::sim::SimFault::Status(400),
+        1,
+    );
+    h.woo.complete_order(
+        h.webshop_id(&refused_ship),
+        Some(("PostNL", "3SDASH0000002")),
+    );
+    h.cycles(2).await;
+    let sent_once = h.order(&refused_ship).await;
+    assert_eq!(
+        sent_once.status,
+        OrderStatus::Error,
+        "{:?}",
+        sent_once.error
+    );
+    assert_eq!(h.order(&unreadable).await.status, OrderStatus::Error);
+    let api = reqwest::Client::new();
+    for id in [&refused_ship, &unreadable] {
+        let code = h.order(id).await.code.to_string();
+        let answer = api
+            .post(format!("{}/api/v1/orders/{code}/cancel", dashboard.base))
+            .bearer_auth(OPERATOR_TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::CONFLICT, "{id}");
+        assert_eq!(
+            h.order(id).await.status,
+            OrderStatus::Error,
+            "{id} untouched"
+        );
+    }
 }
 
 both_backends!(a_merchant_cancels_orders_that_cannot_be_delivered);
 
 async fn a_test_order_runs_through_the_webshop_only(db: TestDb) {
     let h = Harness::start(db, "").await;
+    h.bol.set_process_pending_reads(0);
+    let offer = h.bol.add_offer(&h.products[0].sku, &h.products[0].ean, 1);
+    // Each run also reads the processes of the previous run's pushes, which applies them.
+    let stock_runs = || async {
+        h.engine.run_stock().await.unwrap();
+        h.engine.run_stock().await.unwrap();
+    };
+    stock_runs().await;
+    assert_eq!(h.bol.offer_stock(&offer), Some(10), "the shop's 10 on bol");
     let dashboard = serve(&h).await;
     let mut browser = Browser::new(&dashboard.base);
     browser.log_in("merchant").await;
@@ -598,8 +648,15 @@ async fn a_test_order_runs_through_the_webshop_only(db: TestDb) {
         .unwrap();
     let second_code = second["code"].as_str().unwrap().to_owned();
 
-    // Created in the webshop, saying there that it is a test.
+    // Created in the webshop, saying there that it is a test; the items the shop sets aside
+    // for it are not a sale bol should see.
     h.cycles(1).await;
+    h.engine.run_stock().await.unwrap();
+    assert_eq!(
+        h.bol.offer_stock(&offer),
+        Some(10),
+        "bol's stock untouched by tests"
+    );
     let in_shop = h.woo.orders_with_code(&code);
     assert_eq!(in_shop.len(), 1);
     assert!(

@@ -400,7 +400,37 @@ async fn a_nul_in_vendor_text_is_stored_on_both_backends(db: TestDb) {
     assert_eq!(history[1].message, "vendor said \u{FFFD} no");
 }
 
+async fn an_unreadable_row_is_left_out_of_lists_and_named_when_read_alone(db: TestDb) {
+    let store = store(&db).await;
+    let (_, ids) = store
+        .record_import("c", &[imported(1), imported(2), imported(3)], None, 1)
+        .await
+        .unwrap()
+        .unwrap();
+    // A carrier name no version writes (empty), as a hand edit might leave.
+    let broken = Transition::of(ids[1]).set(Column::Carrier, "");
+    assert!(store.apply(&broken, None, 2).await.unwrap());
+    let listed = store.orders(&OrderFilter::default()).await.unwrap();
+    assert_eq!(listed.len(), 2, "the two readable orders are still listed");
+    assert!(listed.iter().all(|o| o.id != ids[1]));
+    let at_step = store
+        .orders_at_step(
+            "c",
+            Column::CreateStep,
+            &[Step::Pending],
+            &[OrderStatus::NotShipped],
+            10,
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(at_step.len(), 2, "the jobs go on with the others");
+    let alone = store.order(ids[1]).await.unwrap_err().to_string();
+    assert!(alone.contains("orders.carrier"), "{alone}");
+}
+
 both_backends!(
+    an_unreadable_row_is_left_out_of_lists_and_named_when_read_alone,
     a_nul_in_vendor_text_is_stored_on_both_backends,
     guards_hold_and_manual_is_never_overwritten_by_a_job,
     a_job_runs_on_one_holder_at_a_time_and_a_lost_lease_is_fenced,

@@ -342,6 +342,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .set(Column::CancelStep, Step::Ready)
             .set(Column::CancelOrigin, origin.as_str())
             .set(Column::Status, status)
+            .set(Column::Error, Option::<String>::None)
             .set(Column::RetryAt, Option::<i64>::None)
             .event(EventKind::Status, message);
         if origin == CancelOrigin::Webshop {

@@ -108,3 +108,16 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         Ok(false)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_backoff_doubles_from_five_minutes() {
+        let minutes: Vec<i64> = (0..MAX_PROCESS_FAILURES)
+            .map(|n| backoff_millis(n) / 60_000)
+            .collect();
+        assert_eq!(minutes, vec![5, 10, 20, 40]);
+    }
+}

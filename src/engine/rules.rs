@@ -42,14 +42,18 @@ pub(super) const PARTIAL_REQUEST_NOTE: &str = "the buyer asked to cancel some li
     order; orderbridge only carries out requests for whole orders: cancel those lines in the \
     marketplace's seller dashboard, or ship them (which denies the request)";
 
-/// Whether the merchant may cancel an order now: it is not shipped (nor on its way), not
-/// being cancelled already, and not handled by hand.
+/// Whether the merchant may cancel an order now: it is not shipped, no shipment was ever
+/// sent for it (one whose answer was lost may have reached the marketplace, even with the
+/// order back at `ready` in `error`), it is not being cancelled already, not handled by hand,
+/// and its marketplace details are known (which lines are the merchant's own).
 pub fn merchant_may_cancel(order: &OrderRecord) -> bool {
     matches!(
         order.status,
         OrderStatus::NotShipped | OrderStatus::Waiting | OrderStatus::Error
     ) && order.cancel.step == Step::None
         && matches!(order.ship.step, Step::None | Step::Ready)
+        && order.ship.attempts == 0
+        && order.details.is_some()
 }
 
 /// The status an order should show given its steps (used after a resend or a sync).

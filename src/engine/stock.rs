@@ -47,10 +47,16 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .collect();
         let mut report = JobReport::default();
         let buffer = i64::from(self.settings.stock_buffer);
+        let held_for_tests = self.store.open_test_skus(connection).await?;
         for offer in &offers {
             let Some(sku) = &offer.sku else {
                 continue;
             };
+            if held_for_tests.contains(sku.as_str()) {
+                // The shop's stock is lower by a test order's items: not a sale to pass on.
+                tracing::debug!(connection = %connection, sku = %sku, "stock not pushed while a test order holds this SKU");
+                continue;
+            }
             let Some(amount) = levels
                 .get(sku)
                 .and_then(|level| wanted_amount(level, buffer))

@@ -208,6 +208,26 @@ impl OrderRecord {
     }
 }
 
+/// The orders of rows that can be read. A row that cannot (a hand edit, a value an older
+/// version does not know) is logged with its id and left out, so one bad row never stops
+/// the jobs or the lists of every other order; reading it by id still names what is wrong.
+fn readable(rows: &[AnyRow]) -> Vec<OrderRecord> {
+    rows.iter()
+        .filter_map(|row| match OrderRecord::from_row(row) {
+            Ok(order) => Some(order),
+            Err(error) => {
+                let id: Option<i64> = row.try_get("id").ok();
+                tracing::error!(
+                    order_row_id = id.unwrap_or_default(),
+                    error = %error,
+                    "an order row cannot be read and is left out; fix or remove it"
+                );
+                None
+            }
+        })
+        .collect()
+}
+
 /// Which orders to list.
 #[derive(Debug, Clone, Default)]
 pub struct OrderFilter {
@@ -364,7 +384,7 @@ impl Store {
             };
         }
         let rows = query.fetch_all(&self.pool).await?;
-        rows.iter().map(OrderRecord::from_row).collect()
+        Ok(readable(&rows))
     }
 
     /// How many orders per status match a filter (its statuses, limit and offset ignored): the
@@ -441,7 +461,7 @@ impl Store {
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(OrderRecord::from_row).collect()
+        Ok(readable(&rows))
     }
 
     /// Orders of a connection waiting for a T&T code whose wait ended at `now_millis`, the
@@ -466,7 +486,7 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(OrderRecord::from_row).collect()
+        Ok(readable(&rows))
     }
 
     /// Orders of a connection by their codes (unknown codes are left out).
@@ -487,9 +507,7 @@ impl Store {
             for code in chunk {
                 query = query.bind(code.clone());
             }
-            for row in query.fetch_all(&self.pool).await? {
-                found.push(OrderRecord::from_row(&row)?);
-            }
+            found.extend(readable(&query.fetch_all(&self.pool).await?));
         }
         Ok(found)
     }

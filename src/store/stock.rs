@@ -1,6 +1,6 @@
 //! Stock last pushed per marketplace offer, so a stock level is only sent when it changed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{Store, StoreResult};
 
@@ -110,5 +110,23 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// The SKUs of the connection's open test orders (not shipped or cancelled): the shop has
+    /// set their items aside for a test, which the marketplace must not see as sold.
+    ///
+    /// # Errors
+    ///
+    /// On database failure.
+    pub async fn open_test_skus(&self, connection: &str) -> StoreResult<HashSet<String>> {
+        let skus: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT l.sku FROM order_lines l JOIN orders o ON o.id = l.order_id
+             WHERE o.connection = $1 AND o.is_test = 1
+               AND o.status NOT IN ('shipped', 'cancelled') AND l.sku IS NOT NULL",
+        )
+        .bind(connection)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(skus.into_iter().collect())
     }
 }
