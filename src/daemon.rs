@@ -282,7 +282,8 @@ async fn start_admin(
         admin.secure_cookies,
         clock.clone(),
     )
-    .behind_proxy(admin.behind_proxy);
+    .behind_proxy(admin.behind_proxy)
+    .with_store(store.clone());
     let ops = crate::ops::Ops::running(store.clone(), engines.clone(), clock);
     let state = crate::web::WebState {
         ops: Arc::new(ops),

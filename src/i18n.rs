@@ -163,6 +163,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
     ("language", "Nederlands", "English"),
     ("street", "Street", "Straat"),
+    ("login_unavailable", "Logging in is not possible right now (the state database cannot be reached). Try again shortly.", "Inloggen lukt nu niet (de database is niet bereikbaar). Probeer het zo opnieuw."),
     ("test", "TEST", "TEST"),
     ("new_test_order", "Test order", "Testbestelling"),
     ("test_order_explained", "A test order runs through the webshop only (creation, T&T, pick & pack list); it is never sent to a marketplace.", "Een testbestelling loopt alleen door de webshop (aanmaken, T&T, pick- en paklijst); ze wordt nooit naar een marketplace gestuurd."),

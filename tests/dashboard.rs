@@ -710,3 +710,39 @@ async fn a_test_order_runs_through_the_webshop_only(db: TestDb) {
 }
 
 both_backends!(a_test_order_runs_through_the_webshop_only);
+
+async fn a_login_holds_on_every_instance_and_over_a_restart(db: TestDb) {
+    let h = Harness::start(db, "").await;
+    let first = serve(&h).await;
+    let mut browser = Browser::new(&first.base);
+    browser.log_in("merchant").await;
+    // Another instance on the same database (or this one restarted) knows the session.
+    let second = serve(&h).await;
+    let mut elsewhere = Browser::new(&second.base);
+    elsewhere.cookies = browser.cookies.clone();
+    assert_eq!(elsewhere.get("/orders").await.status, StatusCode::OK);
+    // Only a hash of the token is stored.
+    let token = browser.cookies["orderbridge_session"].clone();
+    let far = i64::MAX / 2;
+    assert!(h
+        .store
+        .live_session(&token, 0, far)
+        .await
+        .unwrap()
+        .is_none());
+    let hash: String = sha2::Digest::finalize(sha2::Digest::chain_update(
+        <sha2::Sha256 as sha2::Digest>::new(),
+        token.as_bytes(),
+    ))
+    .iter()
+    .map(|b| format!("{b:02x}"))
+    .collect();
+    let stored = h.store.live_session(&hash, 0, far).await.unwrap().unwrap();
+    assert_eq!(stored.user, "merchant");
+    // Logging out on one ends it on all.
+    let csrf = browser.get("/orders").await.csrf();
+    browser.post("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(elsewhere.get("/orders").await.status, StatusCode::SEE_OTHER);
+}
+
+both_backends!(a_login_holds_on_every_instance_and_over_a_restart);

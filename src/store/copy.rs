@@ -31,7 +31,7 @@ enum Kind {
     ZeroInt,
 }
 
-/// One table to copy: its columns as the migrations define them (`migrations/*/0001` to `0003`).
+/// One table to copy: its columns as the migrations define them (`migrations/*/0001` to `0005`).
 struct Table {
     name: &'static str,
     columns: &'static [(&'static str, Kind)],
@@ -127,6 +127,17 @@ const TABLES: &[Table] = &[
             ("message", Text),
         ],
         identity_id: true,
+    },
+    Table {
+        name: "admin_sessions",
+        columns: &[
+            ("token_hash", Text),
+            ("user_name", Text),
+            ("role", Text),
+            ("csrf", Text),
+            ("expires_at", Int),
+        ],
+        identity_id: false,
     },
     Table {
         name: "offer_stock",

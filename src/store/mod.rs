@@ -21,6 +21,7 @@ mod orders;
 mod params;
 mod schema;
 mod session;
+mod sessions;
 mod stock;
 mod text;
 mod transition;
@@ -40,6 +41,7 @@ pub use orders::{OrderFilter, OrderLine, OrderRecord};
 use params::Params;
 pub use schema::{MigrationPolicy, SchemaVersion};
 use session::{POSTGRES_SETTINGS, SQLITE_PRAGMAS};
+pub use sessions::StoredSession;
 pub use stock::PushedStock;
 pub use transition::{Transition, Value};
 

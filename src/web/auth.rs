@@ -15,8 +15,11 @@ use argon2::{Argon2, PasswordHasher};
 use chrono::{DateTime, Duration, Utc};
 use orderbridge_core::Secret;
 
-use crate::clock::SharedClock;
+use sha2::{Digest, Sha256};
+
+use crate::clock::{to_millis, SharedClock};
 use crate::config::Role;
+use crate::store::{Store, StoredSession};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "orderbridge_session";
@@ -74,6 +77,30 @@ pub enum LoginRefused {
     Wrong,
     /// Too many failed attempts lately.
     Throttled,
+    /// The session could not be stored (the state database failed).
+    Unavailable,
+}
+
+/// Where sessions are kept: in this process (unit tests, a listener without a store), or in
+/// the state database, shared by every instance and kept over a restart.
+enum Sessions {
+    Memory(Mutex<HashMap<String, Session>>),
+    Stored(Store),
+}
+
+/// The stored form of a session token: its SHA-256, hex.
+fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Operator => "operator",
+        Role::ReadOnly => "read_only",
+    }
 }
 
 /// The credentials the listener accepts and the sessions it gave out.
@@ -88,7 +115,7 @@ pub struct Auth {
     /// `X-Forwarded-For` (then the last address there is the client's).
     behind_proxy: bool,
     clock: SharedClock,
-    sessions: Mutex<HashMap<String, Session>>,
+    sessions: Sessions,
     failures: Mutex<HashMap<String, Failures>>,
     /// Verifies against this when the user name is unknown, so timing does not tell which
     /// names exist.
@@ -165,7 +192,7 @@ impl Auth {
             secure_cookies,
             behind_proxy: false,
             clock,
-            sessions: Mutex::new(HashMap::new()),
+            sessions: Sessions::Memory(Mutex::new(HashMap::new())),
             failures: Mutex::new(HashMap::new()),
             decoy_hash: hash_password("not a password of anyone").unwrap_or_default(),
         }
@@ -216,31 +243,121 @@ impl Auth {
             .map(|_| principal(Role::ReadOnly))
     }
 
-    /// The principal of a session cookie's value, when the session is live; using it
-    /// extends it.
-    pub fn session(&self, id: &str) -> Option<Principal> {
-        let now = self.clock.now();
-        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
-        let session = sessions.get_mut(id)?;
-        if session.expires_at <= now {
-            sessions.remove(id);
-            return None;
-        }
-        session.expires_at = now + self.session_length;
-        Some(Principal {
-            name: session.user.clone(),
-            role: session.role,
-            csrf: Some(session.csrf.clone()),
-        })
+    /// Keeps sessions in the state database, so every instance on it knows them and they
+    /// outlive a restart.
+    #[must_use]
+    pub fn with_store(mut self, store: Store) -> Self {
+        self.sessions = Sessions::Stored(store);
+        self
     }
 
-    /// Checks a login and opens a session; returns its id.
+    /// The principal of a session cookie's value, when the session is live; using it
+    /// extends it. A store that cannot be read lets nobody in (and is logged).
+    pub async fn session(&self, id: &str) -> Option<Principal> {
+        let now = self.clock.now();
+        let extended = now + self.session_length;
+        match &self.sessions {
+            Sessions::Memory(sessions) => {
+                let mut sessions = sessions.lock().unwrap_or_else(|p| p.into_inner());
+                let session = sessions.get_mut(id)?;
+                if session.expires_at <= now {
+                    sessions.remove(id);
+                    return None;
+                }
+                session.expires_at = extended;
+                Some(Principal {
+                    name: session.user.clone(),
+                    role: session.role,
+                    csrf: Some(session.csrf.clone()),
+                })
+            }
+            Sessions::Stored(store) => {
+                let found = store
+                    .live_session(&token_hash(id), to_millis(now), to_millis(extended))
+                    .await;
+                match found {
+                    Ok(found) => found.map(|session| Principal {
+                        name: session.user,
+                        role: if session.role == role_name(Role::Operator) {
+                            Role::Operator
+                        } else {
+                            Role::ReadOnly
+                        },
+                        csrf: Some(session.csrf),
+                    }),
+                    Err(error) => {
+                        tracing::warn!(error = %error, "reading a dashboard session failed");
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// Checks a login and opens a session; returns its token.
+    ///
+    /// # Errors
+    ///
+    /// When the name or password is wrong, too many attempts failed lately for this name
+    /// or from this address, or the session cannot be stored.
+    pub async fn login(
+        &self,
+        name: &str,
+        password: &str,
+        from: IpAddr,
+    ) -> Result<String, LoginRefused> {
+        let (user, role) = self.check_login(name, password, from)?;
+        self.open_session(&user, role).await
+    }
+
+    /// Opens a session for a checked user; returns its token.
+    ///
+    /// # Errors
+    ///
+    /// When the session cannot be stored ([`LoginRefused::Unavailable`]).
+    pub async fn open_session(&self, user: &str, role: Role) -> Result<String, LoginRefused> {
+        let now = self.clock.now();
+        let id = random_token();
+        let session = Session {
+            user: user.to_owned(),
+            role,
+            csrf: random_token(),
+            expires_at: now + self.session_length,
+        };
+        match &self.sessions {
+            Sessions::Memory(sessions) => {
+                let mut sessions = sessions.lock().unwrap_or_else(|p| p.into_inner());
+                sessions.retain(|_, s| s.expires_at > now);
+                sessions.insert(id.clone(), session);
+            }
+            Sessions::Stored(store) => {
+                let stored = StoredSession {
+                    user: session.user,
+                    role: role_name(role).to_owned(),
+                    csrf: session.csrf,
+                    expires_at: to_millis(session.expires_at),
+                };
+                if let Err(error) = store.create_session(&token_hash(&id), &stored).await {
+                    tracing::warn!(error = %error, "storing a dashboard session failed");
+                    return Err(LoginRefused::Unavailable);
+                }
+            }
+        }
+        Ok(id)
+    }
+
+    /// Checks a user name and password (slow on purpose: argon2); returns the user and role.
     ///
     /// # Errors
     ///
     /// When the name or password is wrong, or too many attempts failed lately for this name
     /// or from this address.
-    pub fn login(&self, name: &str, password: &str, from: IpAddr) -> Result<String, LoginRefused> {
+    pub fn check_login(
+        &self,
+        name: &str,
+        password: &str,
+        from: IpAddr,
+    ) -> Result<(String, Role), LoginRefused> {
         let now = self.clock.now();
         let name: String = name.trim().chars().take(64).collect();
         let keys = [
@@ -279,19 +396,7 @@ impl Auth {
             let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
             failures.remove(&keys[0]);
         }
-        let id = random_token();
-        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
-        sessions.retain(|_, s| s.expires_at > now);
-        sessions.insert(
-            id.clone(),
-            Session {
-                user: user.name.clone(),
-                role: user.role,
-                csrf: random_token(),
-                expires_at: now + self.session_length,
-            },
-        );
-        Ok(id)
+        Ok((user.name.clone(), user.role))
     }
 
     fn throttled(&self, key: &str, now: DateTime<Utc>) -> bool {
@@ -304,11 +409,21 @@ impl Auth {
     }
 
     /// Ends a session.
-    pub fn logout(&self, id: &str) {
-        self.sessions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(id);
+    pub async fn logout(&self, id: &str) {
+        match &self.sessions {
+            Sessions::Memory(sessions) => {
+                sessions
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .remove(id);
+            }
+            Sessions::Stored(store) => {
+                let now = to_millis(self.clock.now());
+                if let Err(error) = store.end_session(&token_hash(id), now).await {
+                    tracing::warn!(error = %error, "ending a dashboard session failed");
+                }
+            }
+        }
     }
 }
 
@@ -334,62 +449,68 @@ mod tests {
         )
     }
 
-    #[test]
-    fn sessions_expire_after_idle_hours() {
+    #[tokio::test]
+    async fn sessions_expire_after_idle_hours() {
         let clock = ManualClock::new(Utc::now());
         let auth = auth(&clock);
         let local: IpAddr = "127.0.0.1".parse().unwrap();
-        let id = auth.login("merchant", "correct horse", local).unwrap();
-        assert_eq!(auth.session(&id).unwrap().name, "merchant");
+        let id = auth
+            .login("merchant", "correct horse", local)
+            .await
+            .unwrap();
+        assert_eq!(auth.session(&id).await.unwrap().name, "merchant");
         clock.advance(Duration::hours(11));
-        assert!(auth.session(&id).is_some(), "use extends the session");
+        assert!(auth.session(&id).await.is_some(), "use extends the session");
         clock.advance(Duration::hours(13));
-        assert!(auth.session(&id).is_none());
+        assert!(auth.session(&id).await.is_none());
     }
 
-    #[test]
-    fn failed_logins_are_throttled_then_forgiven() {
+    #[tokio::test]
+    async fn failed_logins_are_throttled_then_forgiven() {
         let clock = ManualClock::new(Utc::now());
         let auth = auth(&clock);
         let local: IpAddr = "127.0.0.1".parse().unwrap();
         for _ in 0..MAX_FAILED_LOGINS {
             assert_eq!(
-                auth.login("merchant", "wrong", local),
+                auth.login("merchant", "wrong", local).await,
                 Err(LoginRefused::Wrong)
             );
         }
         assert_eq!(
-            auth.login("merchant", "correct horse", local),
+            auth.login("merchant", "correct horse", local).await,
             Err(LoginRefused::Throttled),
             "even the right password waits once the name is throttled"
         );
         clock.advance(Duration::minutes(THROTTLE_WINDOW_MINUTES + 1));
-        assert!(auth.login("merchant", "correct horse", local).is_ok());
+        assert!(auth.login("merchant", "correct horse", local).await.is_ok());
     }
 
-    #[test]
-    fn throttling_counts_per_name_and_per_address() {
+    #[tokio::test]
+    async fn throttling_counts_per_name_and_per_address() {
         let clock = ManualClock::new(Utc::now());
         let auth = auth(&clock);
         // One address trying many names is stopped by its address...
         let spraying: IpAddr = "192.0.2.7".parse().unwrap();
         for idx in 0..MAX_FAILED_LOGINS {
-            let _ = auth.login(&format!("guess{idx}"), "wrong", spraying);
+            let _ = auth.login(&format!("guess{idx}"), "wrong", spraying).await;
         }
         assert_eq!(
-            auth.login("merchant", "correct horse", spraying),
+            auth.login("merchant", "correct horse", spraying).await,
             Err(LoginRefused::Throttled)
         );
         // ...while the merchant at another address still gets in.
         let office: IpAddr = "198.51.100.1".parse().unwrap();
-        assert!(auth.login("merchant", "correct horse", office).is_ok());
+        assert!(auth
+            .login("merchant", "correct horse", office)
+            .await
+            .is_ok());
         // Many addresses trying one name are stopped by the name, across a /64 too.
         for idx in 0..MAX_FAILED_LOGINS {
             let from: IpAddr = format!("2001:db8::{idx}").parse().unwrap();
-            let _ = auth.login("merchant", "wrong", from);
+            let _ = auth.login("merchant", "wrong", from).await;
         }
         assert_eq!(
-            auth.login("merchant", "correct horse", office),
+            auth.login("merchant", "correct horse", office).await,
             Err(LoginRefused::Throttled)
         );
         assert_eq!(address_key("2001:db8::1".parse().unwrap()), "2001:db8::/64");

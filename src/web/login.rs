@@ -79,7 +79,10 @@ fn login_page(
 
 /// `GET /login`.
 pub(super) async fn form(State(state): State<WebState>, headers: HeaderMap) -> Response {
-    let logged_in = cookie(&headers, SESSION_COOKIE).and_then(|id| state.auth.session(id));
+    let logged_in = match cookie(&headers, SESSION_COOKIE) {
+        Some(id) => state.auth.session(id).await,
+        None => None,
+    };
     if logged_in.is_some() {
         return Redirect::to("/orders").into_response();
     }
@@ -123,9 +126,13 @@ pub(super) async fn submit(
     let auth = state.auth.clone();
     let (user, password) = (form.user.clone(), form.password.clone());
     // argon2 is slow on purpose: verify off the async workers.
-    let outcome = tokio::task::spawn_blocking(move || auth.login(&user, &password, client))
+    let checked = tokio::task::spawn_blocking(move || auth.check_login(&user, &password, client))
         .await
         .unwrap_or(Err(LoginRefused::Wrong));
+    let outcome = match checked {
+        Ok((user, role)) => state.auth.open_session(&user, role).await,
+        Err(refused) => Err(refused),
+    };
     let user = loggable(&form.user);
     match outcome {
         Ok(session) => {
@@ -162,6 +169,12 @@ pub(super) async fn submit(
                 Some(lang.t("login_failed")),
             )
         }
+        Err(LoginRefused::Unavailable) => login_page(
+            &state,
+            &headers,
+            StatusCode::SERVICE_UNAVAILABLE,
+            Some(lang.t("login_unavailable")),
+        ),
         Err(LoginRefused::Throttled) => {
             tracing::warn!(user = %user, from = %client, "dashboard login throttled");
             login_page(
@@ -195,7 +208,7 @@ pub(super) async fn logout(
             .into_response();
     }
     if let Some(id) = cookie(&headers, SESSION_COOKIE) {
-        state.auth.logout(id);
+        state.auth.logout(id).await;
     }
     let mut response = Redirect::to("/login").into_response();
     response.headers_mut().append(

@@ -74,8 +74,10 @@ async fn require_session(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let principal =
-        cookie(request.headers(), auth::SESSION_COOKIE).and_then(|id| state.auth.session(id));
+    let principal = match cookie(request.headers(), auth::SESSION_COOKIE) {
+        Some(id) => state.auth.session(id).await,
+        None => None,
+    };
     match principal {
         Some(principal) => {
             request.extensions_mut().insert(principal);
@@ -95,7 +97,10 @@ async fn require_credential(
     let headers = request.headers();
     let principal = match bearer(headers) {
         Some(token) => state.auth.bearer(token),
-        None => cookie(headers, auth::SESSION_COOKIE).and_then(|id| state.auth.session(id)),
+        None => match cookie(headers, auth::SESSION_COOKIE) {
+            Some(id) => state.auth.session(id).await,
+            None => None,
+        },
     };
     let Some(principal) = principal else {
         let mut response = api_error(
