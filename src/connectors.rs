@@ -38,8 +38,9 @@ pub enum BuildError {
 }
 
 /// The webshop's own admin page of one of its orders, for the merchant to open from the
-/// dashboard. WooCommerce's classic edit address; with HPOS, WooCommerce redirects it to the
-/// order's page.
+/// dashboard. WooCommerce's classic edit address (`post.php?post=ID&action=edit`); with HPOS
+/// on, core redirects it to the order's new page (`load-post.php` →
+/// `maybe_redirect_to_edit_order_page` in `src/Internal/Admin/Orders/PostsRedirectionController.php`).
 pub fn webshop_order_page(webshop: &WebshopSettings, order_id: &str) -> Option<String> {
     match webshop {
         WebshopSettings::Woocommerce(woo) => {

@@ -1,6 +1,12 @@
-//! Links to the carriers' public track & trace pages, so a merchant (or the buyer, on a
-//! packing slip) can follow a parcel. Each is the address the carrier itself gives out for
-//! following one parcel; PostNL's page also wants the destination's country and postal code.
+//! Links to the carriers' public track & trace pages, so a merchant can follow a parcel from
+//! the dashboard. No carrier documents these addresses as an API; the forms below are the ones
+//! the carriers' own pages use and that public shipping integrations build (searched in public
+//! code: PostNL `jouw.postnl.nl/track-and-trace/{code}-{country}-{postcode}`, DHL eCommerce
+//! `my.dhlecommerce.nl/home/tracktrace/{code}/{postcode}` — the postcode is needed since
+//! mid-2025 — DPD `tracking.dpd.de/status/nl_NL/parcel/{code}`, UPS `ups.com/track?tracknum=`,
+//! FedEx `fedex.com/fedextrack/?trknbr=`, bpost `track.bpost.cloud/btr/web/#/search?itemCode=`,
+//! GLS `gls-group.com/NL/nl/volg-je-pakket?match=`). A link is only a convenience: the code
+//! itself is always shown next to it.
 
 use crate::domain::{Carrier, CountryCode, TrackingCode};
 
@@ -24,6 +30,9 @@ pub fn tracking_page(
             let country = country.map_or_else(|| "NL".to_owned(), |c| c.as_str().to_owned());
             format!("https://jouw.postnl.nl/track-and-trace/{code}-{country}-{zip}")
         }
+        Carrier::DhlParcel if !zip.is_empty() => {
+            format!("https://my.dhlecommerce.nl/home/tracktrace/{code}/{zip}")
+        }
         Carrier::DhlParcel => format!("https://my.dhlecommerce.nl/home/tracktrace/{code}"),
         Carrier::DhlDe | Carrier::DhlExpress => {
             format!("https://www.dhl.com/nl-en/home/tracking.html?tracking-id={code}")
@@ -31,7 +40,7 @@ pub fn tracking_page(
         Carrier::DpdNl | Carrier::DpdBe => {
             format!("https://tracking.dpd.de/status/nl_NL/parcel/{code}")
         }
-        Carrier::Gls => format!("https://gls-group.com/NL/nl/pakket-volgen?match={code}"),
+        Carrier::Gls => format!("https://gls-group.com/NL/nl/volg-je-pakket?match={code}"),
         Carrier::Ups => format!("https://www.ups.com/track?tracknum={code}"),
         Carrier::FedEx => format!("https://www.fedex.com/fedextrack/?trknbr={code}"),
         Carrier::Bpost => {
@@ -53,6 +62,10 @@ mod tests {
         assert_eq!(
             tracking_page(&Carrier::PostNl, &code, Some("1234 ab"), Some(nl)).as_deref(),
             Some("https://jouw.postnl.nl/track-and-trace/3SABCD1234567-NL-1234AB")
+        );
+        assert_eq!(
+            tracking_page(&Carrier::DhlParcel, &code, Some("3011 ad"), Some(nl)).as_deref(),
+            Some("https://my.dhlecommerce.nl/home/tracktrace/3SABCD1234567/3011AD")
         );
         assert!(tracking_page(&Carrier::Ups, &code, None, None)
             .unwrap()
