@@ -281,9 +281,9 @@ async fn start_admin(
         admin.session_hours,
         admin.secure_cookies,
         clock.clone(),
+        store.clone(),
     )
-    .behind_proxy(admin.behind_proxy)
-    .with_store(store.clone());
+    .behind_proxy(admin.behind_proxy);
     let ops = crate::ops::Ops::running(store.clone(), engines.clone(), clock);
     let state = crate::web::WebState {
         ops: Arc::new(ops),

@@ -156,11 +156,6 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("pack", "Pack", "Inpakken"),
     ("needed_by", "Orders", "Bestellingen"),
     ("to_ship", "To ship", "Te verzenden"),
-    (
-        "not_allowed",
-        "Your access does not allow this action.",
-        "Uw toegang staat deze actie niet toe.",
-    ),
     ("language", "Nederlands", "English"),
     ("street", "Street", "Straat"),
     ("login_unavailable", "Logging in is not possible right now (the state database cannot be reached). Try again shortly.", "Inloggen lukt nu niet (de database is niet bereikbaar). Probeer het zo opnieuw."),

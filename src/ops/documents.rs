@@ -106,7 +106,12 @@ impl Ops {
     ///
     /// When the batch is unknown or the store fails.
     pub async fn pick_pack(&self, batch_id: i64) -> Result<PickPack, OpsError> {
-        let (batch, _) = self.batch(batch_id).await?;
+        let batch = self
+            .store
+            .batch(batch_id)
+            .await?
+            .map(|b| BatchView::of(&b))
+            .ok_or(OpsError::UnknownBatch(batch_id))?;
         let mut records = self
             .store
             .orders(&OrderFilter {

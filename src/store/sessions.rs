@@ -56,24 +56,22 @@ impl Store {
         now_millis: i64,
         extend_to: i64,
     ) -> StoreResult<Option<StoredSession>> {
-        let row: Option<(String, String, String, i64)> = sqlx::query_as(
-            "SELECT user_name, role, csrf, expires_at FROM admin_sessions
-             WHERE token_hash = $1 AND expires_at > $2",
+        // One statement reads and extends it, so a session that ends meanwhile is not revived.
+        let mut tx = self.write().await?;
+        let row: Option<(String, String, String)> = sqlx::query_as(
+            "UPDATE admin_sessions SET expires_at = $1
+             WHERE token_hash = $2 AND expires_at > $3
+             RETURNING user_name, role, csrf",
         )
+        .bind(extend_to)
         .bind(token_hash)
         .bind(now_millis)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?;
-        let Some((user, role, csrf, _)) = row else {
+        tx.commit().await?;
+        let Some((user, role, csrf)) = row else {
             return Ok(None);
         };
-        let mut tx = self.write().await?;
-        sqlx::query("UPDATE admin_sessions SET expires_at = $1 WHERE token_hash = $2")
-            .bind(extend_to)
-            .bind(token_hash)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
         Ok(Some(StoredSession {
             user,
             role,

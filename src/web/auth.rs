@@ -2,7 +2,8 @@
 //! password and get a session cookie (`HttpOnly`, `SameSite=Strict`, `Secure` behind TLS) with
 //! a CSRF token for every form; failed logins are throttled per user name and per address.
 //! Machines send a bearer token: the operator token may act, the read token may only read.
-//! Sessions live in this process's memory: a restart logs people out.
+//! Sessions live in the state database (`crate::store` keeps a hash of each token), so every
+//! instance on it knows them and a restart logs nobody out.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr};
@@ -57,13 +58,6 @@ pub struct User {
     pub role: Role,
 }
 
-struct Session {
-    user: String,
-    role: Role,
-    csrf: String,
-    expires_at: DateTime<Utc>,
-}
-
 #[derive(Default)]
 struct Failures {
     count: u32,
@@ -79,13 +73,6 @@ pub enum LoginRefused {
     Throttled,
     /// The session could not be stored (the state database failed).
     Unavailable,
-}
-
-/// Where sessions are kept: in this process (unit tests, a listener without a store), or in
-/// the state database, shared by every instance and kept over a restart.
-enum Sessions {
-    Memory(Mutex<HashMap<String, Session>>),
-    Stored(Store),
 }
 
 /// The stored form of a session token: its SHA-256, hex.
@@ -115,7 +102,7 @@ pub struct Auth {
     /// `X-Forwarded-For` (then the last address there is the client's).
     behind_proxy: bool,
     clock: SharedClock,
-    sessions: Sessions,
+    store: Store,
     failures: Mutex<HashMap<String, Failures>>,
     /// Verifies against this when the user name is unknown, so timing does not tell which
     /// names exist.
@@ -183,6 +170,7 @@ impl Auth {
         session_hours: u32,
         secure_cookies: bool,
         clock: SharedClock,
+        store: Store,
     ) -> Self {
         Self {
             users,
@@ -192,7 +180,7 @@ impl Auth {
             secure_cookies,
             behind_proxy: false,
             clock,
-            sessions: Sessions::Memory(Mutex::new(HashMap::new())),
+            store,
             failures: Mutex::new(HashMap::new()),
             decoy_hash: hash_password("not a password of anyone").unwrap_or_default(),
         }
@@ -243,53 +231,28 @@ impl Auth {
             .map(|_| principal(Role::ReadOnly))
     }
 
-    /// Keeps sessions in the state database, so every instance on it knows them and they
-    /// outlive a restart.
-    #[must_use]
-    pub fn with_store(mut self, store: Store) -> Self {
-        self.sessions = Sessions::Stored(store);
-        self
-    }
-
     /// The principal of a session cookie's value, when the session is live; using it
     /// extends it. A store that cannot be read lets nobody in (and is logged).
     pub async fn session(&self, id: &str) -> Option<Principal> {
         let now = self.clock.now();
         let extended = now + self.session_length;
-        match &self.sessions {
-            Sessions::Memory(sessions) => {
-                let mut sessions = sessions.lock().unwrap_or_else(|p| p.into_inner());
-                let session = sessions.get_mut(id)?;
-                if session.expires_at <= now {
-                    sessions.remove(id);
-                    return None;
-                }
-                session.expires_at = extended;
-                Some(Principal {
-                    name: session.user.clone(),
-                    role: session.role,
-                    csrf: Some(session.csrf.clone()),
-                })
-            }
-            Sessions::Stored(store) => {
-                let found = store
-                    .live_session(&token_hash(id), to_millis(now), to_millis(extended))
-                    .await;
-                match found {
-                    Ok(found) => found.map(|session| Principal {
-                        name: session.user,
-                        role: if session.role == role_name(Role::Operator) {
-                            Role::Operator
-                        } else {
-                            Role::ReadOnly
-                        },
-                        csrf: Some(session.csrf),
-                    }),
-                    Err(error) => {
-                        tracing::warn!(error = %error, "reading a dashboard session failed");
-                        None
-                    }
-                }
+        let found = self
+            .store
+            .live_session(&token_hash(id), to_millis(now), to_millis(extended))
+            .await;
+        match found {
+            Ok(found) => found.map(|session| Principal {
+                name: session.user,
+                role: if session.role == role_name(Role::Operator) {
+                    Role::Operator
+                } else {
+                    Role::ReadOnly
+                },
+                csrf: Some(session.csrf),
+            }),
+            Err(error) => {
+                tracing::warn!(error = %error, "reading a dashboard session failed");
+                None
             }
         }
     }
@@ -316,32 +279,16 @@ impl Auth {
     ///
     /// When the session cannot be stored ([`LoginRefused::Unavailable`]).
     pub async fn open_session(&self, user: &str, role: Role) -> Result<String, LoginRefused> {
-        let now = self.clock.now();
         let id = random_token();
-        let session = Session {
+        let session = StoredSession {
             user: user.to_owned(),
-            role,
+            role: role_name(role).to_owned(),
             csrf: random_token(),
-            expires_at: now + self.session_length,
+            expires_at: to_millis(self.clock.now() + self.session_length),
         };
-        match &self.sessions {
-            Sessions::Memory(sessions) => {
-                let mut sessions = sessions.lock().unwrap_or_else(|p| p.into_inner());
-                sessions.retain(|_, s| s.expires_at > now);
-                sessions.insert(id.clone(), session);
-            }
-            Sessions::Stored(store) => {
-                let stored = StoredSession {
-                    user: session.user,
-                    role: role_name(role).to_owned(),
-                    csrf: session.csrf,
-                    expires_at: to_millis(session.expires_at),
-                };
-                if let Err(error) = store.create_session(&token_hash(&id), &stored).await {
-                    tracing::warn!(error = %error, "storing a dashboard session failed");
-                    return Err(LoginRefused::Unavailable);
-                }
-            }
+        if let Err(error) = self.store.create_session(&token_hash(&id), &session).await {
+            tracing::warn!(error = %error, "storing a dashboard session failed");
+            return Err(LoginRefused::Unavailable);
         }
         Ok(id)
     }
@@ -410,19 +357,9 @@ impl Auth {
 
     /// Ends a session.
     pub async fn logout(&self, id: &str) {
-        match &self.sessions {
-            Sessions::Memory(sessions) => {
-                sessions
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .remove(id);
-            }
-            Sessions::Stored(store) => {
-                let now = to_millis(self.clock.now());
-                if let Err(error) = store.end_session(&token_hash(id), now).await {
-                    tracing::warn!(error = %error, "ending a dashboard session failed");
-                }
-            }
+        let now = to_millis(self.clock.now());
+        if let Err(error) = self.store.end_session(&token_hash(id), now).await {
+            tracing::warn!(error = %error, "ending a dashboard session failed");
         }
     }
 }
@@ -434,7 +371,11 @@ mod tests {
     use super::*;
     use crate::clock::ManualClock;
 
-    fn auth(clock: &ManualClock) -> Auth {
+    /// An `Auth` over a fresh SQLite state in `dir`.
+    async fn auth_in(dir: &tempfile::TempDir, clock: &ManualClock) -> Auth {
+        let store = Store::open(&dir.path().join("state.db").display().to_string())
+            .await
+            .unwrap();
         Auth::new(
             vec![User {
                 name: "merchant".into(),
@@ -446,13 +387,15 @@ mod tests {
             12,
             false,
             Arc::new(clock.clone()),
+            store,
         )
     }
 
     #[tokio::test]
     async fn sessions_expire_after_idle_hours() {
         let clock = ManualClock::new(Utc::now());
-        let auth = auth(&clock);
+        let dir = tempfile::tempdir().unwrap();
+        let auth = auth_in(&dir, &clock).await;
         let local: IpAddr = "127.0.0.1".parse().unwrap();
         let id = auth
             .login("merchant", "correct horse", local)
@@ -468,7 +411,8 @@ mod tests {
     #[tokio::test]
     async fn failed_logins_are_throttled_then_forgiven() {
         let clock = ManualClock::new(Utc::now());
-        let auth = auth(&clock);
+        let dir = tempfile::tempdir().unwrap();
+        let auth = auth_in(&dir, &clock).await;
         let local: IpAddr = "127.0.0.1".parse().unwrap();
         for _ in 0..MAX_FAILED_LOGINS {
             assert_eq!(
@@ -488,7 +432,8 @@ mod tests {
     #[tokio::test]
     async fn throttling_counts_per_name_and_per_address() {
         let clock = ManualClock::new(Utc::now());
-        let auth = auth(&clock);
+        let dir = tempfile::tempdir().unwrap();
+        let auth = auth_in(&dir, &clock).await;
         // One address trying many names is stopped by its address...
         let spraying: IpAddr = "192.0.2.7".parse().unwrap();
         for idx in 0..MAX_FAILED_LOGINS {
@@ -516,8 +461,8 @@ mod tests {
         assert_eq!(address_key("2001:db8::1".parse().unwrap()), "2001:db8::/64");
     }
 
-    #[test]
-    fn behind_a_proxy_the_last_forwarded_address_counts() {
+    #[tokio::test]
+    async fn behind_a_proxy_the_last_forwarded_address_counts() {
         let clock = ManualClock::new(Utc::now());
         let peer: IpAddr = "127.0.0.1".parse().unwrap();
         let mut headers = HeaderMap::new();
@@ -525,18 +470,23 @@ mod tests {
             "x-forwarded-for",
             "203.0.113.9, 198.51.100.4".parse().unwrap(),
         );
-        assert_eq!(auth(&clock).client_address(peer, &headers), peer);
-        let proxied = auth(&clock).behind_proxy(true);
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            auth_in(&dir, &clock).await.client_address(peer, &headers),
+            peer
+        );
+        let proxied = auth_in(&dir, &clock).await.behind_proxy(true);
         assert_eq!(
             proxied.client_address(peer, &headers),
             "198.51.100.4".parse::<IpAddr>().unwrap()
         );
     }
 
-    #[test]
-    fn tokens_have_roles() {
+    #[tokio::test]
+    async fn tokens_have_roles() {
         let clock = ManualClock::new(Utc::now());
-        let auth = auth(&clock);
+        let dir = tempfile::tempdir().unwrap();
+        let auth = auth_in(&dir, &clock).await;
         assert_eq!(auth.bearer("op-token").unwrap().role, Role::Operator);
         assert_eq!(auth.bearer("read-token").unwrap().role, Role::ReadOnly);
         assert!(auth.bearer("op-tokem").is_none());

@@ -79,11 +79,7 @@ fn login_page(
 
 /// `GET /login`.
 pub(super) async fn form(State(state): State<WebState>, headers: HeaderMap) -> Response {
-    let logged_in = match cookie(&headers, SESSION_COOKIE) {
-        Some(id) => state.auth.session(id).await,
-        None => None,
-    };
-    if logged_in.is_some() {
+    if super::session_of(&state, &headers).await.is_some() {
         return Redirect::to("/orders").into_response();
     }
     login_page(&state, &headers, StatusCode::OK, None)

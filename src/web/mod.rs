@@ -68,17 +68,21 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .and_then(|value| value.strip_prefix("Bearer "))
 }
 
+/// The principal of the request's session cookie, when it names a live session.
+pub(crate) async fn session_of(state: &WebState, headers: &HeaderMap) -> Option<Principal> {
+    match cookie(headers, auth::SESSION_COOKIE) {
+        Some(id) => state.auth.session(id).await,
+        None => None,
+    }
+}
+
 /// Pages for people: a live session, or off to the login page.
 async fn require_session(
     State(state): State<WebState>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let principal = match cookie(request.headers(), auth::SESSION_COOKIE) {
-        Some(id) => state.auth.session(id).await,
-        None => None,
-    };
-    match principal {
+    match session_of(&state, request.headers()).await {
         Some(principal) => {
             request.extensions_mut().insert(principal);
             next.run(request).await
@@ -97,10 +101,7 @@ async fn require_credential(
     let headers = request.headers();
     let principal = match bearer(headers) {
         Some(token) => state.auth.bearer(token),
-        None => match cookie(headers, auth::SESSION_COOKIE) {
-            Some(id) => state.auth.session(id).await,
-            None => None,
-        },
+        None => session_of(&state, headers).await,
     };
     let Some(principal) = principal else {
         let mut response = api_error(

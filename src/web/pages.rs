@@ -15,7 +15,6 @@ use super::templates::{
     OrderPage, OrderRow, OrdersPage, TabLink, TestOrderPage,
 };
 use super::{language, ops_error_status, WebState};
-use crate::i18n::Lang;
 use crate::ops::{Action, OpsError, OrderQuery, Tab, TabCount};
 
 /// Whether a form's token is the session's.
@@ -243,16 +242,13 @@ pub(super) struct ActionForm {
     action: String,
 }
 
-fn refuse(lang: Lang, csrf_matched: bool) -> Response {
-    if csrf_matched {
-        (StatusCode::FORBIDDEN, lang.t("not_allowed")).into_response()
-    } else {
-        (
-            StatusCode::FORBIDDEN,
-            "the form's token does not match your session",
-        )
-            .into_response()
-    }
+/// A form whose token is not the session's (the role was checked by the route's layer).
+fn forged() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        "the form's token does not match your session",
+    )
+        .into_response()
 }
 
 /// `POST /orders/{code}/action`: sync, resend or manual; back to the order with the outcome.
@@ -263,10 +259,8 @@ pub(super) async fn act(
     Path(code): Path<String>,
     Form(form): Form<ActionForm>,
 ) -> Response {
-    let lang = language(&headers);
-    let csrf_matched = csrf_ok(&principal, &form.csrf);
-    if !csrf_matched || !principal.may_act() {
-        return refuse(lang, csrf_matched);
+    if !csrf_ok(&principal, &form.csrf) {
+        return forged();
     }
     let Some(action) = Action::from_name(&form.action) else {
         return (StatusCode::BAD_REQUEST, "unknown action").into_response();
@@ -300,10 +294,8 @@ pub(super) async fn add_note(
     Path(code): Path<String>,
     Form(form): Form<NoteForm>,
 ) -> Response {
-    let lang = language(&headers);
-    let csrf_matched = csrf_ok(&principal, &form.csrf);
-    if !csrf_matched || !principal.may_act() {
-        return refuse(lang, csrf_matched);
+    if !csrf_ok(&principal, &form.csrf) {
+        return forged();
     }
     match state.ops.add_note(&code, &principal.name, &form.text).await {
         Ok(()) => Redirect::to(&format!(
@@ -461,10 +453,8 @@ pub(super) async fn create_test_order(
     headers: HeaderMap,
     Form(form): Form<TestOrderForm>,
 ) -> Response {
-    let lang = language(&headers);
-    let csrf_matched = csrf_ok(&principal, &form.csrf);
-    if !csrf_matched || !principal.may_act() {
-        return refuse(lang, csrf_matched);
+    if !csrf_ok(&principal, &form.csrf) {
+        return forged();
     }
     match state
         .ops

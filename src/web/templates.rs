@@ -239,8 +239,6 @@ pub struct JobRow {
     pub next_run_at: String,
     /// Failures in a row.
     pub failures: i64,
-    /// Waiting longer than usual after failures.
-    pub backing_off: bool,
     /// Holder or `-`.
     pub holder: String,
     /// Last error kind or empty.
@@ -282,7 +280,6 @@ impl ConnectionBlock {
                     last_ok_at: time(job.last_ok_at),
                     next_run_at: time(Some(job.next_run_at)),
                     failures: job.failures,
-                    backing_off: job.failures > 0,
                     holder: job.holder.clone().unwrap_or_else(|| "-".into()),
                     last_error_kind: job.last_error_kind.clone().unwrap_or_default(),
                     last_error: job.last_error.clone().unwrap_or_default(),

@@ -45,8 +45,8 @@ pub async fn serve(h: &Harness) -> Dashboard {
         12,
         false,
         clock,
-    )
-    .with_store(h.store.clone());
+        h.store.clone(),
+    );
     let (router, routes) = orderbridge::web::routes(WebState {
         ops: Arc::new(ops),
         auth: Arc::new(auth),
