@@ -6,10 +6,12 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use orderbridge_bol::BolClient;
 use orderbridge_core::domain::{
-    MarketplaceOrder, MarketplaceOrderId, OfferId, OpenOrder, OrderCode, ProcessId, Sku,
-    WebshopOrderId,
+    LabelOfferId, MarketplaceOrder, MarketplaceOrderId, OfferId, OpenOrder, OrderCode, ProcessId,
+    ShippingLabelId, Sku, WebshopOrderId,
 };
-use orderbridge_core::marketplace::{Cancellation, Offer, Process, ProcessKind, Shipment};
+use orderbridge_core::marketplace::{
+    Cancellation, Label, LabelOffer, LineQuantity, Offer, Process, ProcessKind, Shipment,
+};
 use orderbridge_core::webshop::{CreatedOrder, NewOrder, StockLevel, WebshopOrder};
 use orderbridge_core::{ConnectorError, ConnectorResult, Marketplace, Webshop};
 use orderbridge_woocommerce::WooClient;
@@ -192,6 +194,25 @@ impl Marketplace for AnyMarketplace {
     async fn update_stock(&self, offer_id: &OfferId, amount: u32) -> ConnectorResult<Process> {
         match self {
             Self::Bol(c) => c.update_stock(offer_id, amount).await,
+        }
+    }
+    async fn label_offers(&self, lines: &[LineQuantity]) -> ConnectorResult<Vec<LabelOffer>> {
+        match self {
+            Self::Bol(c) => c.label_offers(lines).await,
+        }
+    }
+    async fn buy_label(
+        &self,
+        lines: &[LineQuantity],
+        offer: &LabelOfferId,
+    ) -> ConnectorResult<Process> {
+        match self {
+            Self::Bol(c) => c.buy_label(lines, offer).await,
+        }
+    }
+    async fn label(&self, id: &ShippingLabelId) -> ConnectorResult<Label> {
+        match self {
+            Self::Bol(c) => c.label(id).await,
         }
     }
     fn refresh_offers(&self) {

@@ -85,6 +85,7 @@ pub fn build_engine(
         carrier_rules: connection.carrier_rules.clone(),
         retry_delay: Duration::from_secs(connection.orders.retry_delay_secs),
         batch_limit: i64::from(connection.orders.batch_limit),
+        labels: connection.labels.policy(),
     };
     Ok(Engine::new(
         settings,

@@ -79,13 +79,17 @@ async fn a_sqlite_state_moves_into_postgresql_with_its_ids_and_whole_history() {
     let Some(pg) = TestDb::new(Backend::Postgres).await else {
         return;
     };
-    let h = Harness::start(TestDb::sqlite().await, "").await;
+    let h = Harness::start(TestDb::sqlite().await, "[labels]\nbuy = true\n").await;
 
-    // Two import batches; two orders shipped with T&T, one cancelled in the webshop, the
+    // Two import batches (the second with a "Verzenden via bol" order whose label is bought); two orders shipped with T&T, one cancelled in the webshop, the
     // rest waiting; stock pushed; a lease held at the moment of the move.
     let first: Vec<String> = (0..4).map(|idx| h.place(idx, 1 + idx as u32)).collect();
     h.cycles(2).await;
     let second: Vec<String> = (0..3).map(|idx| h.place(idx + 1, 2)).collect();
+    let labelled = h.bol.add_order(
+        orderbridge_bol::sim::SimOrder::nl(vec![common::line(&h.products[0], 1)])
+            .with_line_shipped_via_bol(0),
+    );
     h.cycles(2).await;
     h.woo
         .complete_order(h.webshop_id(&first[0]), Some(("PostNL", "3SABCD1234567")));
@@ -184,8 +188,17 @@ async fn a_sqlite_state_moves_into_postgresql_with_its_ids_and_whole_history() {
     let store = Store::open(&pg.url).await.unwrap();
     let old_orders = sqlite.orders(&OrderFilter::default()).await.unwrap();
     let new_orders = store.orders(&OrderFilter::default()).await.unwrap();
-    assert_eq!(old_orders.len(), 7);
-    assert_eq!(reported_rows(&stdout, "orders"), 7);
+    assert_eq!(old_orders.len(), 8);
+    assert_eq!(reported_rows(&stdout, "orders"), 8);
+    // The kept label, byte for byte.
+    let labelled = old_orders
+        .iter()
+        .find(|o| o.marketplace_order_id.as_str() == labelled)
+        .unwrap();
+    assert_eq!(labelled.label.step, orderbridge::status::Step::Done);
+    let old_label = sqlite.label_of(labelled.id).await.unwrap().unwrap();
+    assert_eq!(store.label_of(labelled.id).await.unwrap(), Some(old_label));
+    assert_eq!(reported_rows(&stdout, "shipping_labels"), 1);
     // Every column of every order (code, status, steps, webshop id, tracking, details, ...).
     assert_eq!(format!("{new_orders:#?}"), format!("{old_orders:#?}"));
     assert!(new_orders
@@ -277,7 +290,7 @@ async fn a_sqlite_state_moves_into_postgresql_with_its_ids_and_whole_history() {
     let fresh = h.place(4, 1);
     engine.run_import().await.unwrap();
     let after = store.orders(&OrderFilter::default()).await.unwrap();
-    assert_eq!(after.len(), 8);
+    assert_eq!(after.len(), 9);
     let recorded = after
         .iter()
         .find(|o| o.marketplace_order_id.as_str() == fresh)

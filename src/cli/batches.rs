@@ -1,5 +1,5 @@
-//! `batches …`: import batches with their derived status, the orders of one batch, and its
-//! pick & pack list as PDF.
+//! `batches …`: import batches with their derived status, the orders of one batch, its
+//! pick & pack list and its marketplace labels as PDF.
 
 use std::path::Path;
 
@@ -33,12 +33,18 @@ pub(super) async fn batches(config_path: &Path, command: BatchesCommand) -> anyh
                 output.display()
             );
         }
+        BatchesCommand::Labels { id, output } => {
+            let pdf = ops.batch_labels(id).await?;
+            std::fs::write(&output, pdf)
+                .map_err(|e| anyhow::anyhow!("writing {}: {e}", output.display()))?;
+            println!("labels of batch {id} written to {}", output.display());
+        }
     }
     Ok(())
 }
 
 /// Headers matching [`batch_row`].
-pub const BATCH_HEADERS: [&str; 7] = [
+pub const BATCH_HEADERS: [&str; 8] = [
     "BATCH",
     "CONNECTION",
     "CREATED",
@@ -46,6 +52,7 @@ pub const BATCH_HEADERS: [&str; 7] = [
     "ORDERS",
     "IN WEBSHOP",
     "FAILED",
+    "LABELS",
 ];
 
 /// One line per batch.
@@ -58,5 +65,6 @@ pub fn batch_row(batch: &BatchView) -> Vec<String> {
         batch.total.to_string(),
         batch.done.to_string(),
         batch.failed.to_string(),
+        batch.labels.to_string(),
     ]
 }

@@ -148,6 +148,15 @@ pub enum BatchesCommand {
         #[arg(long, default_value = "en")]
         lang: String,
     },
+    /// Write every marketplace label (Verzenden via bol) of a batch's orders still to ship
+    /// into one PDF.
+    Labels {
+        /// Batch id.
+        id: i64,
+        /// The PDF file to write.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
 }
 
 pub(super) fn load(path: &std::path::Path) -> anyhow::Result<Config> {

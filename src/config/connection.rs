@@ -11,6 +11,7 @@ use orderbridge_woocommerce::WooConfig;
 use serde::Deserialize;
 
 use super::{connection_env_prefix, read_file, ConfigError};
+use crate::engine::{LabelChoice, LabelPolicy};
 
 /// The marketplace side, chosen by `[marketplace] kind`.
 #[derive(Debug, Clone)]
@@ -203,6 +204,32 @@ fn default_true() -> bool {
     true
 }
 
+/// `[labels]`: marketplace shipping labels ("Verzenden via bol").
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelSettings {
+    /// Buy a label from the marketplace for orders whose lines must ship with one. Labels are
+    /// charged to the merchant's seller account. Default false: such orders go to `manual`
+    /// and are shipped from the seller dashboard.
+    #[serde(default)]
+    pub buy: bool,
+    /// Which label to buy: `recommended` (the marketplace's recommendation, else the
+    /// cheapest; default) or `cheapest`.
+    #[serde(default)]
+    pub choose: LabelChoice,
+}
+
+impl LabelSettings {
+    /// The engine's policy.
+    pub fn policy(&self) -> LabelPolicy {
+        if self.buy {
+            LabelPolicy::Buy(self.choose)
+        } else {
+            LabelPolicy::Off
+        }
+    }
+}
+
 /// `[carriers]`: the merchant's carrier mapping.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -232,6 +259,8 @@ struct ConnectionFile {
     #[serde(default)]
     stock: StockSettings,
     #[serde(default)]
+    labels: LabelSettings,
+    #[serde(default)]
     carriers: CarrierSettings,
 }
 
@@ -254,6 +283,8 @@ pub struct ConnectionConfig {
     pub orders: OrderSettings,
     /// Stock sync.
     pub stock: StockSettings,
+    /// Marketplace labels.
+    pub labels: LabelSettings,
     /// Carrier mapping, compiled.
     pub carrier_rules: std::sync::Arc<CarrierRules>,
 }
@@ -330,6 +361,7 @@ impl ConnectionConfig {
             schedule: parsed.schedule,
             orders: parsed.orders,
             stock: parsed.stock,
+            labels: parsed.labels,
             carrier_rules: std::sync::Arc::new(carrier_rules),
         })
     }

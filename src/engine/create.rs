@@ -72,6 +72,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 Outcome::Nothing => {}
             }
         }
+        let labels = self.run_labels().await?;
+        report.n_progressed += labels.n_progressed;
         Ok(report)
     }
 
@@ -296,9 +298,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             )
             .await?;
         if applied {
-            // In the webshop now (to pick and pack): an order needing a marketplace label goes
-            // to the merchant before anyone ships it (see `lines.rs`).
-            self.hold_for_marketplace_label(order).await?;
+            // In the webshop now (to pick and pack): an order needing a marketplace label gets
+            // one bought, or goes to the merchant before anyone ships it (see `label.rs`).
+            if let Some(created) = self.store.order(order.id).await? {
+                self.plan_label(&created).await?;
+            }
         }
         Ok(if applied {
             Outcome::Progressed

@@ -18,6 +18,10 @@ pub enum Failpoint {
     CancelAfterIntent,
     /// Marketplace cancellation: a line sent, outcome not recorded.
     CancelAfterCall,
+    /// Label purchase: intent committed, not yet sent.
+    LabelAfterIntent,
+    /// Label purchase: sent (maybe bought), outcome not recorded.
+    LabelAfterCall,
 }
 
 /// Armed failpoints: each fires once.

@@ -9,10 +9,12 @@
 //! - A "Verzenden via bol" line (`distributionParty` `BOL`) "requires shipment through bol"
 //!   (<https://api.bol.com/retailer/public/Retailer-API/v8/functional/retailer-api/verzenden-via-bol.html>):
 //!   it ships with a bol label (`shippingLabelId` of the v10 `ShipmentRequest`), never with the
-//!   merchant's own transport. orderbridge buys no labels yet, so such an order goes to
-//!   `manual` with the reason as soon as it is in the webshop: the merchant can pick and pack it
-//!   there (and its stock is held), and learns before shipping it that the label must come from
-//!   the bol seller dashboard. The ship job refuses it too, in case it gets there anyway.
+//!   merchant's own transport. Where the connection buys labels (`[labels] buy = true`) the
+//!   engine buys one once the order is in the webshop (`label.rs`); otherwise, or when an order
+//!   mixes such lines with lines for the merchant's own transport, the order goes to `manual`
+//!   with the reason as soon as it is in the webshop: the merchant can pick and pack it there
+//!   (and its stock is held), and learns before shipping it that the label must come from the
+//!   bol seller dashboard. The ship job never sends such lines without a bought label.
 
 use crate::store::Column;
 use std::collections::HashSet;
@@ -136,22 +138,33 @@ pub(super) fn own_request_listed(summary: &OpenOrder) -> BuyerRequest {
     )
 }
 
-/// The reason an order needing marketplace labels is handed to the merchant.
-pub(super) fn label_required_reason(marketplace: &str, line_ids: &[&str]) -> String {
+/// The reason an order needing marketplace labels is handed to the merchant; `buys_none`
+/// when the connection does not buy labels.
+pub(super) fn label_required_reason(
+    marketplace: &str,
+    line_ids: &[&str],
+    buys_none: bool,
+) -> String {
+    let why = if buys_none {
+        "this connection buys no labels (`[labels] buy = false`)"
+    } else {
+        "orderbridge cannot buy the label for it"
+    };
     format!(
         "line(s) {} must ship with a {marketplace} shipping label (Verzenden via bol); \
-         orderbridge does not buy labels, so it never ships them with your own transport: \
-         buy the label and ship the order in the {marketplace} seller dashboard",
+         {why}, so it never ships them with your own transport: buy the label and ship the \
+         order in the {marketplace} seller dashboard",
         line_ids.join(", ")
     )
 }
 
 impl<M: Marketplace, W: Webshop> Engine<M, W> {
-    /// Hands an order with open label-required lines to the merchant (`manual`, with the
-    /// reason in its error and history). Returns whether it did.
+    /// Hands an order with open label-required lines to the merchant (`manual`, with
+    /// `reason` in its error and history). Returns whether it did.
     pub(super) async fn hold_for_marketplace_label(
         &self,
         order: &OrderRecord,
+        reason: &str,
     ) -> Result<bool, JobError> {
         // Only an order still to be shipped: one a buyer or the marketplace is cancelling (an
         // interrupted create resolved late) goes on with its cancellation.
@@ -162,21 +175,14 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         if !to_ship {
             return Ok(false);
         }
-        let marketplace_lines = MarketplaceLines::of(order);
-        let lines = self.store.lines(order.id).await?;
-        let label_lines = marketplace_lines.label_required_open(&lines);
-        if label_lines.is_empty() {
-            return Ok(false);
-        }
-        let reason = label_required_reason(&self.settings.marketplace_label, &label_lines);
         Ok(self
             .transition(
                 order,
                 Transition::of(order.id)
                     .when(Column::Status, order.status)
                     .set(Column::Status, OrderStatus::Manual)
-                    .set(Column::Error, reason.as_str())
-                    .event(EventKind::Error, reason.clone())
+                    .set(Column::Error, reason)
+                    .event(EventKind::Error, reason.to_owned())
                     .event(
                         EventKind::Status,
                         "handed over to the merchant (shipping label from the marketplace): manual",

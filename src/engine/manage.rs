@@ -141,16 +141,38 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .set(Column::CancelFailures, 0);
         let mut reset = order.clone();
         if ship_refused {
-            // Forget the refused T&T data; the webshop is read again below.
+            // Forget the refused T&T data; the webshop is read again below. A bought label's
+            // code and carrier stay: they are printed on the parcel.
             reset.ship.step = Step::None;
             reset.completed_at = None;
             transition = transition
                 .when(Column::ShipStep, Step::Ready)
                 .set(Column::ShipStep, Step::None)
-                .set(Column::TrackingCode, Option::<String>::None)
-                .set(Column::Carrier, Option::<String>::None)
                 .set(Column::CompletedAt, Option::<i64>::None)
                 .set(Column::ShipAfter, Option::<i64>::None);
+            if order.label.step != Step::Done {
+                transition = transition
+                    .set(Column::TrackingCode, Option::<String>::None)
+                    .set(Column::Carrier, Option::<String>::None);
+            }
+        }
+        if matches!(
+            order.label.step,
+            Step::Ready | Step::Requested | Step::Pending
+        ) {
+            // No label bought, or the merchant checked that none was (the error said so):
+            // the label job buys one again.
+            transition = transition
+                .when(Column::LabelStep, order.label.step)
+                .set(Column::LabelStep, Step::Ready)
+                .set(Column::LabelProcessId, Option::<String>::None)
+                .set(Column::LabelFailures, 0);
+            if order.label.step != Step::Ready {
+                transition = transition.event(
+                    EventKind::Info,
+                    "the merchant checked the seller dashboard: the label is bought again",
+                );
+            }
         }
         let status = derived_status(&reset);
         let applied = self

@@ -14,6 +14,8 @@ pub use create::TEST_ORDER_LABEL;
 mod failpoint;
 mod fence;
 mod import;
+mod label;
+pub use label::{LabelChoice, LabelPolicy};
 mod lines;
 mod manage;
 mod process_failure;
@@ -63,6 +65,8 @@ pub struct EngineSettings {
     pub retry_delay: Duration,
     /// Orders handled per step per run (the rest follow in the next run).
     pub batch_limit: i64,
+    /// Whether marketplace labels are bought for lines that must ship with one.
+    pub labels: LabelPolicy,
 }
 
 /// Why a job run failed as a whole (per-order failures are recorded on the order instead).

@@ -81,11 +81,19 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         lines: &[OrderLine],
     ) -> Result<Shipment, NoShipment> {
         let marketplace_lines = MarketplaceLines::of(order);
-        if !marketplace_lines.label_required_open(lines).is_empty() {
-            return Err(NoShipment::LabelRequired);
+        let needs_label = !marketplace_lines.label_required_open(lines).is_empty();
+        let mut shipment = self
+            .own_shipment(order, lines, &marketplace_lines)
+            .map_err(NoShipment::Invalid)?;
+        if needs_label {
+            // Never with the merchant's own transport: only with the label bought for it.
+            match (order.label.step, &order.label_id) {
+                (Step::Done, Some(label_id)) => shipment.label = Some(label_id.clone()),
+                (Step::None, _) => return Err(NoShipment::LabelRequired),
+                _ => return Err(NoShipment::LabelNotBought),
+            }
         }
-        self.own_shipment(order, lines, &marketplace_lines)
-            .map_err(NoShipment::Invalid)
+        Ok(shipment)
     }
 
     fn own_shipment(
@@ -123,6 +131,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             reference: order.code.to_string(),
             carrier,
             tracking,
+            label: None,
         })
     }
 
@@ -131,7 +140,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let lines = self.store.lines(order.id).await?;
         let shipment = match self.shipment_of(order, &lines) {
             Ok(shipment) => shipment,
-            Err(NoShipment::LabelRequired) => return self.hold_for_marketplace_label(order).await,
+            Err(NoShipment::LabelRequired) => return self.plan_label(order).await,
+            Err(NoShipment::LabelNotBought) => return Ok(false),
             Err(NoShipment::Invalid(reason)) => {
                 return self.fail_shipment(order, Step::Ready, &reason).await
             }
@@ -147,9 +157,14 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .event(
                 EventKind::Call,
                 format!(
-                    "sending the shipment to the marketplace: T&T {}, carrier {}",
+                    "sending the shipment to the marketplace: T&T {}, carrier {}{}",
                     order.tracking_code.as_ref().map_or("none", |c| c.as_str()),
-                    order.carrier.as_ref().map_or("none", |c| c.name())
+                    order.carrier.as_ref().map_or("none", |c| c.name()),
+                    shipment
+                        .label
+                        .as_ref()
+                        .map(|id| format!(", with the marketplace's label {id}"))
+                        .unwrap_or_default()
                 ),
             );
         if !self.transition(order, intent).await? {
@@ -215,7 +230,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let lines = self.store.lines(order.id).await?;
         let shipment = match self.shipment_of(order, &lines) {
             Ok(shipment) => shipment,
-            Err(NoShipment::LabelRequired) => return self.hold_for_marketplace_label(order).await,
+            Err(NoShipment::LabelRequired) => return self.plan_label(order).await,
+            Err(NoShipment::LabelNotBought) => return Ok(false),
             Err(NoShipment::Invalid(reason)) => {
                 return self.fail_shipment(order, Step::Requested, &reason).await
             }
@@ -321,8 +337,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
 
 /// Why no shipment is sent for an order.
 enum NoShipment {
-    /// Open lines must ship with a marketplace label, which orderbridge does not buy.
+    /// Open lines must ship with a marketplace label, and none is planned yet.
     LabelRequired,
+    /// Open lines ship with a marketplace label still being bought.
+    LabelNotBought,
     /// The order cannot be shipped as stored (the reason for `error`).
     Invalid(String),
 }

@@ -220,6 +220,31 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .await?;
         }
         let completed_at = webshop_order.completed_at.unwrap_or_else(|| self.now());
+        if matches!(
+            order.label.step,
+            Step::Ready | Step::Requested | Step::Pending | Step::Done
+        ) {
+            // It ships with the marketplace's label, whose code and carrier are printed on it:
+            // nothing to wait for, and the webshop's T&T (if any) is not the parcel's.
+            return Ok(self
+                .transition(
+                    order,
+                    Transition::of(order.id)
+                        .when(Column::Status, order.status)
+                        .when(Column::ShipStep, Step::None)
+                        .set(Column::ShipStep, Step::Ready)
+                        .set(Column::Status, OrderStatus::NotShipped)
+                        .set(
+                            Column::CompletedAt,
+                            to_millis(order.completed_at.unwrap_or(completed_at)),
+                        )
+                        .event(
+                            EventKind::Info,
+                            "completed in the webshop: ready to ship with the marketplace's label",
+                        ),
+                )
+                .await?);
+        }
         match entry {
             Some((code, entry)) => {
                 let carrier = self

@@ -71,6 +71,11 @@ fn to_ship(status: OrderStatus) -> bool {
     )
 }
 
+/// Whether an order's label is still to be printed: its parcel has not gone yet.
+fn label_to_print(status: OrderStatus) -> bool {
+    to_ship(status) || matches!(status, OrderStatus::Waiting | OrderStatus::PendingShipment)
+}
+
 fn pack_order(record: &OrderRecord, lines: &[OrderLine]) -> PackOrder {
     let details = record.details.as_ref();
     let lines = lines
@@ -164,6 +169,50 @@ impl Ops {
             picks,
             packs,
         })
+    }
+
+    /// The marketplace label of one order as printed (order code, PDF).
+    ///
+    /// # Errors
+    ///
+    /// When the order is unknown, has no bought label, or the store fails.
+    pub async fn order_label(&self, code: &str) -> Result<(String, Vec<u8>), OpsError> {
+        let record = self.record(code).await?;
+        let label = self.store.label_of(record.id).await?.ok_or_else(|| {
+            OpsError::NoLabel(format!("order {} has no bought label", record.code))
+        })?;
+        Ok((label.code.to_string(), label.pdf))
+    }
+
+    /// Every label bought for the batch's orders that are still to ship, in one PDF, in the
+    /// order of the pick & pack list's pack section.
+    ///
+    /// # Errors
+    ///
+    /// When the batch is unknown or has no such label, a kept label is not a readable PDF,
+    /// or the store fails.
+    pub async fn batch_labels(&self, batch_id: i64) -> Result<Vec<u8>, OpsError> {
+        self.store
+            .batch(batch_id)
+            .await?
+            .ok_or(OpsError::UnknownBatch(batch_id))?;
+        let mut labels = Vec::new();
+        for label in self.store.batch_labels(batch_id).await? {
+            let still_to_ship = self
+                .store
+                .order(label.order_id)
+                .await?
+                .is_some_and(|order| label_to_print(order.status));
+            if still_to_ship {
+                labels.push((label.code.to_string(), label.pdf));
+            }
+        }
+        if labels.is_empty() {
+            return Err(OpsError::NoLabel(format!(
+                "batch {batch_id} has no bought label for an order still to ship"
+            )));
+        }
+        Ok(crate::documents::join_labels(&labels)?)
     }
 
     /// The packing slip of one order: what is still to ship and where it goes.

@@ -43,6 +43,12 @@ pub enum OpsError {
         /// Its connection.
         connection: String,
     },
+    /// No bought marketplace label to download.
+    #[error("{0}")]
+    NoLabel(String),
+    /// The kept labels could not be joined into one PDF.
+    #[error(transparent)]
+    Label(#[from] crate::documents::JoinError),
     /// The input cannot be used (an empty note, a note too long).
     #[error("{0}")]
     Invalid(String),

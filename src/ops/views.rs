@@ -7,7 +7,7 @@ use orderbridge_core::domain::{Address, MarketplaceOrder, Money};
 use serde::Serialize;
 
 use crate::clock::from_millis;
-use crate::status::{BatchStatus, OrderStatus};
+use crate::status::{BatchStatus, OrderStatus, Step};
 use crate::store::{BatchSummary, LeaseState, OrderEvent, OrderLine, OrderRecord};
 
 /// A tab of the orders overview: a group of statuses a merchant works through together.
@@ -391,6 +391,30 @@ pub struct OrderView {
     pub completed_at: Option<DateTime<Utc>>,
     /// When the T&T wait ends.
     pub ship_after: Option<DateTime<Utc>>,
+    /// The marketplace label it ships with, for orders that need one.
+    pub label: Option<LabelView>,
+}
+
+/// Where an order's marketplace label is ("Verzenden via bol").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct LabelView {
+    /// Bought and kept: it can be downloaded and printed.
+    pub bought: bool,
+    /// The marketplace's label id, once bought.
+    pub id: Option<String>,
+}
+
+impl LabelView {
+    /// The label of an order that ships with one (`None` for own transport).
+    pub fn of(record: &OrderRecord) -> Option<Self> {
+        match record.label.step {
+            Step::None | Step::Skipped => None,
+            step => Some(Self {
+                bought: step == Step::Done,
+                id: record.label_id.as_ref().map(ToString::to_string),
+            }),
+        }
+    }
 }
 
 impl OrderView {
@@ -431,6 +455,7 @@ impl OrderView {
             actions: Actions::for_order(record),
             completed_at: record.completed_at,
             ship_after: record.ship_after,
+            label: LabelView::of(record),
         }
     }
 }
@@ -452,6 +477,8 @@ pub struct BatchView {
     pub done: i64,
     /// Orders that failed before reaching the webshop.
     pub failed: i64,
+    /// Marketplace labels bought for its orders (downloadable as one PDF).
+    pub labels: i64,
 }
 
 impl BatchView {
@@ -465,6 +492,7 @@ impl BatchView {
             total: batch.counts.total,
             done: batch.counts.done,
             failed: batch.counts.failed,
+            labels: batch.counts.labels,
         }
     }
 

@@ -15,6 +15,8 @@ pub struct OrderCounts {
     pub done: i64,
     /// In `error` before reaching the webshop.
     pub failed: i64,
+    /// With a bought marketplace label.
+    pub labels: i64,
 }
 
 /// A batch with its derived status.
@@ -50,16 +52,18 @@ const BATCH_QUERY: &str = "SELECT b.id, b.connection, b.created_at,
         COALESCE(SUM(CASE WHEN o.create_step IN ('done', 'skipped') OR o.status = 'manual'
                           THEN 1 ELSE 0 END), 0),
         COALESCE(SUM(CASE WHEN o.status = 'error' AND o.create_step NOT IN ('done', 'skipped')
-                          THEN 1 ELSE 0 END), 0)
+                          THEN 1 ELSE 0 END), 0),
+        COALESCE(SUM(CASE WHEN o.label_step = 'done' THEN 1 ELSE 0 END), 0)
      FROM batches b LEFT JOIN orders o ON o.batch_id = b.id";
 
-type BatchRow = (i64, String, i64, i64, i64, i64);
+type BatchRow = (i64, String, i64, i64, i64, i64, i64);
 
-fn summary((id, connection, created_at, total, done, failed): BatchRow) -> BatchSummary {
+fn summary((id, connection, created_at, total, done, failed, labels): BatchRow) -> BatchSummary {
     let counts = OrderCounts {
         total,
         done,
         failed,
+        labels,
     };
     BatchSummary {
         id,
@@ -110,6 +114,7 @@ mod tests {
             total,
             done,
             failed,
+            labels: 0,
         };
         assert_eq!(c(3, 1, 0).status(), BatchStatus::Processing);
         assert_eq!(c(3, 2, 1).status(), BatchStatus::Failed);

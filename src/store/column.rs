@@ -50,6 +50,18 @@ pub enum Column {
     CancelFailures,
     /// Whether we cancelled the webshop order.
     WebshopCancelled,
+    /// Marketplace label purchase step (migration 0006).
+    LabelStep,
+    /// When the current label purchase's intent was committed.
+    LabelIntentAt,
+    /// Label purchases started.
+    LabelAttempts,
+    /// The marketplace process buying the label.
+    LabelProcessId,
+    /// Label purchases the marketplace gave up on (TIMEOUT) and that were tried again.
+    LabelFailures,
+    /// The bought label's id.
+    LabelId,
 }
 
 impl Column {
@@ -78,6 +90,12 @@ impl Column {
             Self::CancelAttempts => "cancel_attempts",
             Self::CancelProcessId => "cancel_process_id",
             Self::CancelFailures => "cancel_failures",
+            Self::LabelStep => "label_step",
+            Self::LabelIntentAt => "label_intent_at",
+            Self::LabelAttempts => "label_attempts",
+            Self::LabelProcessId => "label_process_id",
+            Self::LabelFailures => "label_failures",
+            Self::LabelId => "label_id",
             Self::WebshopCancelled => "webshop_cancelled",
         }
     }

@@ -12,9 +12,9 @@ use std::fmt;
 use sqlx::{Any, Row, Transaction};
 
 use super::{Backend, Store, StoreError, StoreResult};
-use Kind::{Int, NullText, Text, ZeroInt};
+use Kind::{Blob, Int, NullText, Text, ZeroInt};
 
-/// Rows per multi-row `INSERT` (the widest table, `orders`, then binds 15 000 values; the
+/// Rows per multi-row `INSERT` (the widest table, `orders`, then binds 19 500 values; the
 /// PostgreSQL limit is 65 535).
 const CHUNK_ROWS: i64 = 500;
 
@@ -25,13 +25,15 @@ enum Kind {
     Int,
     /// `TEXT`, copied.
     Text,
+    /// `BLOB` / `BYTEA`, copied.
+    Blob,
     /// A `TEXT` column written as `NULL`, whatever the source holds.
     NullText,
     /// An integer column written as 0, whatever the source holds.
     ZeroInt,
 }
 
-/// One table to copy: its columns as the migrations define them (`migrations/*/0001` to `0005`).
+/// One table to copy: its columns as the migrations define them (`migrations/*/0001` to `0006`).
 struct Table {
     name: &'static str,
     columns: &'static [(&'static str, Kind)],
@@ -98,6 +100,12 @@ const TABLES: &[Table] = &[
             ("ship_failures", Int),
             ("cancel_failures", Int),
             ("is_test", Int),
+            ("label_step", Text),
+            ("label_intent_at", Int),
+            ("label_attempts", Int),
+            ("label_process_id", Text),
+            ("label_failures", Int),
+            ("label_id", Text),
         ],
         identity_id: true,
     },
@@ -127,6 +135,16 @@ const TABLES: &[Table] = &[
             ("message", Text),
         ],
         identity_id: true,
+    },
+    Table {
+        name: "shipping_labels",
+        columns: &[
+            ("order_id", Int),
+            ("label_id", Text),
+            ("pdf", Blob),
+            ("fetched_at", Int),
+        ],
+        identity_id: false,
     },
     Table {
         name: "admin_sessions",
@@ -175,6 +193,7 @@ const TABLES: &[Table] = &[
 enum Cell {
     Int(Option<i64>),
     Text(Option<String>),
+    Blob(Option<Vec<u8>>),
 }
 
 /// What a copy moved: rows per table, in copy order, each checked by counting the target.
@@ -337,6 +356,7 @@ async fn copy_table(
                 cells.push(match kind {
                     Int => Cell::Int(row.try_get(idx + 1).map_err(corrupt)?),
                     Text => Cell::Text(row.try_get(idx + 1).map_err(corrupt)?),
+                    Blob => Cell::Blob(row.try_get(idx + 1).map_err(corrupt)?),
                     NullText => Cell::Text(None),
                     ZeroInt => Cell::Int(Some(0)),
                 });
@@ -362,6 +382,7 @@ async fn copy_table(
             query = match cell {
                 Cell::Int(value) => query.bind(value),
                 Cell::Text(value) => query.bind(value),
+                Cell::Blob(value) => query.bind(value),
             };
         }
         let inserted = query.execute(&mut **target).await?.rows_affected();
@@ -415,6 +436,7 @@ mod tests {
             let kind = match sql_type.trim_end_matches([',', ';']) {
                 "INTEGER" => Int,
                 "TEXT" => Text,
+                "BLOB" => Blob,
                 _ => continue, // PRIMARY KEY (...), UNIQUE (...), comments
             };
             declared.push((table, name.to_owned(), kind));

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use orderbridge_core::domain::{
-    Carrier, MarketplaceOrder, MarketplaceOrderId, OrderCode, ProcessId, TrackingCode,
-    WebshopOrderId,
+    Carrier, MarketplaceOrder, MarketplaceOrderId, OrderCode, ProcessId, ShippingLabelId,
+    TrackingCode, WebshopOrderId,
 };
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -74,6 +74,11 @@ pub struct OrderRecord {
     pub cancel_origin: Option<CancelOrigin>,
     /// Whether the webshop order has been cancelled by us.
     pub webshop_cancelled: bool,
+    /// Buying a marketplace label for it ("Verzenden via bol", migration 0006); `none` for
+    /// orders that ship with the merchant's own transport.
+    pub label: Effect,
+    /// The bought label, once bought.
+    pub label_id: Option<ShippingLabelId>,
     /// A test order the merchant made (migration 0004): it runs through the webshop side only
     /// and is never sent to a marketplace.
     pub is_test: bool,
@@ -192,6 +197,8 @@ impl OrderRecord {
             ship_after: time(row, "ship_after")?,
             ship: effect("ship", true)?,
             cancel: effect("cancel", true)?,
+            label: effect("label", true)?,
+            label_id: parsed(row, "label_id", ShippingLabelId::parse)?,
             cancel_origin: match cancel_origin.as_deref() {
                 None => None,
                 Some(text) => Some(

@@ -168,8 +168,12 @@ pub(crate) fn api_error(status: StatusCode, message: &str) -> Response {
 pub(crate) fn ops_error_status(error: &OpsError) -> (StatusCode, String) {
     use crate::engine::ManageError;
     match error {
-        OpsError::UnknownOrder(_) | OpsError::UnknownBatch(_) => {
+        OpsError::UnknownOrder(_) | OpsError::UnknownBatch(_) | OpsError::NoLabel(_) => {
             (StatusCode::NOT_FOUND, error.to_string())
+        }
+        OpsError::Label(_) => {
+            tracing::warn!(error = %error, "labels could not be joined");
+            (StatusCode::INTERNAL_SERVER_ERROR, error.to_string())
         }
         OpsError::Invalid(_) => (StatusCode::BAD_REQUEST, error.to_string()),
         OpsError::Manage(ManageError::NotApplicable { .. } | ManageError::UnknownOrder(_))
@@ -288,9 +292,11 @@ fn table() -> Routes {
     .add(Session, "/orders/{code}/action", "POST", true, post(pages::act))
     .add(Session, "/orders/{code}/notes", "POST", true, post(pages::add_note))
     .add(Session, "/orders/{code}/packing-slip.pdf", "GET", false, get(pages::packing_slip))
+    .add(Session, "/orders/{code}/label.pdf", "GET", false, get(pages::order_label))
     .add(Session, "/batches", "GET", false, get(pages::batches))
     .add(Session, "/batches/{id}", "GET", false, get(pages::batch))
     .add(Session, "/batches/{id}/pick-pack.pdf", "GET", false, get(pages::pick_pack))
+    .add(Session, "/batches/{id}/labels.pdf", "GET", false, get(pages::batch_labels))
     .add(Session, "/connections", "GET", false, get(pages::connections))
     .add(Session, "/test-order", "GET", false, get(pages::test_order_form))
     .add(Session, "/test-order", "POST", true, post(pages::create_test_order))
@@ -300,10 +306,12 @@ fn table() -> Routes {
     .add(Credential, "/api/v1/orders/{code}", "GET", false, get(api::order))
     .add(Credential, "/api/v1/orders/{code}/notes", "POST", true, post(api::add_note))
     .add(Credential, "/api/v1/orders/{code}/packing-slip.pdf", "GET", false, get(pages::packing_slip))
+    .add(Credential, "/api/v1/orders/{code}/label.pdf", "GET", false, get(pages::order_label))
     .add(Credential, "/api/v1/orders/{code}/{action}", "POST", true, post(api::act))
     .add(Credential, "/api/v1/batches", "GET", false, get(api::batches))
     .add(Credential, "/api/v1/batches/{id}", "GET", false, get(api::batch))
     .add(Credential, "/api/v1/batches/{id}/pick-pack.pdf", "GET", false, get(pages::pick_pack))
+    .add(Credential, "/api/v1/batches/{id}/labels.pdf", "GET", false, get(pages::batch_labels))
     .add(Credential, "/api/v1/connections", "GET", false, get(api::connections))
     .add(Credential, "/api/v1/test-orders", "POST", true, post(api::create_test_order))
     .add(Credential, "/metrics", "GET", false, get(api::metrics))

@@ -90,6 +90,12 @@ fn operation(gen: &mut SchemaGenerator, method: &str, path: &str) -> Option<Oper
             body: None,
             answer: Answer::Pdf,
         },
+        ("GET", "/api/v1/orders/{code}/label.pdf") => Operation {
+            summary: "The marketplace label the order ships with (Verzenden via bol), once bought",
+            parameters: vec![code()],
+            body: None,
+            answer: Answer::Pdf,
+        },
         ("POST", "/api/v1/orders/{code}/{action}") => Operation {
             summary: "Synchronize, resend, hand over (manual) or cancel the order (operator)",
             parameters: vec![
@@ -118,6 +124,13 @@ fn operation(gen: &mut SchemaGenerator, method: &str, path: &str) -> Option<Oper
         },
         ("GET", "/api/v1/batches/{id}/pick-pack.pdf") => Operation {
             summary: "The batch's pick & pack list",
+            parameters: vec![batch()],
+            body: None,
+            answer: Answer::Pdf,
+        },
+        ("GET", "/api/v1/batches/{id}/labels.pdf") => Operation {
+            summary:
+                "Every marketplace label bought for the batch's orders still to ship, in one PDF",
             parameters: vec![batch()],
             body: None,
             answer: Answer::Pdf,

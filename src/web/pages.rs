@@ -358,6 +358,25 @@ pub(super) async fn pick_pack(
     }
 }
 
+/// `GET /orders/{code}/label.pdf`: the marketplace label as the marketplace printed it.
+pub(super) async fn order_label(
+    State(state): State<WebState>,
+    Path(code): Path<String>,
+) -> Response {
+    match state.ops.order_label(&code).await {
+        Ok((code, bytes)) => pdf(bytes, &format!("label-{code}.pdf")),
+        Err(error) => problem(&error),
+    }
+}
+
+/// `GET /batches/{id}/labels.pdf`: every label of the batch's orders in one PDF.
+pub(super) async fn batch_labels(State(state): State<WebState>, Path(id): Path<i64>) -> Response {
+    match state.ops.batch_labels(id).await {
+        Ok(bytes) => pdf(bytes, &format!("labels-batch-{id}.pdf")),
+        Err(error) => problem(&error),
+    }
+}
+
 /// `GET /batches`.
 pub(super) async fn batches(
     State(state): State<WebState>,

@@ -187,6 +187,8 @@ pub struct BatchRow {
     pub failed: i64,
     /// Orders in the webshop.
     pub done: i64,
+    /// Bought marketplace labels.
+    pub labels: i64,
 }
 
 impl BatchRow {
@@ -201,6 +203,7 @@ impl BatchRow {
             processing: batch.processing(),
             failed: batch.failed,
             done: batch.done,
+            labels: batch.labels,
         }
     }
 }

@@ -19,7 +19,10 @@ pub(crate) enum RateGroup {
     OrderDetail,
     /// Writes under `/retailer/orders` (the cancellation).
     OrderCancellation,
-    /// `/retailer/shipments`.
+    /// `/retailer/shipments`, and `/retailer/shipping-labels...` (delivery options, buying a
+    /// label, the label itself): bol publishes no limit of its own for the labels, and the
+    /// project's tables name none, so they start from the shipments' budget until bol's
+    /// `x-ratelimit-*` headers tell each endpoint's own.
     Shipments,
     /// `/shared/process-status...`.
     ProcessStatus,
@@ -37,7 +40,9 @@ impl RateGroup {
             Self::ProcessStatus
         } else if path.starts_with("/retailer/offers") {
             Self::Offers
-        } else if path.starts_with("/retailer/shipments") {
+        } else if path.starts_with("/retailer/shipments")
+            || path.starts_with("/retailer/shipping-labels")
+        {
             Self::Shipments
         } else if *method == Method::GET && path == "/retailer/orders" {
             Self::OrdersList
@@ -137,6 +142,21 @@ mod tests {
             (
                 Method::POST,
                 "POST /retailer/shipments",
+                RateGroup::Shipments,
+            ),
+            (
+                Method::POST,
+                "POST /retailer/shipping-labels/delivery-options",
+                RateGroup::Shipments,
+            ),
+            (
+                Method::POST,
+                "POST /retailer/shipping-labels",
+                RateGroup::Shipments,
+            ),
+            (
+                Method::GET,
+                "GET /retailer/shipping-labels/{shipping-label-id}",
                 RateGroup::Shipments,
             ),
             (

@@ -13,7 +13,8 @@ use crate::VENDOR;
 /// Whether a call may be repeated after a failure whose effect is unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CallKind {
-    /// Has no effect (GET, bulk status POST, export request): retried on temporary failures.
+    /// Has no effect (GET, bulk status POST, export request, delivery options): retried on
+    /// temporary failures.
     Read,
     /// Changes something at bol: retried only when it provably had no effect.
     Write,
@@ -73,7 +74,7 @@ impl ApiCall {
         Ok(self)
     }
 
-    /// Asks for another media type than v10 JSON (the CSV export).
+    /// Asks for another media type than v10 JSON (the CSV export, a PDF label).
     pub(crate) fn accept(mut self, media_type: &'static str) -> Self {
         self.accept = media_type;
         self

@@ -3,15 +3,17 @@
 //! `x-ratelimit-*` headers tell them, `learned.rs`), waits out rate limits, retries what is
 //! safe to retry and turns every failure into a [`ConnectorError`]. Waiting is in `pacing.rs`.
 //!
-//! Retry rules. Reads (and the bulk process-status POST) are retried on any temporary failure:
-//! 5xx, timeout, reset connection, and a 2xx answer that is not even well-formed JSON (cut off
-//! or garbled on the way); when the attempts run out, the last error is returned, an unreadable
-//! answer as `InvalidPayload` naming the endpoint. JSON of the wrong shape is not retried.
+//! Retry rules. Reads (and the bulk process-status and delivery-options POSTs) are retried on
+//! any temporary failure: 5xx, timeout, reset connection, and a 2xx answer that is not even
+//! well-formed JSON (cut off or garbled on the way; for a label, not a whole PDF); when the
+//! attempts run out, the last error is returned, an unreadable answer as `InvalidPayload`
+//! naming the endpoint. JSON of the wrong shape is not retried.
 //! Writes are retried only when the request provably had no effect: bol refused it with 429,
 //! the connection was never made (refused), no token could be had, or the token was refused
 //! (401, once, after a fresh token). A write that timed out, met a 5xx, lost its connection
 //! after sending, or got an unreadable 2xx answer is returned as `Transient` at once: it may
-//! have taken effect, and the daemon looks up what happened before trying again.
+//! have taken effect, and the daemon looks up what happened before trying again (a label
+//! purchase, which is charged, is such a write).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -27,7 +29,7 @@ use crate::budget::{check_limit, named_limits, RateBudgets};
 use crate::call::{ApiCall, CallKind};
 use crate::config::BolConfig;
 use crate::learned::LearnedBudgets;
-use crate::response::{classify, decode_json, rate_headers, Outcome, Unreadable};
+use crate::response::{classify, decode_json, rate_headers, Answer, Outcome, Unreadable};
 use crate::wire::JSON_MEDIA_TYPE;
 use crate::VENDOR;
 
@@ -143,7 +145,9 @@ impl BolClient {
         &self,
         call: ApiCall,
     ) -> Result<T, ConnectorError> {
-        let (_, value) = self.execute(call, decode_json).await?;
+        let (_, value) = self
+            .execute(call, |answer, location| decode_json(&answer.body, location))
+            .await?;
         Ok(value)
     }
 
@@ -156,8 +160,8 @@ impl BolClient {
         &self,
         call: ApiCall,
     ) -> Result<(String, String), ConnectorError> {
-        self.execute(call, |body, location| {
-            String::from_utf8(body.to_vec()).map_err(|e| Unreadable {
+        self.execute(call, |answer, location| {
+            String::from_utf8(answer.body.clone()).map_err(|e| Unreadable {
                 error: ConnectorError::InvalidPayload {
                     vendor: VENDOR.to_owned(),
                     location: location.to_owned(),
@@ -169,12 +173,28 @@ impl BolClient {
         .await
     }
 
+    /// Sends `call` and reads the whole 2xx answer, headers and bytes, with `read` (a label:
+    /// a PDF, its track & trace code in a header). A damaged answer (`read` says so) to a read
+    /// is asked for again, like a garbled JSON answer.
+    ///
+    /// # Errors
+    ///
+    /// Any [`ConnectorError`]; what `read` refuses, once the attempts run out.
+    pub(crate) async fn call_answer<T>(
+        &self,
+        call: ApiCall,
+        read: impl Fn(&Answer, &str) -> Result<T, Unreadable>,
+    ) -> Result<T, ConnectorError> {
+        let (_, value) = self.execute(call, read).await?;
+        Ok(value)
+    }
+
     /// Sends `call` with retries and reads a 2xx answer with `read`; returns where the call
     /// went (`METHOD /path`) and what `read` made of the answer.
     async fn execute<T>(
         &self,
         call: ApiCall,
-        read: impl Fn(&[u8], &str) -> Result<T, Unreadable>,
+        read: impl Fn(&Answer, &str) -> Result<T, Unreadable>,
     ) -> Result<(String, T), ConnectorError> {
         let url = self.url(&call)?;
         let location = format!("{} {}", call.method, url.path());
@@ -199,7 +219,7 @@ impl BolClient {
             };
             self.wait_for_budget(&call, &location).await?;
             let failure = match self.attempt(&call, &url, &location, &token).await {
-                Outcome::Success(body) => match read(&body, &location) {
+                Outcome::Success(answer) => match read(&answer, &location) {
                     Ok(value) => return Ok((location, value)),
                     Err(unreadable) => unreadable_answer(unreadable, call.kind, &location)?,
                 },

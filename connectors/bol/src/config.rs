@@ -82,8 +82,9 @@ pub struct BolRateLimits {
     /// `PUT /retailer/orders/cancellation`. Default 25 per 60 s, bol's documented rule for
     /// writes under `/retailer/orders/*`.
     pub order_cancellation: RateLimit,
-    /// `POST /retailer/shipments`. Not documented by bol; default 25 per 60 s, the same as
-    /// the other order writes.
+    /// `POST /retailer/shipments`, and the shipping-label endpoints (delivery options, buying
+    /// a label, downloading it). Not documented by bol; default 25 per 60 s, the same as the
+    /// other order writes.
     pub shipments: RateLimit,
     /// The `/shared/process-status` endpoints (following writes until bol confirms them). Not
     /// documented by bol; default 60 per 60 s.

@@ -1,7 +1,8 @@
 //! Translation between bol's wire types ([`crate::wire`]) and the core domain types the daemon
 //! speaks. Reading errors name the order, item and field (`order 123 item 456: unitPrice -1 is
 //! negative`); requests bol would refuse anyway are refused here, before anything is sent.
-//! Orders are mapped here; processes and write requests in `mapping_process.rs`, re-exported.
+//! Orders are mapped here; processes and write requests in `mapping_process.rs`, re-exported;
+//! shipping labels in `mapping_labels.rs`.
 //!
 //! Who ships a line decides whether it is imported, so an unknown fulfilment method is never
 //! guessed: in the open-orders list it counts as merchant-fulfilled (the order is then fetched
@@ -298,8 +299,9 @@ fn order_line(
 }
 
 /// A euro amount bol sends as a JSON number (`unitPrice`, `totalPrice`, a discount's
-/// `amount`): present, not negative, at most two decimals.
-fn price(field: &str, value: Option<f64>) -> Result<Money, String> {
+/// `amount`, a label's `labelPrice.totalPrice`): present, not negative, at most two decimals,
+/// read from its shortest decimal text so `4.41` is exactly 441 cents.
+pub(crate) fn price(field: &str, value: Option<f64>) -> Result<Money, String> {
     match value {
         None => Err(format!("{field} is missing")),
         Some(amount) if amount < 0.0 => Err(format!("{field} {amount} is negative")),

@@ -92,8 +92,9 @@ pub(crate) fn event_type(kind: ProcessKind) -> EventType {
     }
 }
 
-/// The body of `POST /retailer/shipments` for a shipment. Without a carrier the transport
-/// says `OTHER`; without a track & trace code it carries only the transporter.
+/// The body of `POST /retailer/shipments` for a shipment. With a bol label it names the
+/// label and no transport; else without a carrier the transport says `OTHER`, and without a
+/// track & trace code it carries only the transporter.
 ///
 /// # Errors
 ///
@@ -121,10 +122,23 @@ pub(crate) fn shipment_request(shipment: &Shipment) -> Result<ShipmentRequest, C
             wire::MAX_SHIPMENT_REFERENCE_CHARS
         )));
     }
-    let transporter = shipment
-        .carrier
-        .as_ref()
-        .map_or(OTHER_TRANSPORTER_CODE, transporter_code);
+    // A bought label names transporter and code itself: the spec's `ShipmentRequest` wants
+    // the `shippingLabelId` "and leave the transport element empty", and bol refuses a
+    // transport next to a label, so the shipment's own carrier and code are not sent.
+    let (shipping_label_id, transport) = match &shipment.label {
+        Some(label) => (Some(label.as_str().to_owned()), None),
+        None => {
+            let transporter = shipment
+                .carrier
+                .as_ref()
+                .map_or(OTHER_TRANSPORTER_CODE, transporter_code);
+            let transport = TransportInstruction {
+                transporter_code: transporter.to_owned(),
+                track_and_trace: shipment.tracking.as_ref().map(|t| t.as_str().to_owned()),
+            };
+            (None, Some(transport))
+        }
+    };
     Ok(ShipmentRequest {
         order_items: shipment
             .lines
@@ -135,11 +149,8 @@ pub(crate) fn shipment_request(shipment: &Shipment) -> Result<ShipmentRequest, C
             })
             .collect(),
         shipment_reference: (!reference.is_empty()).then(|| reference.to_owned()),
-        shipping_label_id: None,
-        transport: Some(TransportInstruction {
-            transporter_code: transporter.to_owned(),
-            track_and_trace: shipment.tracking.as_ref().map(|t| t.as_str().to_owned()),
-        }),
+        shipping_label_id,
+        transport,
     })
 }
 

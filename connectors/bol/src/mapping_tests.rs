@@ -1,6 +1,6 @@
 //! Unit tests of [`super`]: bol JSON in, domain types out, and requests built from domain types.
 
-use orderbridge_core::domain::{Carrier, TrackingCode};
+use orderbridge_core::domain::{Carrier, ShippingLabelId, TrackingCode};
 use orderbridge_core::marketplace::{
     CancelReason, Cancellation, LineQuantity, ProcessState, Shipment,
 };
@@ -215,6 +215,7 @@ fn shipment(carrier: Option<Carrier>, tracking: Option<&str>, n_lines: usize) ->
         reference: "OB0123456789".into(),
         carrier,
         tracking: tracking.map(|t| TrackingCode::parse(t).unwrap()),
+        label: None,
     }
 }
 
@@ -232,6 +233,21 @@ fn shipment_request_carries_transporter_and_track_and_trace() {
     let transport = bare.transport.unwrap();
     assert_eq!(transport.transporter_code, "OTHER");
     assert_eq!(transport.track_and_trace, None);
+}
+
+#[test]
+fn shipment_with_a_bol_label_names_the_label_and_no_transport() {
+    let mut labelled = shipment(Some(Carrier::PostNl), Some("3SABCD1234567"), 1);
+    labelled.label = Some(ShippingLabelId::parse("d4c50077-0c19-435f-9bee-1b30b9f4ba1a").unwrap());
+    let request = shipment_request(&labelled).unwrap();
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({
+            "orderItems": [{ "orderItemId": "6107434000", "quantity": 1 }],
+            "shipmentReference": "OB0123456789",
+            "shippingLabelId": "d4c50077-0c19-435f-9bee-1b30b9f4ba1a"
+        })
+    );
 }
 
 #[test]

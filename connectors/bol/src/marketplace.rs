@@ -1,13 +1,18 @@
 //! [`Marketplace`] for [`BolClient`]: each trait method as the Retailer API v10 calls it.
 //! The open-orders list is read page by page until an empty page (bol pages it by 50 *items*,
 //! so a full page may hold fewer than 50 orders); writes answer with the process bol started.
+//! A shipment with a bol label names the label and no transport (`mapping_process.rs`); the
+//! label calls themselves are in `labels.rs`.
 
 use std::collections::HashSet;
 
 use orderbridge_core::domain::{
-    MarketplaceOrder, MarketplaceOrderId, OfferId, OpenOrder, ProcessId,
+    LabelOfferId, MarketplaceOrder, MarketplaceOrderId, OfferId, OpenOrder, ProcessId,
+    ShippingLabelId,
 };
-use orderbridge_core::marketplace::{Cancellation, Offer, Process, ProcessKind, Shipment};
+use orderbridge_core::marketplace::{
+    Cancellation, Label, LabelOffer, LineQuantity, Offer, Process, ProcessKind, Shipment,
+};
 use orderbridge_core::{ConnectorError, ConnectorResult, Marketplace};
 use reqwest::Method;
 
@@ -76,7 +81,11 @@ impl BolClient {
     /// Sends a write and returns the process bol started. An accepted write whose answer names
     /// no usable process is `Transient`, not `InvalidPayload`: it may have taken effect, and
     /// the daemon finds the process by entity before trying again.
-    async fn write_process(&self, call: ApiCall, location: &str) -> ConnectorResult<Process> {
+    pub(crate) async fn write_process(
+        &self,
+        call: ApiCall,
+        location: &str,
+    ) -> ConnectorResult<Process> {
         let status: ProcessStatus = self.call_json(call).await?;
         mapping::process(status, location).map_err(|error| ConnectorError::Transient {
             message: format!(
@@ -264,6 +273,25 @@ impl Marketplace for BolClient {
             Err(_) => {}
         }
         sent
+    }
+
+    /// bol's delivery options for the lines (`labels.rs`).
+    async fn label_offers(&self, lines: &[LineQuantity]) -> ConnectorResult<Vec<LabelOffer>> {
+        self.delivery_options(lines).await
+    }
+
+    /// Buys a label (`labels.rs`): a charged write, never repeated once it may have reached bol.
+    async fn buy_label(
+        &self,
+        lines: &[LineQuantity],
+        offer: &LabelOfferId,
+    ) -> ConnectorResult<Process> {
+        self.purchase_label(lines, offer).await
+    }
+
+    /// The label's PDF with its track & trace code and carrier (`labels.rs`).
+    async fn label(&self, id: &ShippingLabelId) -> ConnectorResult<Label> {
+        self.shipping_label(id).await
     }
 
     fn refresh_offers(&self) {

@@ -26,10 +26,18 @@ pub(crate) const RATE_LIMIT_RESET: &str = "x-ratelimit-reset";
 /// Values above this are read as a Unix time rather than a number of seconds.
 const UNIX_TIME_THRESHOLD: u64 = 1_000_000_000;
 
+/// A 2xx answer as it came: its headers (a label names its track & trace code in one) and
+/// its body.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
 /// The result of one attempt at a call.
 pub(crate) enum Outcome {
-    /// 2xx with this body.
-    Success(Vec<u8>),
+    /// 2xx with this answer.
+    Success(Answer),
     /// 401: the token was refused; the message says why.
     Unauthorized(String),
     /// 429, with how long bol asked to wait when it said.
@@ -106,13 +114,14 @@ pub(crate) async fn classify(
     timeout: Duration,
 ) -> Outcome {
     let status = response.status();
-    let wait = retry_after(response.headers());
+    let headers = response.headers().clone();
+    let wait = retry_after(&headers);
     let body = match response.bytes().await {
         Ok(body) => body.to_vec(),
         Err(err) => return transport_failure(&err, location, timeout),
     };
     if status.is_success() {
-        return Outcome::Success(body);
+        return Outcome::Success(Answer { headers, body });
     }
     let reason = problem_text(status, &body);
     let code = status.as_u16();

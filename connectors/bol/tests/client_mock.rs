@@ -245,6 +245,7 @@ async fn shipment_is_posted_with_spec_media_types_and_body() {
         reference: "OB0123456789".to_owned(),
         carrier: Some(Carrier::DhlParcel),
         tracking: Some(TrackingCode::parse("JVGL 0123 456789").unwrap()),
+        label: None,
     };
     let process = client(&config(&server)).ship(&shipment).await.unwrap();
     assert_eq!(process.id.as_str(), "555");

@@ -27,6 +27,7 @@ fn shipment() -> Shipment {
         reference: "OB0123456789".to_owned(),
         carrier: None,
         tracking: None,
+        label: None,
     }
 }
 

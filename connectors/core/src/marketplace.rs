@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Carrier, Ean, MarketplaceOrder, MarketplaceOrderId, OfferId, OpenOrder, OrderLineId, ProcessId,
-    Quantity, Sku, TrackingCode,
+    Carrier, Ean, LabelOfferId, MarketplaceOrder, MarketplaceOrderId, Money, OfferId, OpenOrder,
+    OrderLineId, ProcessId, Quantity, ShippingLabelId, Sku, TrackingCode,
 };
 use crate::ConnectorResult;
 
@@ -35,6 +35,42 @@ pub struct Shipment {
     pub carrier: Option<Carrier>,
     /// The track & trace code, when there is one.
     pub tracking: Option<TrackingCode>,
+    /// The marketplace label the parcel ships with, when it sold one. The label names carrier
+    /// and code, so `carrier` and `tracking` are then not sent (bol refuses a transport next
+    /// to a `shippingLabelId`).
+    pub label: Option<ShippingLabelId>,
+}
+
+/// One way to ship lines that the marketplace sells a label for (bol: a delivery option).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabelOffer {
+    /// What to buy it by; valid for a short while.
+    pub offer_id: LabelOfferId,
+    /// The carrier that carries the parcel.
+    pub carrier: Carrier,
+    /// The marketplace's name for it (`PostNL & bol.com - Pakket`).
+    pub name: String,
+    /// The kind of parcel (bol `labelType`: `PARCEL`, `MAILBOX`, `MAILBOX_LIGHT`).
+    pub kind: String,
+    /// What the label costs, excluding VAT.
+    pub price: Money,
+    /// Whether the marketplace recommends it for these lines.
+    pub recommended: bool,
+    /// The latest hand-over to the carrier that still meets the buyer's delivery promise.
+    pub latest_handover: Option<DateTime<Utc>>,
+}
+
+/// A bought label, as printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// Its id (what a shipment names).
+    pub id: ShippingLabelId,
+    /// The track & trace code on it.
+    pub tracking: Option<TrackingCode>,
+    /// The carrier on it.
+    pub carrier: Option<Carrier>,
+    /// The label itself (a PDF document).
+    pub pdf: Vec<u8>,
 }
 
 /// Why a merchant cancels lines.
@@ -69,6 +105,18 @@ pub enum ProcessKind {
     Cancellation,
     /// A stock update (bol `UPDATE_OFFER_STOCK`).
     StockUpdate,
+}
+
+/// What a label purchase process yields: bol names the bought label in the `entityId` of a
+/// `CREATE_SHIPPING_LABEL` process once it succeeded.
+impl Process {
+    /// The label a succeeded label purchase bought.
+    pub fn bought_label(&self) -> Option<ShippingLabelId> {
+        if self.state != ProcessState::Succeeded {
+            return None;
+        }
+        ShippingLabelId::parse(self.entity_id.as_deref()?).ok()
+    }
 }
 
 /// The state of an asynchronous marketplace process.
@@ -195,6 +243,38 @@ pub trait Marketplace: Send + Sync {
         offer_id: &OfferId,
         amount: u32,
     ) -> impl Future<Output = ConnectorResult<Process>> + Send;
+
+    /// The labels the marketplace sells for these lines of an order (bol: delivery options).
+    /// Empty when it sells none for them.
+    ///
+    /// # Errors
+    ///
+    /// As usual; [`crate::ConnectorError::Rejected`] when the lines cannot ship with a label.
+    fn label_offers(
+        &self,
+        lines: &[LineQuantity],
+    ) -> impl Future<Output = ConnectorResult<Vec<LabelOffer>>> + Send;
+
+    /// Buys a label for these lines. Returns the process that buys it; once it succeeded,
+    /// [`Process::bought_label`] names the label. Labels are charged: a
+    /// [`crate::ConnectorError::Transient`] means one may have been bought, and nothing can
+    /// look that up by order line, so the caller must not simply buy again.
+    ///
+    /// # Errors
+    ///
+    /// As usual.
+    fn buy_label(
+        &self,
+        lines: &[LineQuantity],
+        offer: &LabelOfferId,
+    ) -> impl Future<Output = ConnectorResult<Process>> + Send;
+
+    /// A bought label: its PDF with the track & trace code and carrier printed on it.
+    ///
+    /// # Errors
+    ///
+    /// As usual; [`crate::ConnectorError::NotFound`] for an unknown label.
+    fn label(&self, id: &ShippingLabelId) -> impl Future<Output = ConnectorResult<Label>> + Send;
 
     /// Makes the next [`Marketplace::offers`] list the offers anew instead of answering from
     /// a cache: called when the marketplace refused a stock update (the offer may be gone, or

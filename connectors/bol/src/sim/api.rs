@@ -1,7 +1,7 @@
 //! The simulator's read side of the Retailer API and its router: token endpoint, orders list,
 //! order details (raw ones verbatim) and the three process-status endpoints, with quirks
-//! applied. Writes are in `writes.rs`, faults in `gate.rs`, the `/_sim/` control surface in
-//! `control.rs`.
+//! applied. Writes are in `writes.rs`, shipping labels in `labels_api.rs`, faults in
+//! `gate.rs`, the `/_sim/` control surface in `control.rs`.
 
 use std::collections::HashMap;
 
@@ -20,7 +20,7 @@ use super::orders_wire::{wire_order, ListFilter};
 use super::rate_limit::{rate_gate, SharedLimiter};
 use super::raw_orders::listed_pages;
 use super::state::TOKEN_LIFETIME_SECS;
-use super::{control, quirks, with_state, writes, BolSim, SharedState};
+use super::{control, labels_api, quirks, with_state, writes, BolSim, SharedState};
 use crate::wire::{
     BulkProcessStatusRequest, ProcessStatusResponse, ReducedOrder, ReducedOrders, TokenResponse,
     FORM_MEDIA_TYPE, JSON_MEDIA_TYPE, MAX_BULK_PROCESS_STATUS_IDS, PAGE_SIZE,
@@ -38,6 +38,18 @@ pub(crate) fn router(state: SharedState, gate: GateState, limiter: SharedLimiter
         )
         .route("/retailer/orders/{order_id}", get(get_order))
         .route("/retailer/shipments", post(writes::create_shipment))
+        .route(
+            "/retailer/shipping-labels",
+            post(labels_api::create_shipping_label),
+        )
+        .route(
+            "/retailer/shipping-labels/delivery-options",
+            post(labels_api::delivery_options),
+        )
+        .route(
+            "/retailer/shipping-labels/{shipping_label_id}",
+            get(labels_api::shipping_label),
+        )
         .route(
             "/retailer/offers/export",
             post(writes::request_offer_export),

@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
-use super::model::{SimCancellation, SimLine, SimOrder, SimOrderView, SimShipment};
+use super::model::{SimCancellation, SimLabel, SimLine, SimOrder, SimOrderView, SimShipment};
 use super::{with_state, SharedState};
 
 /// Body of `POST /_sim/orders`.
@@ -43,6 +43,7 @@ struct SimStateView {
     cancellation_requests: usize,
     offers: Vec<OfferView>,
     stock_updates: Vec<(String, u32)>,
+    labels: Vec<SimLabel>,
 }
 
 pub(crate) fn routes() -> Router<SharedState> {
@@ -132,5 +133,6 @@ async fn state_view(State(state): State<SharedState>) -> Json<SimStateView> {
             })
             .collect(),
         stock_updates: s.stock_updates.clone(),
+        labels: s.label_views(),
     }))
 }

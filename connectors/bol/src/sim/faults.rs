@@ -29,6 +29,12 @@ pub enum SimEndpoint {
     OfferExport,
     /// `PUT /retailer/offers/{offer-id}/stock`.
     OfferStock,
+    /// `POST /retailer/shipping-labels/delivery-options`.
+    DeliveryOptions,
+    /// `POST /retailer/shipping-labels` (buying a label).
+    CreateShippingLabel,
+    /// `GET` (and `HEAD`) `/retailer/shipping-labels/{shipping-label-id}`.
+    ShippingLabel,
     /// Every endpoint above, the token endpoint included.
     Any,
 }
@@ -38,7 +44,10 @@ impl SimEndpoint {
     pub(crate) fn is_write(self) -> bool {
         matches!(
             self,
-            Self::CreateShipment | Self::Cancellation | Self::OfferStock
+            Self::CreateShipment
+                | Self::Cancellation
+                | Self::OfferStock
+                | Self::CreateShippingLabel
         )
     }
 }

@@ -46,6 +46,11 @@ pub(crate) fn endpoint_of(method: &Method, path: &str) -> Option<SimEndpoint> {
         (_, ["shared", "process-status", ..]) => SimEndpoint::ProcessStatus,
         (_, ["retailer", "offers", "export", ..]) => SimEndpoint::OfferExport,
         ("PUT", ["retailer", "offers", _, "stock"]) => SimEndpoint::OfferStock,
+        ("POST", ["retailer", "shipping-labels", "delivery-options"]) => {
+            SimEndpoint::DeliveryOptions
+        }
+        ("POST", ["retailer", "shipping-labels"]) => SimEndpoint::CreateShippingLabel,
+        ("GET" | "HEAD", ["retailer", "shipping-labels", _]) => SimEndpoint::ShippingLabel,
         _ => return None,
     };
     Some(endpoint)
@@ -179,6 +184,26 @@ mod tests {
                 Method::PUT,
                 "/retailer/offers/abc/stock",
                 Some(SimEndpoint::OfferStock),
+            ),
+            (
+                Method::POST,
+                "/retailer/shipping-labels/delivery-options",
+                Some(SimEndpoint::DeliveryOptions),
+            ),
+            (
+                Method::POST,
+                "/retailer/shipping-labels",
+                Some(SimEndpoint::CreateShippingLabel),
+            ),
+            (
+                Method::GET,
+                "/retailer/shipping-labels/d4c50077-0c19-435f-9bee-1b30b9f4ba1a",
+                Some(SimEndpoint::ShippingLabel),
+            ),
+            (
+                Method::HEAD,
+                "/retailer/shipping-labels/d4c50077-0c19-435f-9bee-1b30b9f4ba1a",
+                Some(SimEndpoint::ShippingLabel),
             ),
             (Method::GET, "/_sim/state", None),
         ];

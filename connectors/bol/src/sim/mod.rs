@@ -1,6 +1,7 @@
 //! A stateful simulator of the bol.com Retailer API v10 on loopback, for the demo and for
 //! tests: the same paths, field names, status codes and `Problem` bodies as bol, OAuth2 tokens,
 //! asynchronous processes that resolve after a set number of status reads, offer export,
+//! shipping labels (delivery options, purchases, real PDF labels, shipments naming a label),
 //! injectable faults ([`SimFault`]: error statuses, 429 with or without `Retry-After`, slow
 //! answers, hangs, reset connections, garbled or cut-off answers, writes whose answer is lost),
 //! injected a number of times, at a rate or as seeded chaos, valid-but-odd answers
@@ -15,6 +16,9 @@ mod control;
 mod faults;
 mod gate;
 mod http;
+mod label_pdf;
+mod labels;
+mod labels_api;
 mod listener;
 mod model;
 mod orders_wire;
@@ -35,7 +39,8 @@ pub use faults::{SimEndpoint, SimFault, SimQuirks};
 use gate::GateState;
 use listener::{SimConnection, SimListener};
 pub use model::{
-    SimCancellation, SimItemView, SimLine, SimOrder, SimOrderView, SimProduct, SimShipment,
+    SimCancellation, SimItemView, SimLabel, SimLine, SimOrder, SimOrderView, SimProduct,
+    SimShipment,
 };
 pub use rate_limit::SimRateLimit;
 use rate_limit::{with_limiter, SharedLimiter};
@@ -174,6 +179,27 @@ impl BolSim {
     /// How many `POST /retailer/offers/export` the simulated API accepted (answered 202).
     pub fn offer_export_requests(&self) -> usize {
         with_state(&self.state, |s| s.offer_export_requests)
+    }
+
+    /// How many shipping labels were bought for parcels holding order item `order_item_id`.
+    /// A label is bought, and charged, when bol accepts a valid purchase
+    /// (`POST /retailer/shipping-labels` answered 202 for a quoted delivery option and exactly
+    /// its items), whether or not anyone reads the purchase's process afterwards; a purchase
+    /// whose process fails buys nothing.
+    pub fn labels_bought(&self, order_item_id: &str) -> usize {
+        with_state(&self.state, |s| s.labels_bought(order_item_id))
+    }
+
+    /// Every shipping label bought so far, oldest first, with its track & trace code and
+    /// whether an applied shipment used it.
+    pub fn labels(&self) -> Vec<SimLabel> {
+        with_state(&self.state, |s| s.label_views())
+    }
+
+    /// How many `POST /retailer/shipping-labels` the simulated API processed (counted as
+    /// [`BolSim::shipment_requests`] counts shipments), whether a label was bought or not.
+    pub fn label_purchase_requests(&self) -> usize {
+        with_state(&self.state, |s| s.label_purchase_requests)
     }
 
     /// Merchant cancellations applied so far, oldest first.

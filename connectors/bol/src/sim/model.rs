@@ -1,6 +1,6 @@
 //! The simulator's public vocabulary: orders to place ([`SimOrder`], [`SimLine`],
 //! [`SimProduct`]) and read-only views of what the simulated bol holds and applied
-//! ([`SimOrderView`], [`SimShipment`], [`SimCancellation`]).
+//! ([`SimOrderView`], [`SimShipment`], [`SimCancellation`], [`SimLabel`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -196,8 +196,32 @@ pub struct SimShipment {
     pub items: Vec<(String, u32)>,
     /// The transporter code sent, if any.
     pub transporter_code: Option<String>,
-    /// The track & trace code sent, if any.
+    /// The track & trace code sent, if any; for a shipment with a bol label, the label's.
     pub track_and_trace: Option<String>,
+    /// The bol label the shipment named (`shippingLabelId`), if any; its transporter and
+    /// track & trace code are then the label's.
+    pub shipping_label_id: Option<String>,
+}
+
+/// A shipping label bought from the simulated bol (charged when bol accepted the purchase).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SimLabel {
+    /// bol's id of the label (`shippingLabelId`).
+    pub shipping_label_id: String,
+    /// The delivery option it was bought by (`shippingLabelOfferId`).
+    pub shipping_label_offer_id: String,
+    /// The order.
+    pub order_id: String,
+    /// Order item ids and the quantities the label is for.
+    pub items: Vec<(String, u32)>,
+    /// The transporter (`TNT`, `DHLFORYOU`).
+    pub transporter_code: String,
+    /// `PARCEL` or `MAILBOX`.
+    pub label_type: String,
+    /// The track & trace code printed on it.
+    pub track_and_trace: String,
+    /// Whether a shipment named it and was applied.
+    pub used_for_shipment: bool,
 }
 
 /// A merchant cancellation the simulator applied (its process succeeded).

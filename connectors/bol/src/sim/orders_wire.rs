@@ -148,7 +148,8 @@ pub(crate) fn reduced_order(order: &OrderRecord, filter: ListFilter) -> ReducedO
     }
 }
 
-fn euros(cents: i64) -> f64 {
+/// Euro cents as the JSON number bol sends (`12.99`).
+pub(crate) fn euros(cents: i64) -> f64 {
     cents as f64 / 100.0
 }
 

@@ -4,9 +4,12 @@
 //! fits (items already shipped or cancelled), in which case nothing is applied. Shipment and
 //! cancellation processes can also be made to fail for no fault of the request (a rate, or
 //! every process of one order item), as bol's do when a downstream service keeps failing.
+//! A label purchase is decided when bol accepts it (the label is charged then, `labels.rs`);
+//! its process only tells the outcome, naming the label in `entityId` once it succeeded.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
+use super::labels::LabelUse;
 use super::model::{SimCancellation, SimShipment};
 use super::quirks;
 use super::state::State;
@@ -27,6 +30,13 @@ pub(crate) enum Effect {
         items: Vec<(String, Option<u32>)>,
         transporter_code: Option<String>,
         track_and_trace: Option<String>,
+        /// The bol label named (`shippingLabelId`): transporter and code are then the label's.
+        shipping_label_id: Option<String>,
+    },
+    /// A label purchase, decided when bol accepted it (`labels.rs`): the label bought, or why
+    /// none was.
+    ShippingLabel {
+        outcome: Result<String, String>,
     },
     Cancellation {
         order_id: String,
@@ -89,11 +99,21 @@ impl State {
                     EventType::CreateShipment | EventType::CancelOrder
                 );
                 let entity_id = record.entity_id.clone();
+                let label = match &effect {
+                    Effect::Shipment {
+                        shipping_label_id, ..
+                    } => shipping_label_id.clone(),
+                    _ => None,
+                };
                 let outcome = if may_fail && self.faults.process_fails(entity_id.as_deref()) {
                     Err(TRANSIENT_FAILURE_MESSAGE.to_owned())
                 } else {
                     self.apply(effect)
                 };
+                // A shipment that failed leaves its label free for the next try.
+                if let (Err(_), Some(label_id)) = (&outcome, label) {
+                    self.set_label_use(&label_id, LabelUse::Free);
+                }
                 let record = &mut self.processes[idx];
                 match outcome {
                     Ok(entity_id) => {
@@ -118,8 +138,10 @@ impl State {
 
     /// A process as bol answers it, quirks applied.
     fn process_wire(&self, record: &ProcessRecord) -> ProcessStatus {
-        let keep_entity = record.event_type == EventType::CreateOfferExport
-            && record.status == ProcessStatusValue::Success;
+        let keep_entity = matches!(
+            record.event_type,
+            EventType::CreateOfferExport | EventType::CreateShippingLabel
+        ) && record.status == ProcessStatusValue::Success;
         let mut status = ProcessStatus {
             process_status_id: Some(record.id.clone()),
             entity_id: record.entity_id.clone(),
@@ -143,7 +165,8 @@ impl State {
         status
     }
 
-    /// Applies an effect all-or-nothing; `Ok` carries a new entity id (an export's report id).
+    /// Applies an effect all-or-nothing; `Ok` carries a new entity id (an export's report id,
+    /// a bought label's id).
     fn apply(&mut self, effect: Effect) -> Result<Option<String>, String> {
         match effect {
             Effect::Shipment {
@@ -151,6 +174,7 @@ impl State {
                 items,
                 transporter_code,
                 track_and_trace,
+                shipping_label_id,
             } => {
                 let mut shipped = Vec::with_capacity(items.len());
                 for (order_item_id, asked) in &items {
@@ -166,10 +190,26 @@ impl State {
                     }
                     shipped.push(((order_idx, item_idx), order_item_id.clone(), quantity));
                 }
+                // The label names transporter and code; the request carried neither.
+                let (transporter_code, track_and_trace) = match &shipping_label_id {
+                    Some(label_id) => {
+                        let label = self
+                            .label(label_id)
+                            .ok_or_else(|| format!("Shipping label {label_id} does not exist."))?;
+                        (
+                            Some(label.transporter_code.to_owned()),
+                            Some(label.track_and_trace.clone()),
+                        )
+                    }
+                    None => (transporter_code, track_and_trace),
+                };
                 for ((order_idx, item_idx), _, quantity) in &shipped {
                     let item = &mut self.orders[*order_idx].items[*item_idx];
                     item.quantity_shipped += quantity;
                     item.latest_change = Utc::now();
+                }
+                if let Some(label_id) = &shipping_label_id {
+                    self.set_label_use(label_id, LabelUse::Shipped);
                 }
                 self.shipments.push(SimShipment {
                     order_id,
@@ -179,6 +219,7 @@ impl State {
                         .collect(),
                     transporter_code,
                     track_and_trace,
+                    shipping_label_id,
                 });
                 Ok(None)
             }
@@ -216,6 +257,7 @@ impl State {
                 self.stock_updates.push((offer_id, amount));
                 Ok(None)
             }
+            Effect::ShippingLabel { outcome } => outcome.map(Some),
             Effect::OfferExport => {
                 let report_id = self.uuid_like_id();
                 let csv = self.offer_export_csv();

@@ -41,8 +41,9 @@ impl SimRateLimit {
     /// bol's figures for the endpoints the connector calls, from bol's published rate-limit
     /// overview (https://api.bol.com/retailer/public/ratelimits, as summarised in
     /// media2net-app/bol `RATE_LIMITS.md`: the orders list 25 a minute, an order's details
-    /// 25 a second, shipments 25 a second); the process-status, cancellation and stock
-    /// endpoints, which that summary does not list, get the shipments' 25 a second. Not the
+    /// 25 a second, shipments 25 a second); the process-status, cancellation, stock and
+    /// shipping-label endpoints, which that summary does not list, get the shipments' 25 a
+    /// second. Not the
     /// simulator's default, which is generous so tests of other things never wait.
     pub fn bol_published(endpoint: SimEndpoint) -> Self {
         let (requests, window_secs) = match endpoint {

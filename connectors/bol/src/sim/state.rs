@@ -1,7 +1,7 @@
 //! The simulated bol account: orders and their items, raw orders, offers, issued tokens, the
 //! fault plan and quirks, and the records the tests read back (applied shipments,
-//! cancellations, stock updates). Processes live in `processes.rs`; HTTP is in `api.rs` and
-//! `control.rs`.
+//! cancellations, stock updates, labels bought). Processes live in `processes.rs`, labels in
+//! `labels.rs`; HTTP is in `api.rs` and `control.rs`.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 
 use super::faults::{FaultPlan, SimQuirks};
+use super::labels::{LabelOfferRecord, LabelRecord};
 use super::model::{SimCancellation, SimItemView, SimOrder, SimOrderView, SimShipment};
 use super::processes::ProcessRecord;
 use super::raw_orders::RawOrder;
@@ -73,6 +74,12 @@ pub(crate) struct State {
     pub stock_update_requests: usize,
     /// `POST /retailer/offers/export` requests accepted.
     pub offer_export_requests: usize,
+    /// Delivery options quoted (`labels.rs`).
+    pub label_offers: Vec<LabelOfferRecord>,
+    /// Shipping labels bought, each one charged.
+    pub labels: Vec<LabelRecord>,
+    /// `POST /retailer/shipping-labels` requests processed.
+    pub label_purchase_requests: usize,
     pub pending_reads: u32,
     pub exports: HashMap<String, String>,
     pub faults: FaultPlan,
@@ -106,6 +113,9 @@ impl State {
             cancellation_requests: 0,
             stock_update_requests: 0,
             offer_export_requests: 0,
+            label_offers: Vec::new(),
+            labels: Vec::new(),
+            label_purchase_requests: 0,
             stock_updates: Vec::new(),
             pending_reads: 1,
             exports: HashMap::new(),
@@ -117,7 +127,8 @@ impl State {
         }
     }
 
-    fn next(&mut self) -> u64 {
+    /// The next number of the simulator's one counter (every id and code is made from it).
+    pub fn next(&mut self) -> u64 {
         self.next_number += 1;
         self.next_number
     }

@@ -1,6 +1,7 @@
-//! The simulator's writes: shipment, cancellation, stock update and offer export. Each checks
-//! the request as bol does (400 `Problem` naming the field), then answers 202 with a
-//! `PENDING` process whose effect applies later (see `processes.rs`).
+//! The simulator's writes: shipment (with the merchant's transport or a bol label),
+//! cancellation, stock update and offer export. Each checks the request as bol does (400
+//! `Problem` naming the field), then answers 202 with a `PENDING` process whose effect applies
+//! later (see `processes.rs`). Buying a label is in `labels_api.rs`.
 
 use std::collections::HashSet;
 
@@ -11,13 +12,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::http::{admit, bad_request, json_response, problem, read_body, Refusal};
+use super::labels::LabelUse;
 use super::processes::Effect;
 use super::{with_state, SharedState};
 use crate::transporter::is_known_transporter_code;
 use crate::wire::{
     CancellationRequest, CreateOfferExportRequest, EventType, ShipmentRequest,
-    UpdateOfferStockRequest, CSV_MEDIA_TYPE, JSON_MEDIA_TYPE, MAX_CANCELLATION_ORDER_ITEMS,
-    MAX_OFFER_STOCK_AMOUNT, MAX_SHIPMENT_ORDER_ITEMS, MAX_SHIPMENT_REFERENCE_CHARS,
+    UpdateOfferStockRequest, Violation, CSV_MEDIA_TYPE, JSON_MEDIA_TYPE,
+    MAX_CANCELLATION_ORDER_ITEMS, MAX_OFFER_STOCK_AMOUNT, MAX_SHIPMENT_ORDER_ITEMS,
+    MAX_SHIPMENT_REFERENCE_CHARS,
 };
 
 /// The refusal of a shipment or cancellation of an item bol fulfils (FBB). bol ships and
@@ -47,6 +50,25 @@ fn refuse_transport_via_bol(order_item_id: &str) -> Refusal {
     )
 }
 
+/// The refusal of a shipment naming both a bought label and a transport of its own. The
+/// spec's `POST /retailer/shipments`: with a purchased label "you should add the
+/// shippingLabelId to this message and leave the transport element empty", and for one's own
+/// transport "omit the shippingLabelId entirely". bol's exact answer to both at once is not
+/// documented; the simulator refuses it at once (400, detail naming the conflict), as strict
+/// as bol can be, so a client that sends both fails here first.
+fn refuse_conflicting_transport() -> Refusal {
+    Refusal::Problem {
+        status: StatusCode::BAD_REQUEST,
+        detail: "Conflicting transport method: a shipment is sent with either a shippingLabelId \
+                 or a transport, not both."
+            .to_owned(),
+        violations: vec![Violation {
+            name: "transport".to_owned(),
+            reason: "must be empty when a shippingLabelId is given".to_owned(),
+        }],
+    }
+}
+
 /// Checks a shipment request against the orders; `Err` is the 400 answer.
 fn check_shipment(state: &SharedState, request: &ShipmentRequest) -> Result<String, Refusal> {
     let n_items = request.order_items.len();
@@ -71,6 +93,7 @@ fn check_shipment(state: &SharedState, request: &ShipmentRequest) -> Result<Stri
                 "transport or shippingLabelId is required",
             ))
         }
+        (Some(_), Some(_)) => return Err(refuse_conflicting_transport()),
         (Some(transport), _) if !is_known_transporter_code(&transport.transporter_code) => {
             return Err(bad_request(
                 "transport.transporterCode",
@@ -149,28 +172,43 @@ pub(crate) async fn create_shipment(
         Err(refusal) => refusal.into_response(),
         Ok((order_id, request)) => {
             let first_item = request.order_items[0].order_item_id.clone();
-            let effect = Effect::Shipment {
-                order_id,
-                items: request
-                    .order_items
-                    .iter()
-                    .map(|item| (item.order_item_id.clone(), item.quantity))
-                    .collect(),
-                transporter_code: request
-                    .transport
-                    .as_ref()
-                    .map(|t| t.transporter_code.clone()),
-                track_and_trace: request.transport.and_then(|t| t.track_and_trace),
-            };
-            let status = with_state(&state, |s| {
-                s.start_process(
+            let items: Vec<(String, Option<u32>)> = request
+                .order_items
+                .iter()
+                .map(|item| (item.order_item_id.clone(), item.quantity))
+                .collect();
+            let label_id = request.shipping_label_id.clone();
+            // The label is checked and taken in the same lock as the process starts, so two
+            // shipments cannot both use one label.
+            let started = with_state(&state, |s| -> Result<_, Refusal> {
+                if let Some(label_id) = &label_id {
+                    s.check_label_for_shipment(label_id, &order_id, &items)?;
+                }
+                let effect = Effect::Shipment {
+                    order_id,
+                    items,
+                    transporter_code: request
+                        .transport
+                        .as_ref()
+                        .map(|t| t.transporter_code.clone()),
+                    track_and_trace: request.transport.and_then(|t| t.track_and_trace),
+                    shipping_label_id: label_id.clone(),
+                };
+                let status = s.start_process(
                     EventType::CreateShipment,
                     Some(first_item.clone()),
                     format!("Create shipment for order item {first_item}."),
                     effect,
-                )
+                );
+                if let Some(label_id) = &label_id {
+                    s.set_label_use(label_id, LabelUse::Pending);
+                }
+                Ok(status)
             });
-            json_response(StatusCode::ACCEPTED, &status)
+            match started {
+                Ok(status) => json_response(StatusCode::ACCEPTED, &status),
+                Err(refusal) => refusal.into_response(),
+            }
         }
     }
 }

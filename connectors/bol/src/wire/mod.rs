@@ -8,11 +8,17 @@
 //! later reads as `Unknown(text)`, and `mapping.rs` decides what it means.
 
 mod enums;
+mod labels;
 mod orders;
 mod process;
 mod requests;
 
 pub use enums::{FulfilmentMethod, ProcessStatusValue};
+pub use labels::{
+    DeliveryOption, DeliveryOptionsRequest, DeliveryOptionsRequestOrderItem,
+    DeliveryOptionsResponse, HandoverDetails, LabelPrice, PackageRestrictions,
+    ShippingLabelRequest, TRACK_AND_TRACE_HEADER, TRANSPORTER_HEADER,
+};
 pub use orders::{
     AdditionalService, BillingDetails, Discount, Order, OrderFulfilment, OrderOffer,
     OrderOrderItem, OrderProduct, ReducedOrder, ReducedOrderItem, ReducedOrders, ShipmentDetails,
@@ -30,6 +36,8 @@ pub use requests::{
 pub const JSON_MEDIA_TYPE: &str = "application/vnd.retailer.v10+json";
 /// Media type of CSV answers (offer export) of the v10 API.
 pub const CSV_MEDIA_TYPE: &str = "application/vnd.retailer.v10+csv";
+/// Media type of a shipping label (a PDF document) of the v10 API.
+pub const PDF_MEDIA_TYPE: &str = "application/vnd.retailer.v10+pdf";
 /// Media type of the token request's body: the OAuth2 grant as a form (RFC 6749 §4.4.2).
 pub const FORM_MEDIA_TYPE: &str = "application/x-www-form-urlencoded";
 /// Page size of the paginated list endpoints (orders, process statuses).

@@ -61,6 +61,8 @@ pub enum EventType {
     UpdateOfferStock,
     /// An offer export file.
     CreateOfferExport,
+    /// A shipping label bought (its `entityId` names the label once it succeeded).
+    CreateShippingLabel,
 }
 
 impl EventType {
@@ -71,6 +73,7 @@ impl EventType {
             Self::CancelOrder => "CANCEL_ORDER",
             Self::UpdateOfferStock => "UPDATE_OFFER_STOCK",
             Self::CreateOfferExport => "CREATE_OFFER_EXPORT",
+            Self::CreateShippingLabel => "CREATE_SHIPPING_LABEL",
         }
     }
 
@@ -81,6 +84,7 @@ impl EventType {
             Self::CancelOrder,
             Self::UpdateOfferStock,
             Self::CreateOfferExport,
+            Self::CreateShippingLabel,
         ]
         .into_iter()
         .find(|event| event.as_str() == raw)
@@ -232,6 +236,10 @@ mod tests {
         assert_eq!(
             EventType::parse("CANCEL_ORDER"),
             Some(EventType::CancelOrder)
+        );
+        assert_eq!(
+            EventType::parse("CREATE_SHIPPING_LABEL"),
+            Some(EventType::CreateShippingLabel)
         );
         assert_eq!(EventType::parse("CONFIRM_SHIPMENT"), None);
     }

@@ -196,6 +196,19 @@ pub async fn sim_raw_get(sim: &orderbridge_bol::sim::BolSim, path: &str) -> (u16
 
 /// [`sim_raw_get`] with the answer's headers.
 pub async fn sim_raw_answer(sim: &orderbridge_bol::sim::BolSim, path: &str) -> RawAnswer {
+    sim_raw_request(sim, reqwest::Method::GET, path, JSON_MEDIA_TYPE, None).await
+}
+
+/// A request to a simulator as a client would send it (fresh token, `accept` as the media
+/// type asked for, a `body` as v10 JSON), without any of the connector's checks: to send what
+/// the connector never sends and see bol's answer as it comes.
+pub async fn sim_raw_request(
+    sim: &orderbridge_bol::sim::BolSim,
+    method: reqwest::Method,
+    path: &str,
+    accept: &str,
+    body: Option<Value>,
+) -> RawAnswer {
     use orderbridge_bol::sim::BolSim;
     let http = reqwest::Client::new();
     let token: serde_json::Value = http
@@ -210,18 +223,60 @@ pub async fn sim_raw_answer(sim: &orderbridge_bol::sim::BolSim, path: &str) -> R
         .await
         .expect("token answer");
     let access_token = token["access_token"].as_str().expect("token in answer");
-    let response = http
-        .get(format!("{}{path}", sim.api_base_url()))
+    let mut request = http
+        .request(method, format!("{}{path}", sim.api_base_url()))
         .bearer_auth(access_token)
-        .header("accept", JSON_MEDIA_TYPE)
-        .send()
-        .await
-        .expect("request");
+        .header("accept", accept);
+    if let Some(body) = body {
+        request = request
+            .header("content-type", JSON_MEDIA_TYPE)
+            .body(body.to_string());
+    }
+    let response = request.send().await.expect("request");
     RawAnswer {
         status: response.status().as_u16(),
         headers: response.headers().clone(),
         body: response.bytes().await.expect("body").to_vec(),
     }
+}
+
+/// Text of a PDF through poppler's `pdftotext` (which must read it without a single complaint
+/// about its structure), or `None` with a notice where it is not installed and the tools are
+/// not required (`ORDERBRIDGE_TEST_REQUIRE_TOOLS` unset; CI sets it and installs
+/// poppler-utils).
+pub fn pdf_text(pdf: &[u8]) -> Option<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let child = Command::new("pdftotext")
+        .args(["-layout", "-", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(error) => {
+            assert!(
+                std::env::var_os("ORDERBRIDGE_TEST_REQUIRE_TOOLS").is_none(),
+                "pdftotext is required here (install poppler-utils): {error}"
+            );
+            eprintln!("NOTICE: pdftotext not found (install poppler-utils); PDF text not checked");
+            return None;
+        }
+    };
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(pdf)
+        .expect("PDF written to pdftotext");
+    let output = child.wait_with_output().expect("pdftotext ran");
+    let complaints = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && complaints.trim().is_empty(),
+        "pdftotext could not read the PDF cleanly: {complaints}"
+    );
+    Some(String::from_utf8(output.stdout).expect("pdftotext writes UTF-8"))
 }
 
 /// The id of item `idx` of the simulated order `order_id`.
@@ -249,5 +304,82 @@ pub fn item_shipment(
         reference: "OB0000000001".to_owned(),
         carrier,
         tracking: tracking.map(|code| TrackingCode::parse(code).expect("valid test fixture")),
+        label: None,
     }
+}
+
+/// A line of `quantity` items of the test product with offer reference `reference`.
+pub fn line(reference: &str, quantity: u32) -> orderbridge_bol::sim::SimLine {
+    orderbridge_bol::sim::SimLine {
+        ean: "8712345678906".to_owned(),
+        reference: Some(reference.to_owned()),
+        title: format!("Product {reference}"),
+        quantity,
+        unit_price_cents: 1250,
+    }
+}
+
+/// Places a Dutch order whose every line ships "Verzenden via bol" (one line per quantity
+/// given); returns the order id and the item ids in line order.
+pub fn vvb_order(sim: &orderbridge_bol::sim::BolSim, quantities: &[u32]) -> (String, Vec<String>) {
+    let lines = quantities
+        .iter()
+        .enumerate()
+        .map(|(idx, quantity)| line(&format!("VVB-{idx}"), *quantity))
+        .collect();
+    let order = (0..quantities.len()).fold(
+        orderbridge_bol::sim::SimOrder::nl(lines),
+        orderbridge_bol::sim::SimOrder::with_line_shipped_via_bol,
+    );
+    let order_id = sim.add_order(order);
+    let items = (0..quantities.len())
+        .map(|idx| sim_item(sim, &order_id, idx))
+        .collect();
+    (order_id, items)
+}
+
+/// `quantity` items of order item `item_id`.
+pub fn parcel(item_id: &str, quantity: u32) -> orderbridge_core::marketplace::LineQuantity {
+    use orderbridge_core::domain::{OrderLineId, Quantity};
+    orderbridge_core::marketplace::LineQuantity {
+        line_id: OrderLineId::parse(item_id).expect("valid test fixture"),
+        quantity: Quantity::new(quantity).expect("valid test fixture"),
+    }
+}
+
+/// A shipment of `lines` with bol label `label` and nothing else about its transport.
+pub fn labelled_shipment(
+    order_id: &str,
+    lines: &[orderbridge_core::marketplace::LineQuantity],
+    label: &orderbridge_core::domain::ShippingLabelId,
+) -> orderbridge_core::marketplace::Shipment {
+    use orderbridge_core::domain::MarketplaceOrderId;
+    orderbridge_core::marketplace::Shipment {
+        order_id: MarketplaceOrderId::parse(order_id).expect("valid test fixture"),
+        lines: lines.to_vec(),
+        reference: "OB0000000001".to_owned(),
+        carrier: None,
+        tracking: None,
+        label: Some(label.clone()),
+    }
+}
+
+/// Buys the label of `offer` for `lines` and follows the purchase until bol names the label
+/// (the simulator's processes must resolve on the first status read:
+/// `set_process_pending_reads(0)`).
+pub async fn buy(
+    client: &BolClient,
+    lines: &[orderbridge_core::marketplace::LineQuantity],
+    offer: &orderbridge_core::domain::LabelOfferId,
+) -> orderbridge_core::domain::ShippingLabelId {
+    use orderbridge_core::Marketplace;
+    let process = client
+        .buy_label(lines, offer)
+        .await
+        .expect("label purchase");
+    let resolved = client.processes(&[process.id]).await.expect("process read");
+    resolved
+        .first()
+        .and_then(orderbridge_core::marketplace::Process::bought_label)
+        .expect("the purchase succeeded and names its label")
 }

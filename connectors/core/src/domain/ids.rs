@@ -64,6 +64,15 @@ string_id!(
     ProcessId, "process id", 64
 );
 string_id!(
+    /// The marketplace's id of a bought shipping label (bol `shippingLabelId`).
+    ShippingLabelId, "shipping label id", 64
+);
+string_id!(
+    /// The marketplace's id of one way to ship it sells a label for (bol
+    /// `shippingLabelOfferId`), valid for a short while.
+    LabelOfferId, "shipping label offer id", 64
+);
+string_id!(
     /// The webshop's id of an order (WooCommerce `id`).
     WebshopOrderId, "webshop order id", 64
 );

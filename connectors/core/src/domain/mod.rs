@@ -10,7 +10,10 @@ mod quantity;
 mod tracking;
 
 pub use address::{Address, AddressFields, CountryCode};
-pub use ids::{MarketplaceOrderId, OfferId, OrderCode, OrderLineId, ProcessId, WebshopOrderId};
+pub use ids::{
+    LabelOfferId, MarketplaceOrderId, OfferId, OrderCode, OrderLineId, ProcessId, ShippingLabelId,
+    WebshopOrderId,
+};
 pub use money::{Currency, Money};
 pub use order::{Discount, MarketplaceOrder, MarketplaceOrderLine, OpenOrder, OpenOrderLine};
 pub use product::{Ean, Sku};

@@ -1,0 +1,573 @@
+//! Buying marketplace labels ("Verzenden via bol") for orders whose lines must ship with one.
+//!
+//! Once such an order is in the webshop (so the merchant can pick and pack it) the engine asks
+//! the marketplace which labels it sells for the lines (bol: delivery options), picks one by the
+//! connection's [`LabelChoice`], buys it, follows the purchase process and keeps the printed
+//! label; the shipment later names the label instead of a transport. The steps:
+//!
+//! - `ready` → `requested`: the intent is committed before the purchase call, because a label
+//!   is charged and cannot be undone.
+//! - `requested` → `pending`: bol accepted the purchase (a process id).
+//! - `pending` → `done`: the process succeeded; its `entityId` names the label, which is
+//!   fetched (PDF, T&T code, carrier) and kept.
+//!
+//! A purchase whose outcome is unknown (the call timed out, or the process crashed after the
+//! intent) cannot be looked up: bol offers no search of labels by order line, and a process is
+//! found only by its id. Buying again could charge twice, so such an order goes to `error`
+//! with a reason that says so, and only the merchant's resend (after checking the bol seller
+//! dashboard) buys again. A purchase bol refused, or that failed there, charged nothing: the
+//! order goes to `error` with bol's message and a resend tries again. A process bol gave up on
+//! (`TIMEOUT`) is tried again by itself, a few times.
+
+use chrono::Duration;
+use orderbridge_core::domain::{OrderLineId, Quantity};
+use orderbridge_core::marketplace::{LabelOffer, LineQuantity, Process, ProcessState};
+use orderbridge_core::{ConnectorError, Marketplace, Webshop};
+use serde::Deserialize;
+
+use super::lines::{label_required_reason, MarketplaceLines};
+use super::{Engine, Failpoint, JobError, JobReport, PROCESS_STALE_MILLIS};
+use crate::status::{OrderStatus, Step};
+use crate::store::{Column, EventKind, OrderLine, OrderRecord, Transition};
+
+/// Label purchases bol gave up on (`TIMEOUT`) that are tried again before the order goes to
+/// `error`.
+const MAX_LABEL_TIMEOUTS: i64 = 3;
+
+/// Statuses in which an order's label is bought and followed: it is still to ship.
+const TO_SHIP: [OrderStatus; 2] = [OrderStatus::NotShipped, OrderStatus::Waiting];
+
+/// Which of the labels the marketplace sells for an order to buy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LabelChoice {
+    /// The one the marketplace recommends for the lines; the cheapest when it recommends none.
+    #[default]
+    Recommended,
+    /// The cheapest (the recommended one among equally cheap ones).
+    Cheapest,
+}
+
+impl LabelChoice {
+    /// The offer to buy among `offers`, if any.
+    pub fn pick(self, offers: &[LabelOffer]) -> Option<&LabelOffer> {
+        let cheapest = offers
+            .iter()
+            .min_by_key(|o| (o.price.cents(), !o.recommended));
+        match self {
+            Self::Recommended => offers.iter().find(|o| o.recommended).or(cheapest),
+            Self::Cheapest => cheapest,
+        }
+    }
+}
+
+/// Whether the engine buys marketplace labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LabelPolicy {
+    /// It does not: orders needing one go to `manual` (the merchant ships them from the
+    /// marketplace's seller dashboard).
+    #[default]
+    Off,
+    /// It buys the one `LabelChoice` picks.
+    Buy(LabelChoice),
+}
+
+/// What an order's open lines need.
+enum LabelNeed {
+    /// No open own line needs a marketplace label.
+    None,
+    /// These lines (all the open own lines) ship with one label.
+    Lines(Vec<LineQuantity>),
+    /// Some open own lines need a label and others do not: one parcel cannot be both.
+    Mixed(Vec<String>),
+}
+
+fn label_need(order: &OrderRecord, lines: &[OrderLine]) -> Result<LabelNeed, String> {
+    let marketplace_lines = MarketplaceLines::of(order);
+    let label_lines = marketplace_lines.label_required_open(lines);
+    if label_lines.is_empty() {
+        return Ok(LabelNeed::None);
+    }
+    let open_own: Vec<&OrderLine> = lines
+        .iter()
+        .filter(|l| marketplace_lines.is_own(&l.line_id))
+        .filter(|l| l.quantity - l.quantity_shipped - l.quantity_cancelled > 0)
+        .collect();
+    if open_own.len() != label_lines.len() {
+        return Ok(LabelNeed::Mixed(
+            label_lines.iter().map(|id| (*id).to_owned()).collect(),
+        ));
+    }
+    open_own
+        .iter()
+        .map(|line| {
+            let open = line.quantity - line.quantity_shipped - line.quantity_cancelled;
+            Ok(LineQuantity {
+                line_id: OrderLineId::parse(&line.line_id).map_err(|e| e.to_string())?,
+                quantity: u32::try_from(open)
+                    .map_err(|e| e.to_string())
+                    .and_then(|n| Quantity::new(n).map_err(|e| e.to_string()))?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map(LabelNeed::Lines)
+}
+
+impl<M: Marketplace, W: Webshop> Engine<M, W> {
+    /// For an order now in the webshop (or one about to ship): when its open lines must ship
+    /// with a marketplace label, either plans to buy one (`label` step `ready`) or, when the
+    /// connection buys none or the order mixes label and own-transport lines, hands it to the
+    /// merchant (`manual`). Returns whether the order changed.
+    pub(super) async fn plan_label(&self, order: &OrderRecord) -> Result<bool, JobError> {
+        if order.label.step != Step::None {
+            return Ok(false);
+        }
+        let lines = self.store.lines(order.id).await?;
+        let need = match label_need(order, &lines) {
+            Ok(need) => need,
+            Err(reason) => return self.hold_for_marketplace_label(order, &reason).await,
+        };
+        match (need, self.settings.labels) {
+            (LabelNeed::None, _) => Ok(false),
+            (LabelNeed::Mixed(ids), _) => {
+                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                let reason = format!(
+                    "{}; the order also has lines for your own transport, and one parcel cannot \
+                     carry both",
+                    label_required_reason(&self.settings.marketplace_label, &ids, false)
+                );
+                self.hold_for_marketplace_label(order, &reason).await
+            }
+            (LabelNeed::Lines(lines), LabelPolicy::Off) => {
+                let ids: Vec<&str> = lines.iter().map(|l| l.line_id.as_str()).collect();
+                let reason = label_required_reason(&self.settings.marketplace_label, &ids, true);
+                self.hold_for_marketplace_label(order, &reason).await
+            }
+            (LabelNeed::Lines(lines), LabelPolicy::Buy(_)) => Ok(self
+                .transition(
+                    order,
+                    Transition::of(order.id)
+                        .when(Column::LabelStep, Step::None)
+                        .set(Column::LabelStep, Step::Ready)
+                        .event(
+                            EventKind::Info,
+                            format!(
+                                "{} line(s) must ship with a {} label (Verzenden via bol): buying one",
+                                lines.len(),
+                                self.settings.marketplace_label
+                            ),
+                        ),
+                )
+                .await?),
+        }
+    }
+
+    /// One label run (part of the create run, right after orders reach the webshop): buys the
+    /// labels planned, stops on purchases with an unknown outcome, follows bought ones.
+    ///
+    /// # Errors
+    ///
+    /// On store failure; vendor failures are recorded on the orders.
+    pub(super) async fn run_labels(&self) -> Result<JobReport, JobError> {
+        let mut report = JobReport::default();
+        let now = self.now_millis();
+        let connection = &self.settings.connection;
+        let limit = self.settings.batch_limit;
+        let to_buy = self
+            .store
+            .orders_at_step(
+                connection,
+                Column::LabelStep,
+                &[Step::Ready, Step::Requested],
+                &TO_SHIP,
+                now,
+                limit,
+            )
+            .await?;
+        for order in to_buy
+            .iter()
+            .filter(|o| o.cancel.step == Step::None && !o.is_test)
+        {
+            let progressed = match order.label.step {
+                Step::Ready => self.buy_label(order).await?,
+                _ => {
+                    self.label_outcome_unknown(order, "the purchase was interrupted")
+                        .await?
+                }
+            };
+            if progressed {
+                report.n_progressed += 1;
+            }
+        }
+        // Read after buying, so a purchase made just now is followed in the same run.
+        let pending = self
+            .store
+            .orders_at_step(
+                connection,
+                Column::LabelStep,
+                &[Step::Pending],
+                &TO_SHIP,
+                self.now_millis(),
+                limit,
+            )
+            .await?;
+        report.n_progressed += self.follow_labels(&pending).await?;
+        Ok(report)
+    }
+
+    async fn buy_label(&self, order: &OrderRecord) -> Result<bool, JobError> {
+        let lines = self.store.lines(order.id).await?;
+        let lines = match label_need(order, &lines) {
+            Ok(LabelNeed::Lines(lines)) => lines,
+            Ok(LabelNeed::None) => {
+                return Ok(self
+                    .transition(
+                        order,
+                        Transition::of(order.id)
+                            .when(Column::LabelStep, Step::Ready)
+                            .set(Column::LabelStep, Step::Skipped)
+                            .event(EventKind::Info, "no line left that needs a label"),
+                    )
+                    .await?)
+            }
+            Ok(LabelNeed::Mixed(_)) | Err(_) => {
+                return self
+                    .label_refused(
+                        order,
+                        Step::Ready,
+                        "the order's lines cannot share one label",
+                    )
+                    .await
+            }
+        };
+        let LabelPolicy::Buy(choice) = self.settings.labels else {
+            return Ok(false);
+        };
+        let offers = match self.marketplace.label_offers(&lines).await {
+            Ok(offers) => offers,
+            Err(error) if error.is_retryable() || matches!(error, ConnectorError::Auth { .. }) => {
+                self.defer(order, "asking which labels the marketplace sells", &error)
+                    .await?;
+                return Ok(false);
+            }
+            Err(error) => {
+                let reason = format!("the marketplace sells no label for it: {error}");
+                return self.label_refused(order, Step::Ready, &reason).await;
+            }
+        };
+        let Some(offer) = choice.pick(&offers) else {
+            return self
+                .label_refused(
+                    order,
+                    Step::Ready,
+                    "the marketplace offers no label for these lines",
+                )
+                .await;
+        };
+        let intent = Transition::of(order.id)
+            .when(Column::LabelStep, Step::Ready)
+            .when(Column::CancelStep, Step::None)
+            .set(Column::LabelStep, Step::Requested)
+            .set(Column::LabelIntentAt, self.now_millis())
+            .set(Column::LabelAttempts, order.label.attempts + 1)
+            .event(
+                EventKind::Call,
+                format!(
+                    "buying a label: {} ({}, {} {} excl. VAT{})",
+                    offer.name,
+                    offer.carrier.name(),
+                    offer.price.currency(),
+                    offer.price.to_decimal_string(),
+                    offer
+                        .latest_handover
+                        .map(|at| format!(", hand over by {}", at.to_rfc3339()))
+                        .unwrap_or_default()
+                ),
+            );
+        if !self.transition(order, intent).await? {
+            return Ok(false);
+        }
+        self.failpoint(Failpoint::LabelAfterIntent)?;
+        self.hold_lease("buying a label").await?;
+        let bought = self.marketplace.buy_label(&lines, &offer.offer_id).await;
+        self.failpoint(Failpoint::LabelAfterCall)?;
+        match bought {
+            Ok(process) => self.label_accepted(order, &process).await,
+            // Refused before anything was bought (too many requests, credentials): try again.
+            Err(error @ (ConnectorError::RateLimited { .. } | ConnectorError::Auth { .. })) => {
+                self.transition(
+                    order,
+                    Transition::of(order.id)
+                        .when(Column::LabelStep, Step::Requested)
+                        .set(Column::LabelStep, Step::Ready)
+                        .set(Column::RetryAt, self.retry_at())
+                        .event(
+                            EventKind::Error,
+                            format!("buying a label failed, nothing bought, will retry: {error}"),
+                        ),
+                )
+                .await?;
+                Ok(false)
+            }
+            Err(
+                error @ (ConnectorError::Transient { .. } | ConnectorError::InvalidPayload { .. }),
+            ) => self.label_outcome_unknown(order, &error.to_string()).await,
+            Err(error) => {
+                self.label_refused(order, Step::Requested, &error.to_string())
+                    .await
+            }
+        }
+    }
+
+    async fn label_accepted(
+        &self,
+        order: &OrderRecord,
+        process: &Process,
+    ) -> Result<bool, JobError> {
+        let applied = self
+            .transition(
+                order,
+                Transition::of(order.id)
+                    .when(Column::LabelStep, Step::Requested)
+                    .set(Column::LabelStep, Step::Pending)
+                    .set(Column::LabelProcessId, process.id.as_str())
+                    .set(Column::RetryAt, Option::<i64>::None)
+                    .event(
+                        EventKind::Info,
+                        format!(
+                            "the marketplace is buying the label (process {})",
+                            process.id
+                        ),
+                    ),
+            )
+            .await?;
+        Ok(applied)
+    }
+
+    /// Follows label purchases the marketplace accepted.
+    async fn follow_labels(&self, pending: &[OrderRecord]) -> Result<usize, JobError> {
+        let ids: Vec<_> = pending
+            .iter()
+            .filter_map(|o| o.label.process_ids.first().cloned())
+            .collect();
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let processes = match self.marketplace.processes(&ids).await {
+            Ok(processes) => processes,
+            Err(error) => {
+                for order in pending {
+                    self.defer(order, "reading the label purchase", &error)
+                        .await?;
+                }
+                return Ok(0);
+            }
+        };
+        let mut progressed = 0;
+        for order in pending {
+            let Some(id) = order.label.process_ids.first() else {
+                continue;
+            };
+            let process = processes.iter().find(|p| &p.id == id);
+            let moved = match process.map(|p| &p.state) {
+                Some(ProcessState::Succeeded) => match process.and_then(Process::bought_label) {
+                    Some(label_id) => self.fetch_label(order, &label_id).await?,
+                    None => {
+                        self.label_outcome_unknown(
+                            order,
+                            "the marketplace reported the purchase done without naming the label",
+                        )
+                        .await?
+                    }
+                },
+                Some(ProcessState::Failed { message }) => {
+                    let reason = format!("the marketplace refused the label: {message}");
+                    self.label_refused(order, Step::Pending, &reason).await?
+                }
+                Some(ProcessState::TimedOut) => self.label_timed_out(order).await?,
+                Some(ProcessState::Pending) | None => {
+                    let since = order.label.intent_at.unwrap_or(order.updated_at);
+                    if self.now() - since > Duration::milliseconds(PROCESS_STALE_MILLIS) {
+                        self.label_outcome_unknown(
+                            order,
+                            "the marketplace has not finished the purchase for hours",
+                        )
+                        .await?
+                    } else {
+                        false
+                    }
+                }
+            };
+            if moved {
+                progressed += 1;
+            }
+        }
+        Ok(progressed)
+    }
+
+    /// The purchase succeeded: fetch the label, keep it, and record what it says.
+    async fn fetch_label(
+        &self,
+        order: &OrderRecord,
+        label_id: &orderbridge_core::domain::ShippingLabelId,
+    ) -> Result<bool, JobError> {
+        let label = match self.marketplace.label(label_id).await {
+            Ok(label) => label,
+            Err(error) => {
+                // Bought and paid: only the print is missing; read it again next run.
+                self.defer(order, &format!("downloading label {label_id}"), &error)
+                    .await?;
+                return Ok(false);
+            }
+        };
+        self.store
+            .save_label(order.id, label_id, &label.pdf, self.now())
+            .await?;
+        let carrier = label.carrier.as_ref().map(|c| c.name().to_owned());
+        Ok(self
+            .transition(
+                order,
+                Transition::of(order.id)
+                    .when(Column::LabelStep, Step::Pending)
+                    .set(Column::LabelStep, Step::Done)
+                    .set(Column::LabelId, label_id.as_str())
+                    .set(
+                        Column::TrackingCode,
+                        label.tracking.as_ref().map(|c| c.as_str().to_owned()),
+                    )
+                    .set(Column::Carrier, carrier.clone())
+                    .set(Column::RetryAt, Option::<i64>::None)
+                    .event(
+                        EventKind::Info,
+                        format!(
+                            "label {label_id} bought: T&T {}, carrier {}; print it with the batch's labels",
+                            label.tracking.as_ref().map_or("none", |c| c.as_str()),
+                            carrier.as_deref().unwrap_or("unknown")
+                        ),
+                    ),
+            )
+            .await?)
+    }
+
+    /// bol gave up on the purchase (nothing bought): try again after a while, a few times.
+    async fn label_timed_out(&self, order: &OrderRecord) -> Result<bool, JobError> {
+        if order.label.failures + 1 >= MAX_LABEL_TIMEOUTS {
+            return self
+                .label_refused(
+                    order,
+                    Step::Pending,
+                    "the marketplace gave up on buying the label several times",
+                )
+                .await;
+        }
+        Ok(self
+            .transition(
+                order,
+                Transition::of(order.id)
+                    .when(Column::LabelStep, Step::Pending)
+                    .set(Column::LabelStep, Step::Ready)
+                    .set(Column::LabelProcessId, Option::<String>::None)
+                    .set(Column::LabelFailures, order.label.failures + 1)
+                    .set(Column::RetryAt, self.retry_at())
+                    .event(
+                        EventKind::Error,
+                        "the marketplace gave up on buying the label (TIMEOUT, nothing bought): trying again",
+                    ),
+            )
+            .await?)
+    }
+
+    /// Nothing was bought: the order waits in `error` with the reason; a resend buys again.
+    async fn label_refused(
+        &self,
+        order: &OrderRecord,
+        from: Step,
+        reason: &str,
+    ) -> Result<bool, JobError> {
+        let reason = format!(
+            "no {} label bought: {reason}. Resend to try again, or ship it in the seller \
+             dashboard and handle it manually",
+            self.settings.marketplace_label
+        );
+        self.transition(
+            order,
+            Transition::of(order.id)
+                .when(Column::LabelStep, from)
+                .set(Column::LabelStep, Step::Ready)
+                .set(Column::LabelProcessId, Option::<String>::None)
+                .set(Column::Status, OrderStatus::Error)
+                .set(Column::Error, reason.as_str())
+                .event(EventKind::Error, reason.clone())
+                .event(EventKind::Status, "error"),
+        )
+        .await?;
+        Ok(false)
+    }
+
+    /// A purchase that may have charged a label we cannot find: stop, and let the merchant
+    /// decide (the step stays where it is; only a resend buys again).
+    async fn label_outcome_unknown(
+        &self,
+        order: &OrderRecord,
+        why: &str,
+    ) -> Result<bool, JobError> {
+        let reason = format!(
+            "a {} label may have been bought ({why}) and cannot be looked up. Check the order \
+             in the seller dashboard: if it has a label, ship it there and handle this order \
+             manually; if not, Resend buys one",
+            self.settings.marketplace_label
+        );
+        self.transition(
+            order,
+            Transition::of(order.id)
+                .when(Column::LabelStep, order.label.step)
+                .when(Column::Status, order.status)
+                .set(Column::Status, OrderStatus::Error)
+                .set(Column::Error, reason.as_str())
+                .event(EventKind::Error, reason.clone())
+                .event(EventKind::Status, "error"),
+        )
+        .await?;
+        Ok(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use orderbridge_core::domain::{Carrier, Currency, LabelOfferId, Money};
+
+    fn offer(id: &str, cents: i64, recommended: bool) -> LabelOffer {
+        LabelOffer {
+            offer_id: LabelOfferId::parse(id).unwrap(),
+            carrier: Carrier::PostNl,
+            name: id.into(),
+            kind: "PARCEL".into(),
+            price: Money::from_cents(cents, Currency::parse("EUR").unwrap()).unwrap(),
+            recommended,
+            latest_handover: None,
+        }
+    }
+
+    #[test]
+    fn recommended_is_taken_and_cheapest_is_the_fallback() {
+        let offers = [
+            offer("a", 500, false),
+            offer("b", 650, true),
+            offer("c", 400, false),
+        ];
+        assert_eq!(LabelChoice::Recommended.pick(&offers).unwrap().name, "b");
+        assert_eq!(LabelChoice::Cheapest.pick(&offers).unwrap().name, "c");
+        let none_recommended = [offer("a", 500, false), offer("c", 400, false)];
+        assert_eq!(
+            LabelChoice::Recommended
+                .pick(&none_recommended)
+                .unwrap()
+                .name,
+            "c"
+        );
+        let tie = [offer("a", 400, false), offer("b", 400, true)];
+        assert_eq!(LabelChoice::Cheapest.pick(&tie).unwrap().name, "b");
+        assert!(LabelChoice::Cheapest.pick(&[]).is_none());
+    }
+}
