@@ -159,6 +159,9 @@ jitter_secs = 0
 tracking_wait_secs = 6
 retry_delay_secs = 1
 
+[labels]
+buy = true
+
 [carriers]
 rules = [{{ pattern = "^DEMO", carrier = "PostNL" }}]
 "#,
@@ -247,9 +250,21 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         quantity: 1,
         unit_price_cents: 3995,
     }]));
+    let product = &products[0];
+    bol.add_order(
+        SimOrder::nl(vec![SimLine {
+            ean: product.ean.clone(),
+            reference: Some(product.sku.clone()),
+            title: product.title.clone(),
+            quantity: 1,
+            unit_price_cents: product.price_cents,
+        }])
+        .with_line_shipped_via_bol(0),
+    );
     println!(
-        "{} orders placed on bol.com (one with SKU LAMP-NEW that the webshop lacks)",
-        first_wave + 1
+        "{} orders placed on bol.com (one with SKU LAMP-NEW that the webshop lacks, one that \
+         ships with a bol label: Verzenden via bol)",
+        first_wave + 2
     );
 
     let started = Instant::now();
@@ -322,7 +337,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         }
         let all = store.orders(&OrderFilter::default()).await?;
         let settled = second_wave_placed
-            && all.len() > n_orders
+            && all.len() > n_orders + 1
             && all
                 .iter()
                 .all(|o| matches!(o.status, OrderStatus::Shipped | OrderStatus::Cancelled));
@@ -423,10 +438,12 @@ async fn print_summary(store: &Store, bol: &BolSim) -> anyhow::Result<()> {
         println!("  {status:<22} {count}");
     }
     println!(
-        "\nbol.com simulator: {} shipments confirmed, {} cancellations confirmed, {} stock updates",
+        "\nbol.com simulator: {} shipments confirmed, {} cancellations confirmed, {} stock updates, \
+         {} bol labels bought",
         bol.shipments().len(),
         bol.cancellations().len(),
-        bol.stock_updates().len()
+        bol.stock_updates().len(),
+        bol.labels().len()
     );
     Ok(())
 }

@@ -35,7 +35,24 @@ fn a_minimal_configuration_loads_with_defaults() {
     assert_eq!(connection.name, "shop");
     assert_eq!(connection.schedule.import_interval_secs, 300);
     assert_eq!(connection.tracking_wait().as_secs(), 3 * 3600);
+    assert_eq!(
+        connection.labels.policy(),
+        orderbridge::engine::LabelPolicy::Off,
+        "labels are charged: bought only when asked for"
+    );
     assert!(config.database_location().ends_with("orderbridge.db"));
+}
+
+#[test]
+fn buying_labels_is_switched_on_with_a_choice() {
+    use orderbridge::engine::{LabelChoice, LabelPolicy};
+    let dir = tempfile::tempdir().unwrap();
+    let connection = format!("{VALID_CONNECTION}\n[labels]\nbuy = true\nchoose = \"cheapest\"\n");
+    let config = Config::load(&write(dir.path(), "", &connection)).unwrap();
+    assert_eq!(
+        config.connections[0].labels.policy(),
+        LabelPolicy::Buy(LabelChoice::Cheapest)
+    );
 }
 
 #[test]
@@ -118,6 +135,12 @@ fn broken_configurations_name_the_file_and_the_key() {
             "",
             &format!("{VALID_CONNECTION}\n[carriers]\nrules = [{{ pattern = \"(\", carrier = \"PostNL\" }}]\n"),
             &["shop.toml", "carriers"],
+        ),
+        (
+            "unknown label choice",
+            "",
+            &format!("{VALID_CONNECTION}\n[labels]\nbuy = true\nchoose = \"fastest\"\n"),
+            &["shop.toml", "choose", "fastest"],
         ),
         ("bad log level", "[logging]\nlevel = \"loud!!\"\n", VALID_CONNECTION, &["orderbridge.toml", "logging.level"]),
         (

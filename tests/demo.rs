@@ -42,4 +42,8 @@ fn the_demo_carries_every_order_to_its_end() {
             .all(|l| l.contains("shipped") || l.contains("cancelled")),
         "every order shipped or cancelled:\n{stdout}"
     );
+    assert!(
+        stdout.contains(" 1 bol labels bought"),
+        "the Verzenden via bol order got its label:\n{stdout}"
+    );
 }

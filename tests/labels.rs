@@ -15,7 +15,7 @@ use common::{line, Harness};
 use orderbridge::engine::{Failpoint, JobError};
 use orderbridge::ops::Ops;
 use orderbridge::status::{OrderStatus, Step};
-use orderbridge_bol::sim::SimOrder;
+use orderbridge_bol::sim::{SimEndpoint, SimFault, SimOrder};
 
 const BUY_LABELS: &str = "[labels]\nbuy = true\n";
 
@@ -123,6 +123,116 @@ async fn a_label_purchase_whose_outcome_is_unknown_is_not_repeated_without_the_m
     assert_eq!(h.bol.label_purchase_requests(), 2);
 }
 
+async fn a_purchase_whose_answer_is_lost_after_bol_acted_is_not_repeated(db: TestDb) {
+    let h = Harness::start(db, BUY_LABELS).await;
+    let id = label_order(&h, 0, 1);
+    h.bol.inject_fault(
+        SimEndpoint::CreateShippingLabel,
+        SimFault::AppliedButLost,
+        1,
+    );
+    h.cycles(3).await;
+    let order = h.order(&id).await;
+    assert_eq!(order.status, OrderStatus::Error);
+    assert!(order
+        .error
+        .unwrap_or_default()
+        .contains("may have been bought"));
+    assert_eq!(h.bol.labels_bought(&item_of(&h, &id)), 1);
+    assert_eq!(h.bol.label_purchase_requests(), 1, "never sent twice");
+}
+
+async fn a_label_process_bol_gave_up_on_is_not_bought_again_by_itself(db: TestDb) {
+    let h = Harness::start(db, BUY_LABELS).await;
+    let id = label_order(&h, 0, 1);
+    h.bol.time_out_label_purchases();
+    h.cycles(3).await;
+    let order = h.order(&id).await;
+    assert_eq!(order.status, OrderStatus::Error);
+    assert!(order.error.clone().unwrap_or_default().contains("gave up"));
+    assert_eq!(h.bol.label_purchase_requests(), 1);
+
+    h.bol.clear_faults();
+    h.engine.resend_order(order.code.as_str()).await.unwrap();
+    h.cycles(2).await;
+    assert_eq!(h.order(&id).await.label.step, Step::Done);
+    assert_eq!(
+        h.bol.label_purchase_requests(),
+        2,
+        "bought again on the merchant's word"
+    );
+}
+
+async fn a_bought_label_that_cannot_be_downloaded_yet_is_kept_by_its_id(db: TestDb) {
+    let h = Harness::start(db, BUY_LABELS).await;
+    let id = label_order(&h, 0, 1);
+    h.bol
+        .inject_fault(SimEndpoint::ShippingLabel, SimFault::Status(404), 1);
+    h.cycles(2).await;
+    let order = h.order(&id).await;
+    assert_eq!(order.status, OrderStatus::NotShipped);
+    assert_eq!(
+        order.label.step,
+        Step::Pending,
+        "bought, not yet downloaded"
+    );
+    let bought = h.bol.labels();
+    assert_eq!(
+        order.label_id.as_ref().map(ToString::to_string).as_deref(),
+        Some(bought[0].shipping_label_id.as_str()),
+        "the id is recorded as soon as bol names it"
+    );
+    h.clock.advance(chrono::Duration::seconds(120));
+    h.cycles(1).await;
+    assert_eq!(h.order(&id).await.label.step, Step::Done);
+    assert_eq!(
+        h.bol.label_purchase_requests(),
+        1,
+        "downloaded again, not bought again"
+    );
+}
+
+async fn labels_switched_off_after_planning_hand_the_order_to_the_merchant(db: TestDb) {
+    let h = Harness::start(db, "").await;
+    let id = label_order(&h, 0, 1);
+    h.cycles(1).await;
+    assert_eq!(h.order(&id).await.status, OrderStatus::Manual);
+    // As a run with `buy = true` left it: planned, not bought.
+    common::db::tamper(
+        &h.db,
+        &format!(
+            "UPDATE orders SET status = 'not_shipped', error = NULL, label_step = 'ready' \
+             WHERE marketplace_order_id = '{id}'"
+        ),
+    )
+    .await;
+    h.cycles(2).await;
+    let order = h.order(&id).await;
+    assert_eq!(order.status, OrderStatus::Manual);
+    assert!(
+        order.error.unwrap_or_default().contains("buys no labels"),
+        "the reason says why"
+    );
+    assert_eq!(h.bol.label_purchase_requests(), 0);
+}
+
+async fn an_order_the_merchant_took_over_gets_no_label(db: TestDb) {
+    let h = Harness::start(db, BUY_LABELS).await;
+    let id = label_order(&h, 0, 1);
+    // bol's delivery options are down: the label waits.
+    h.bol
+        .inject_fault(SimEndpoint::DeliveryOptions, SimFault::Status(503), 20);
+    h.cycles(1).await;
+    let order = h.order(&id).await;
+    assert_eq!(order.label.step, Step::Ready);
+    h.engine.handle_manually(order.code.as_str()).await.unwrap();
+    h.bol.clear_faults();
+    h.clock.advance(chrono::Duration::seconds(120));
+    h.cycles(2).await;
+    assert_eq!(h.order(&id).await.status, OrderStatus::Manual);
+    assert_eq!(h.bol.label_purchase_requests(), 0);
+}
+
 async fn a_crash_before_the_purchase_stops_the_order_too(db: TestDb) {
     let mut h = Harness::start(db, BUY_LABELS).await;
     let id = label_order(&h, 0, 1);
@@ -168,5 +278,10 @@ both_backends!(
     a_verzenden_via_bol_order_gets_one_label_and_ships_with_it,
     a_label_purchase_whose_outcome_is_unknown_is_not_repeated_without_the_merchant,
     a_crash_before_the_purchase_stops_the_order_too,
+    a_purchase_whose_answer_is_lost_after_bol_acted_is_not_repeated,
+    a_label_process_bol_gave_up_on_is_not_bought_again_by_itself,
+    a_bought_label_that_cannot_be_downloaded_yet_is_kept_by_its_id,
+    labels_switched_off_after_planning_hand_the_order_to_the_merchant,
+    an_order_the_merchant_took_over_gets_no_label,
     a_batch_s_labels_print_as_one_pdf
 );

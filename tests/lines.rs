@@ -165,26 +165,6 @@ async fn a_verzenden_via_bol_order_the_buyer_cancels_while_its_creation_is_unres
     assert_eq!(h.woo.orders()[0].status, "cancelled");
 }
 
-/// Runs `sql` on the test's database behind the store's back (an older orderbridge's state).
-async fn tamper(db: &TestDb, sql: &str) {
-    use common::db::Backend;
-    use sqlx::Connection;
-    match db.backend {
-        Backend::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.url))
-                .await
-                .unwrap();
-            sqlx::query(sql).execute(&mut conn).await.unwrap();
-            conn.close().await.unwrap();
-        }
-        Backend::Postgres => {
-            let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
-            sqlx::query(sql).execute(&mut conn).await.unwrap();
-            conn.close().await.unwrap();
-        }
-    }
-}
-
 async fn a_verzenden_via_bol_order_that_reaches_the_ship_job_is_not_sent_either(db: TestDb) {
     let h = Harness::start(db, "").await;
     let id = h
@@ -192,7 +172,7 @@ async fn a_verzenden_via_bol_order_that_reaches_the_ship_job_is_not_sent_either(
         .add_order(SimOrder::nl(vec![line(&h.products[0], 1)]).with_line_shipped_via_bol(0));
     h.cycles(1).await;
     // As an orderbridge from before the label hold left it: created and `not_shipped`.
-    tamper(
+    common::db::tamper(
         &h.db,
         &format!(
             "UPDATE orders SET status = 'not_shipped', error = NULL \

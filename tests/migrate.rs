@@ -352,30 +352,12 @@ async fn a_copy_needs_a_postgresql_target_and_an_existing_sqlite_file() {
 }
 
 /// Adds a migration row from a newer orderbridge.
-/// Runs `sql` on the test database directly, as a hand edit or another build would.
-async fn tamper(db: &TestDb, sql: &str) {
-    match db.backend {
-        Backend::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.url))
-                .await
-                .unwrap();
-            sqlx::query(sql).execute(&mut conn).await.unwrap();
-            conn.close().await.unwrap();
-        }
-        Backend::Postgres => {
-            let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
-            sqlx::query(sql).execute(&mut conn).await.unwrap();
-            conn.close().await.unwrap();
-        }
-    }
-}
-
 async fn pretend_a_newer_orderbridge_migrated(db: &TestDb) {
     let checksum = match db.backend {
         Backend::Sqlite => "X'00'",
         Backend::Postgres => "decode('00', 'hex')",
     };
-    tamper(
+    common::db::tamper(
         db,
         &format!(
             "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
@@ -391,7 +373,7 @@ async fn a_failed_or_different_migration_is_refused(db: TestDb) {
     std::fs::write(&config, db.toml()).unwrap();
     assert!(orderbridge(&config, &["migrate"]).status.success());
 
-    tamper(
+    common::db::tamper(
         &db,
         "UPDATE _sqlx_migrations SET success = FALSE WHERE version = 2",
     )
@@ -403,7 +385,7 @@ async fn a_failed_or_different_migration_is_refused(db: TestDb) {
             &format!("{command:?} after a failed migration"),
         );
     }
-    tamper(
+    common::db::tamper(
         &db,
         "UPDATE _sqlx_migrations SET success = TRUE WHERE version = 2",
     )
@@ -412,7 +394,7 @@ async fn a_failed_or_different_migration_is_refused(db: TestDb) {
         Backend::Sqlite => "X'0102'",
         Backend::Postgres => "decode('0102', 'hex')",
     };
-    tamper(
+    common::db::tamper(
         &db,
         &format!("UPDATE _sqlx_migrations SET checksum = {checksum} WHERE version = 1"),
     )

@@ -138,6 +138,83 @@ mod tests {
         );
     }
 
+    /// A label whose page inherits its size and font from the page tree's root, as PDF
+    /// allows (and label printers' software does).
+    fn label_with_inherited_attributes(text: &str) -> Vec<u8> {
+        use lopdf::content::{Content, Operation};
+        use lopdf::Stream;
+        let mut doc = Document::with_version("1.4");
+        let pages_id = doc.new_object_id();
+        let font_id = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        });
+        let content = Content {
+            operations: vec![
+                Operation::new("BT", vec![]),
+                Operation::new("Tf", vec!["F1".into(), 12.into()]),
+                Operation::new("Td", vec![20.into(), 380.into()]),
+                Operation::new("Tj", vec![Object::string_literal(text)]),
+                Operation::new("ET", vec![]),
+            ],
+        };
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
+        let page_id = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+        });
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages",
+                "Kids" => vec![page_id.into()],
+                "Count" => 1,
+                "MediaBox" => vec![0.into(), 0.into(), 298.into(), 420.into()],
+                "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
+            }),
+        );
+        let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog_id);
+        let mut out = Vec::new();
+        doc.save_to(&mut out).unwrap();
+        out
+    }
+
+    /// The value of `key` a page has or inherits from its ancestors.
+    fn inherited(doc: &Document, page: ObjectId, key: &[u8]) -> Option<Object> {
+        let mut node = doc.get_dictionary(page).ok()?;
+        loop {
+            if let Ok(value) = node.get(key) {
+                return Some(value.clone());
+            }
+            let parent = node.get(b"Parent").and_then(Object::as_reference).ok()?;
+            node = doc.get_dictionary(parent).ok()?;
+        }
+    }
+
+    #[test]
+    fn what_a_page_inherits_from_its_label_s_tree_stays_with_it() {
+        let joined = join_labels(&[
+            ("OB1".into(), label("first", 1)),
+            ("OB2".into(), label_with_inherited_attributes("second")),
+        ])
+        .unwrap();
+        let doc = Document::load_mem(&joined).unwrap();
+        let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+        assert_eq!(pages.len(), 2);
+        let media_box = inherited(&doc, pages[1], b"MediaBox").expect("an inherited size");
+        let size: Vec<i64> = media_box
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_i64().unwrap())
+            .collect();
+        assert_eq!(
+            size,
+            vec![0, 0, 298, 420],
+            "the label's A6 size, not the first's"
+        );
+        assert!(inherited(&doc, pages[1], b"Resources").is_some());
+    }
+
     #[test]
     fn an_unreadable_label_names_its_order() {
         let error = join_labels(&[

@@ -282,28 +282,25 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         webshop_id: &str,
         how: &str,
     ) -> Result<Outcome, JobError> {
+        // In the webshop now (to pick and pack): an order needing a marketplace label gets one
+        // planned, or goes to the merchant before anyone ships it, in the same transition, so
+        // no crash leaves it unplanned (see `label.rs`).
+        let lines = self.store.lines(order.id).await?;
+        let plan = self.label_plan(order, &lines);
+        let transition = Transition::of(order.id)
+            .when(Column::CreateStep, Step::Requested)
+            .when(Column::LabelStep, Step::None)
+            .set(Column::CreateStep, Step::Done)
+            .set(Column::WebshopOrderId, webshop_id)
+            .set(Column::RetryAt, Option::<i64>::None)
+            .set(Column::Error, Option::<String>::None)
+            .event(
+                EventKind::Call,
+                format!("{how}: webshop order {webshop_id}"),
+            );
         let applied = self
-            .transition(
-                order,
-                Transition::of(order.id)
-                    .when(Column::CreateStep, Step::Requested)
-                    .set(Column::CreateStep, Step::Done)
-                    .set(Column::WebshopOrderId, webshop_id)
-                    .set(Column::RetryAt, Option::<i64>::None)
-                    .set(Column::Error, Option::<String>::None)
-                    .event(
-                        EventKind::Call,
-                        format!("{how}: webshop order {webshop_id}"),
-                    ),
-            )
+            .transition(order, self.with_label_plan(transition, order, &plan))
             .await?;
-        if applied {
-            // In the webshop now (to pick and pack): an order needing a marketplace label gets
-            // one bought, or goes to the merchant before anyone ships it (see `label.rs`).
-            if let Some(created) = self.store.order(order.id).await? {
-                self.plan_label(&created).await?;
-            }
-        }
         Ok(if applied {
             Outcome::Progressed
         } else {

@@ -9,18 +9,24 @@
 //!   is charged and cannot be undone.
 //! - `requested` → `pending`: bol accepted the purchase (a process id).
 //! - `pending` → `done`: the process succeeded; its `entityId` names the label, which is
-//!   fetched (PDF, T&T code, carrier) and kept.
+//!   recorded at once (so a label known to be bought is never forgotten), then fetched (PDF,
+//!   T&T code, carrier) and kept. A download that keeps failing stops in `error` with the label
+//!   id; a resend downloads again, never buys again.
 //!
-//! A purchase whose outcome is unknown (the call timed out, or the process crashed after the
-//! intent) cannot be looked up: bol offers no search of labels by order line, and a process is
-//! found only by its id. Buying again could charge twice, so such an order goes to `error`
-//! with a reason that says so, and only the merchant's resend (after checking the bol seller
-//! dashboard) buys again. A purchase bol refused, or that failed there, charged nothing: the
-//! order goes to `error` with bol's message and a resend tries again. A process bol gave up on
-//! (`TIMEOUT`) is tried again by itself, a few times.
+//! A purchase whose outcome is unknown (the call timed out, the process crashed after the
+//! intent, bol gave up on the process with `TIMEOUT`, or forgot it) cannot be looked up: bol
+//! offers no search of labels by order line, and a process is found only by its id. Buying
+//! again could charge twice, so such an order goes to `error` with a reason that says so and
+//! its step back to `ready`: only the merchant's resend (after checking the bol seller
+//! dashboard) makes it `not_shipped` again, and only then does this job buy. A purchase bol
+//! refused, or that failed there, charged nothing: the order goes to `error` with bol's
+//! message, the same way.
+//!
+//! Whether an order needs a label is decided in the same transition that records it as
+//! created (`label_plan`), so no crash can leave it unplanned.
 
 use chrono::Duration;
-use orderbridge_core::domain::{OrderLineId, Quantity};
+use orderbridge_core::domain::{OrderLineId, Quantity, ShippingLabelId};
 use orderbridge_core::marketplace::{LabelOffer, LineQuantity, Process, ProcessState};
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 use serde::Deserialize;
@@ -30,9 +36,8 @@ use super::{Engine, Failpoint, JobError, JobReport, PROCESS_STALE_MILLIS};
 use crate::status::{OrderStatus, Step};
 use crate::store::{Column, EventKind, OrderLine, OrderRecord, Transition};
 
-/// Label purchases bol gave up on (`TIMEOUT`) that are tried again before the order goes to
-/// `error`.
-const MAX_LABEL_TIMEOUTS: i64 = 3;
+/// Failed downloads of a bought label before the order goes to `error` (a resend tries again).
+const MAX_LABEL_DOWNLOADS: i64 = 5;
 
 /// Statuses in which an order's label is bought and followed: it is still to ship.
 const TO_SHIP: [OrderStatus; 2] = [OrderStatus::NotShipped, OrderStatus::Waiting];
@@ -113,53 +118,92 @@ fn label_need(order: &OrderRecord, lines: &[OrderLine]) -> Result<LabelNeed, Str
         .map(LabelNeed::Lines)
 }
 
+/// What to do about an order's label, from its open lines and the connection's policy.
+pub(super) enum LabelPlan {
+    /// Nothing: no open own line needs a label, or the order is no longer to ship.
+    Nothing,
+    /// Buy one for this many lines.
+    Buy(usize),
+    /// Hand the order to the merchant (`manual`) with this reason.
+    Hold(String),
+}
+
 impl<M: Marketplace, W: Webshop> Engine<M, W> {
-    /// For an order now in the webshop (or one about to ship): when its open lines must ship
-    /// with a marketplace label, either plans to buy one (`label` step `ready`) or, when the
-    /// connection buys none or the order mixes label and own-transport lines, hands it to the
-    /// merchant (`manual`). Returns whether the order changed.
+    /// What to do about the label of `order`, whose stored lines are `lines`.
+    pub(super) fn label_plan(&self, order: &OrderRecord, lines: &[OrderLine]) -> LabelPlan {
+        let to_ship = matches!(
+            order.status,
+            OrderStatus::NotShipped | OrderStatus::Waiting | OrderStatus::PendingShipment
+        );
+        if !to_ship || order.is_test {
+            return LabelPlan::Nothing;
+        }
+        let marketplace = &self.settings.marketplace_label;
+        match (label_need(order, lines), self.settings.labels) {
+            (Ok(LabelNeed::None), _) => LabelPlan::Nothing,
+            (Ok(LabelNeed::Mixed(ids)), _) => {
+                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                LabelPlan::Hold(format!(
+                    "{}; the order also has lines for your own transport, and one parcel cannot \
+                     carry both",
+                    label_required_reason(marketplace, &ids, false)
+                ))
+            }
+            (Ok(LabelNeed::Lines(lines)), LabelPolicy::Off) => {
+                let ids: Vec<&str> = lines.iter().map(|l| l.line_id.as_str()).collect();
+                LabelPlan::Hold(label_required_reason(marketplace, &ids, true))
+            }
+            (Ok(LabelNeed::Lines(lines)), LabelPolicy::Buy(_)) => LabelPlan::Buy(lines.len()),
+            (Err(reason), _) => LabelPlan::Hold(format!(
+                "the lines that must ship with a {marketplace} label cannot be read ({reason}): \
+                 buy the label and ship the order in the {marketplace} seller dashboard"
+            )),
+        }
+    }
+
+    /// Adds `plan` to `transition` (which already guards the label step being `none`).
+    pub(super) fn with_label_plan(
+        &self,
+        transition: Transition,
+        order: &OrderRecord,
+        plan: &LabelPlan,
+    ) -> Transition {
+        match plan {
+            LabelPlan::Nothing => transition,
+            LabelPlan::Buy(n_lines) => transition.set(Column::LabelStep, Step::Ready).event(
+                EventKind::Info,
+                format!(
+                    "{n_lines} line(s) must ship with a {} label (Verzenden via bol): buying one",
+                    self.settings.marketplace_label
+                ),
+            ),
+            LabelPlan::Hold(reason) => transition
+                .when(Column::Status, order.status)
+                .set(Column::Status, OrderStatus::Manual)
+                .set(Column::Error, reason.as_str())
+                .event(EventKind::Error, reason.clone())
+                .event(
+                    EventKind::Status,
+                    "handed over to the merchant (shipping label from the marketplace): manual",
+                ),
+        }
+    }
+
+    /// For an order about to ship whose label was never planned (state from before labels
+    /// were bought): plans it now. Returns whether the order changed.
     pub(super) async fn plan_label(&self, order: &OrderRecord) -> Result<bool, JobError> {
         if order.label.step != Step::None {
             return Ok(false);
         }
         let lines = self.store.lines(order.id).await?;
-        let need = match label_need(order, &lines) {
-            Ok(need) => need,
-            Err(reason) => return self.hold_for_marketplace_label(order, &reason).await,
-        };
-        match (need, self.settings.labels) {
-            (LabelNeed::None, _) => Ok(false),
-            (LabelNeed::Mixed(ids), _) => {
-                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-                let reason = format!(
-                    "{}; the order also has lines for your own transport, and one parcel cannot \
-                     carry both",
-                    label_required_reason(&self.settings.marketplace_label, &ids, false)
-                );
-                self.hold_for_marketplace_label(order, &reason).await
-            }
-            (LabelNeed::Lines(lines), LabelPolicy::Off) => {
-                let ids: Vec<&str> = lines.iter().map(|l| l.line_id.as_str()).collect();
-                let reason = label_required_reason(&self.settings.marketplace_label, &ids, true);
-                self.hold_for_marketplace_label(order, &reason).await
-            }
-            (LabelNeed::Lines(lines), LabelPolicy::Buy(_)) => Ok(self
-                .transition(
-                    order,
-                    Transition::of(order.id)
-                        .when(Column::LabelStep, Step::None)
-                        .set(Column::LabelStep, Step::Ready)
-                        .event(
-                            EventKind::Info,
-                            format!(
-                                "{} line(s) must ship with a {} label (Verzenden via bol): buying one",
-                                lines.len(),
-                                self.settings.marketplace_label
-                            ),
-                        ),
-                )
-                .await?),
+        let plan = self.label_plan(order, &lines);
+        if matches!(plan, LabelPlan::Nothing) {
+            return Ok(false);
         }
+        let transition = Transition::of(order.id).when(Column::LabelStep, Step::None);
+        Ok(self
+            .transition(order, self.with_label_plan(transition, order, &plan))
+            .await?)
     }
 
     /// One label run (part of the create run, right after orders reach the webshop): buys the
@@ -216,8 +260,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     }
 
     async fn buy_label(&self, order: &OrderRecord) -> Result<bool, JobError> {
-        let lines = self.store.lines(order.id).await?;
-        let lines = match label_need(order, &lines) {
+        let stored = self.store.lines(order.id).await?;
+        let lines = match label_need(order, &stored) {
             Ok(LabelNeed::Lines(lines)) => lines,
             Ok(LabelNeed::None) => {
                 return Ok(self
@@ -230,18 +274,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     )
                     .await?)
             }
-            Ok(LabelNeed::Mixed(_)) | Err(_) => {
-                return self
-                    .label_refused(
-                        order,
-                        Step::Ready,
-                        "the order's lines cannot share one label",
-                    )
-                    .await
-            }
+            Ok(LabelNeed::Mixed(_)) | Err(_) => return self.hold_planned(order, &stored).await,
         };
         let LabelPolicy::Buy(choice) = self.settings.labels else {
-            return Ok(false);
+            // Labels were switched off since it was planned.
+            return self.hold_planned(order, &stored).await;
         };
         let offers = match self.marketplace.label_offers(&lines).await {
             Ok(offers) => offers,
@@ -267,6 +304,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let intent = Transition::of(order.id)
             .when(Column::LabelStep, Step::Ready)
             .when(Column::CancelStep, Step::None)
+            // Not once the merchant took it over (`manual`) while the options were read.
+            .when(Column::Status, order.status)
             .set(Column::LabelStep, Step::Requested)
             .set(Column::LabelIntentAt, self.now_millis())
             .set(Column::LabelAttempts, order.label.attempts + 1)
@@ -344,34 +383,43 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         Ok(applied)
     }
 
-    /// Follows label purchases the marketplace accepted.
+    /// Follows label purchases the marketplace accepted; downloads labels known to be bought.
     async fn follow_labels(&self, pending: &[OrderRecord]) -> Result<usize, JobError> {
-        let ids: Vec<_> = pending
+        let mut progressed = 0;
+        let (bought, following): (Vec<&OrderRecord>, Vec<&OrderRecord>) =
+            pending.iter().partition(|o| o.label_id.is_some());
+        for order in bought {
+            if let Some(label_id) = &order.label_id {
+                if self.fetch_label(order, label_id).await? {
+                    progressed += 1;
+                }
+            }
+        }
+        let ids: Vec<_> = following
             .iter()
             .filter_map(|o| o.label.process_ids.first().cloned())
             .collect();
         if ids.is_empty() {
-            return Ok(0);
+            return Ok(progressed);
         }
         let processes = match self.marketplace.processes(&ids).await {
             Ok(processes) => processes,
             Err(error) => {
-                for order in pending {
+                for order in following {
                     self.defer(order, "reading the label purchase", &error)
                         .await?;
                 }
-                return Ok(0);
+                return Ok(progressed);
             }
         };
-        let mut progressed = 0;
-        for order in pending {
+        for order in following {
             let Some(id) = order.label.process_ids.first() else {
                 continue;
             };
             let process = processes.iter().find(|p| &p.id == id);
             let moved = match process.map(|p| &p.state) {
                 Some(ProcessState::Succeeded) => match process.and_then(Process::bought_label) {
-                    Some(label_id) => self.fetch_label(order, &label_id).await?,
+                    Some(label_id) => self.label_bought(order, &label_id).await?,
                     None => {
                         self.label_outcome_unknown(
                             order,
@@ -384,7 +432,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     let reason = format!("the marketplace refused the label: {message}");
                     self.label_refused(order, Step::Pending, &reason).await?
                 }
-                Some(ProcessState::TimedOut) => self.label_timed_out(order).await?,
+                // bol gave up on it; nothing says it did nothing.
+                Some(ProcessState::TimedOut) => {
+                    self.label_outcome_unknown(order, "the marketplace gave up on the purchase")
+                        .await?
+                }
                 Some(ProcessState::Pending) | None => {
                     let since = order.label.intent_at.unwrap_or(order.updated_at);
                     if self.now() - since > Duration::milliseconds(PROCESS_STALE_MILLIS) {
@@ -405,20 +457,42 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         Ok(progressed)
     }
 
-    /// The purchase succeeded: fetch the label, keep it, and record what it says.
+    /// The purchase succeeded: the label's id is recorded at once (it is paid for), then the
+    /// label is fetched.
+    async fn label_bought(
+        &self,
+        order: &OrderRecord,
+        label_id: &ShippingLabelId,
+    ) -> Result<bool, JobError> {
+        let recorded = self
+            .transition(
+                order,
+                Transition::of(order.id)
+                    .when(Column::LabelStep, Step::Pending)
+                    .when(Column::LabelId, Option::<String>::None)
+                    .set(Column::LabelId, label_id.as_str())
+                    .event(
+                        EventKind::Info,
+                        format!("the marketplace sold label {label_id}"),
+                    ),
+            )
+            .await?;
+        if !recorded {
+            return Ok(false);
+        }
+        self.fetch_label(order, label_id).await?;
+        Ok(true)
+    }
+
+    /// Fetches a bought label, keeps it, and records what it says.
     async fn fetch_label(
         &self,
         order: &OrderRecord,
-        label_id: &orderbridge_core::domain::ShippingLabelId,
+        label_id: &ShippingLabelId,
     ) -> Result<bool, JobError> {
         let label = match self.marketplace.label(label_id).await {
             Ok(label) => label,
-            Err(error) => {
-                // Bought and paid: only the print is missing; read it again next run.
-                self.defer(order, &format!("downloading label {label_id}"), &error)
-                    .await?;
-                return Ok(false);
-            }
+            Err(error) => return self.download_failed(order, label_id, &error).await,
         };
         self.store
             .save_label(order.id, label_id, &label.pdf, self.now())
@@ -429,18 +503,19 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 order,
                 Transition::of(order.id)
                     .when(Column::LabelStep, Step::Pending)
+                    .when(Column::LabelId, label_id.as_str())
                     .set(Column::LabelStep, Step::Done)
-                    .set(Column::LabelId, label_id.as_str())
                     .set(
                         Column::TrackingCode,
                         label.tracking.as_ref().map(|c| c.as_str().to_owned()),
                     )
                     .set(Column::Carrier, carrier.clone())
+                    .set(Column::LabelFailures, 0)
                     .set(Column::RetryAt, Option::<i64>::None)
                     .event(
                         EventKind::Info,
                         format!(
-                            "label {label_id} bought: T&T {}, carrier {}; print it with the batch's labels",
+                            "label {label_id} kept: T&T {}, carrier {}; print it with the batch's labels",
                             label.tracking.as_ref().map_or("none", |c| c.as_str()),
                             carrier.as_deref().unwrap_or("unknown")
                         ),
@@ -449,30 +524,62 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .await?)
     }
 
-    /// bol gave up on the purchase (nothing bought): try again after a while, a few times.
-    async fn label_timed_out(&self, order: &OrderRecord) -> Result<bool, JobError> {
-        if order.label.failures + 1 >= MAX_LABEL_TIMEOUTS {
-            return self
-                .label_refused(
-                    order,
-                    Step::Pending,
-                    "the marketplace gave up on buying the label several times",
-                )
-                .await;
+    /// A bought label could not be downloaded: read it again later; after a few failures the
+    /// order waits in `error` (a resend downloads again; nothing is bought again).
+    async fn download_failed(
+        &self,
+        order: &OrderRecord,
+        label_id: &ShippingLabelId,
+        error: &ConnectorError,
+    ) -> Result<bool, JobError> {
+        let failures = order.label.failures + 1;
+        let mut transition = Transition::of(order.id)
+            .when(Column::LabelStep, Step::Pending)
+            .when(Column::LabelFailures, order.label.failures)
+            .set(Column::LabelFailures, failures)
+            .set(Column::RetryAt, self.retry_at());
+        if failures >= MAX_LABEL_DOWNLOADS && !error.is_retryable() {
+            let reason = format!(
+                "{} label {label_id} is bought but could not be downloaded: {error}. Resend \
+                 downloads it again (it is not bought again)",
+                self.settings.marketplace_label
+            );
+            transition = transition
+                .when(Column::Status, order.status)
+                .set(Column::Status, OrderStatus::Error)
+                .set(Column::Error, reason.as_str())
+                .event(EventKind::Error, reason)
+                .event(EventKind::Status, "error");
+        } else {
+            transition = transition.event(
+                EventKind::Error,
+                format!("downloading label {label_id} failed, will retry: {error}"),
+            );
         }
+        self.transition(order, transition).await?;
+        Ok(false)
+    }
+
+    /// Hands a planned order to the merchant after all: labels were switched off, or its lines
+    /// changed so that no one label fits.
+    async fn hold_planned(
+        &self,
+        order: &OrderRecord,
+        lines: &[OrderLine],
+    ) -> Result<bool, JobError> {
+        let reason = match self.label_plan(order, lines) {
+            LabelPlan::Hold(reason) => reason,
+            _ => format!(
+                "no one {marketplace} label fits the order's open lines any more: buy the label \
+                 and ship the order in the {marketplace} seller dashboard",
+                marketplace = self.settings.marketplace_label
+            ),
+        };
+        let transition = Transition::of(order.id).when(Column::LabelStep, Step::Ready);
         Ok(self
             .transition(
                 order,
-                Transition::of(order.id)
-                    .when(Column::LabelStep, Step::Pending)
-                    .set(Column::LabelStep, Step::Ready)
-                    .set(Column::LabelProcessId, Option::<String>::None)
-                    .set(Column::LabelFailures, order.label.failures + 1)
-                    .set(Column::RetryAt, self.retry_at())
-                    .event(
-                        EventKind::Error,
-                        "the marketplace gave up on buying the label (TIMEOUT, nothing bought): trying again",
-                    ),
+                self.with_label_plan(transition, order, &LabelPlan::Hold(reason)),
             )
             .await?)
     }
@@ -489,23 +596,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
              dashboard and handle it manually",
             self.settings.marketplace_label
         );
-        self.transition(
-            order,
-            Transition::of(order.id)
-                .when(Column::LabelStep, from)
-                .set(Column::LabelStep, Step::Ready)
-                .set(Column::LabelProcessId, Option::<String>::None)
-                .set(Column::Status, OrderStatus::Error)
-                .set(Column::Error, reason.as_str())
-                .event(EventKind::Error, reason.clone())
-                .event(EventKind::Status, "error"),
-        )
-        .await?;
-        Ok(false)
+        self.stop_for_merchant(order, from, &reason).await
     }
 
     /// A purchase that may have charged a label we cannot find: stop, and let the merchant
-    /// decide (the step stays where it is; only a resend buys again).
+    /// decide (only a resend, after checking the seller dashboard, buys again).
     async fn label_outcome_unknown(
         &self,
         order: &OrderRecord,
@@ -517,14 +612,29 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
              manually; if not, Resend buys one",
             self.settings.marketplace_label
         );
+        self.stop_for_merchant(order, order.label.step, &reason)
+            .await
+    }
+
+    /// The order waits in `error` with `reason`, its label step back at `ready`: the label job
+    /// leaves orders in `error` alone, so only the merchant's resend (which makes it
+    /// `not_shipped` again) lets it buy.
+    async fn stop_for_merchant(
+        &self,
+        order: &OrderRecord,
+        from: Step,
+        reason: &str,
+    ) -> Result<bool, JobError> {
         self.transition(
             order,
             Transition::of(order.id)
-                .when(Column::LabelStep, order.label.step)
+                .when(Column::LabelStep, from)
                 .when(Column::Status, order.status)
+                .set(Column::LabelStep, Step::Ready)
+                .set(Column::LabelProcessId, Option::<String>::None)
                 .set(Column::Status, OrderStatus::Error)
-                .set(Column::Error, reason.as_str())
-                .event(EventKind::Error, reason.clone())
+                .set(Column::Error, reason)
+                .event(EventKind::Error, reason.to_owned())
                 .event(EventKind::Status, "error"),
         )
         .await?;

@@ -16,15 +16,12 @@
 //!   (and its stock is held), and learns before shipping it that the label must come from the
 //!   bol seller dashboard. The ship job never sends such lines without a bought label.
 
-use crate::store::Column;
 use std::collections::HashSet;
 
 use orderbridge_core::domain::{MarketplaceOrder, OpenOrder};
-use orderbridge_core::{Marketplace, Webshop};
 
-use super::{BuyerRequest, Engine, JobError};
-use crate::status::OrderStatus;
-use crate::store::{EventKind, OrderLine, OrderRecord, Transition};
+use super::BuyerRequest;
+use crate::store::{OrderLine, OrderRecord};
 
 /// The lines of a stored order that are not the merchant's: those the marketplace fulfils.
 #[derive(Debug, Default)]
@@ -156,38 +153,4 @@ pub(super) fn label_required_reason(
          order in the {marketplace} seller dashboard",
         line_ids.join(", ")
     )
-}
-
-impl<M: Marketplace, W: Webshop> Engine<M, W> {
-    /// Hands an order with open label-required lines to the merchant (`manual`, with
-    /// `reason` in its error and history). Returns whether it did.
-    pub(super) async fn hold_for_marketplace_label(
-        &self,
-        order: &OrderRecord,
-        reason: &str,
-    ) -> Result<bool, JobError> {
-        // Only an order still to be shipped: one a buyer or the marketplace is cancelling (an
-        // interrupted create resolved late) goes on with its cancellation.
-        let to_ship = matches!(
-            order.status,
-            OrderStatus::NotShipped | OrderStatus::Waiting | OrderStatus::PendingShipment
-        );
-        if !to_ship {
-            return Ok(false);
-        }
-        Ok(self
-            .transition(
-                order,
-                Transition::of(order.id)
-                    .when(Column::Status, order.status)
-                    .set(Column::Status, OrderStatus::Manual)
-                    .set(Column::Error, reason)
-                    .event(EventKind::Error, reason.to_owned())
-                    .event(
-                        EventKind::Status,
-                        "handed over to the merchant (shipping label from the marketplace): manual",
-                    ),
-            )
-            .await?)
-    }
 }

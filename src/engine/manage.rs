@@ -138,7 +138,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             .set(Column::RetryAt, Option::<i64>::None)
             // The merchant fixed the cause: failed processes are retried afresh.
             .set(Column::ShipFailures, 0)
-            .set(Column::CancelFailures, 0);
+            .set(Column::CancelFailures, 0)
+            // A label stopped for the merchant is bought (or downloaded) again from `ready`
+            // (or `pending`) by the label job once the order is `not_shipped` again.
+            .set(Column::LabelFailures, 0);
         let mut reset = order.clone();
         if ship_refused {
             // Forget the refused T&T data; the webshop is read again below. A bought label's
@@ -154,24 +157,6 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 transition = transition
                     .set(Column::TrackingCode, Option::<String>::None)
                     .set(Column::Carrier, Option::<String>::None);
-            }
-        }
-        if matches!(
-            order.label.step,
-            Step::Ready | Step::Requested | Step::Pending
-        ) {
-            // No label bought, or the merchant checked that none was (the error said so):
-            // the label job buys one again.
-            transition = transition
-                .when(Column::LabelStep, order.label.step)
-                .set(Column::LabelStep, Step::Ready)
-                .set(Column::LabelProcessId, Option::<String>::None)
-                .set(Column::LabelFailures, 0);
-            if order.label.step != Step::Ready {
-                transition = transition.event(
-                    EventKind::Info,
-                    "the merchant checked the seller dashboard: the label is bought again",
-                );
             }
         }
         let status = derived_status(&reset);
@@ -218,6 +203,22 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         }
         self.start_cancellation(&order, CancelOrigin::Merchant)
             .await?;
+        if order.label_id.is_some() || order.label.step == Step::Pending {
+            self.note(
+                &order,
+                EventKind::Info,
+                format!(
+                    "a {} label was bought for this order{}; it is not used now",
+                    self.settings.marketplace_label,
+                    order
+                        .label_id
+                        .as_ref()
+                        .map(|id| format!(" ({id})"))
+                        .unwrap_or_default()
+                ),
+            )
+            .await?;
+        }
         self.store.make_jobs_due(&self.settings.connection).await?;
         self.order_of(code).await
     }

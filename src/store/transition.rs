@@ -120,9 +120,14 @@ impl Transition {
         self
     }
 
-    /// Writes `value` into `column`.
+    /// Writes `value` into `column`; a later write of the same column replaces an earlier
+    /// one (a statement may name a column once).
     pub fn set(mut self, column: Column, value: impl Into<Value>) -> Self {
-        self.set.push((column, value.into()));
+        let value = value.into();
+        match self.set.iter_mut().find(|(c, _)| *c == column) {
+            Some(earlier) => earlier.1 = value,
+            None => self.set.push((column, value)),
+        }
         self
     }
 
@@ -210,5 +215,21 @@ impl Store {
         }
         tx.commit().await?;
         Ok(applied)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_column_written_twice_is_written_once_with_the_later_value() {
+        let transition = Transition::of(1)
+            .set(Column::Error, Option::<String>::None)
+            .set(Column::Status, "manual")
+            .set(Column::Error, "why");
+        assert_eq!(transition.set.len(), 2);
+        assert_eq!(transition.set[0].0, Column::Error);
+        assert_eq!(transition.set[0].1, Value::from("why"));
     }
 }

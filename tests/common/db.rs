@@ -161,3 +161,22 @@ macro_rules! both_backends {
         )+
     };
 }
+
+/// Runs `sql` on the test database directly, behind the store's back: a hand edit, another
+/// build, or the state an older orderbridge left.
+pub async fn tamper(db: &TestDb, sql: &str) {
+    match db.backend {
+        Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.url))
+                .await
+                .unwrap();
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
+            conn.close().await.unwrap();
+        }
+        Backend::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
+            conn.close().await.unwrap();
+        }
+    }
+}

@@ -178,6 +178,8 @@ pub(crate) struct FaultPlan {
     process_failure_rate: f64,
     /// Entities (order items) whose shipment and cancellation processes always fail.
     failing_entities: Vec<String>,
+    /// Whether label purchase processes end in TIMEOUT (the label charged all the same).
+    label_timeouts: bool,
 }
 
 impl FaultPlan {
@@ -191,7 +193,25 @@ impl FaultPlan {
             next_lost_resets: false,
             process_failure_rate: 0.0,
             failing_entities: Vec::new(),
+            label_timeouts: false,
         }
+    }
+
+    /// Label purchase processes end in `TIMEOUT` from now on (see
+    /// [`super::BolSim::time_out_label_purchases`]).
+    pub(crate) fn time_out_label_purchases(&mut self) {
+        self.label_timeouts = true;
+    }
+
+    /// Whether the label purchase process that resolves now ends in `TIMEOUT`.
+    pub(crate) fn label_purchase_times_out(&mut self) -> bool {
+        if self.label_timeouts {
+            *self
+                .counts
+                .entry("label_process_timeout".to_owned())
+                .or_default() += 1;
+        }
+        self.label_timeouts
     }
 
     /// A share of the shipment and cancellation processes fail (see
@@ -252,6 +272,7 @@ impl FaultPlan {
         self.chaos_rate = 0.0;
         self.process_failure_rate = 0.0;
         self.failing_entities.clear();
+        self.label_timeouts = false;
     }
 
     /// The fault a request to `endpoint` meets now, if any (counted faults are used up).

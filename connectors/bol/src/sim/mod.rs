@@ -282,6 +282,14 @@ impl BolSim {
         with_state(&self.state, |s| s.faults.fail_processes_of(order_item_id));
     }
 
+    /// Label purchase processes end in `TIMEOUT` from now on, until [`BolSim::clear_faults`]:
+    /// bol gave up following them. bol does not document whether such a label was bought;
+    /// the simulator takes the worse case for a charged write: it was (the label is counted
+    /// by [`BolSim::labels_bought`]), and the process never names it.
+    pub fn time_out_label_purchases(&self) {
+        with_state(&self.state, |s| s.faults.time_out_label_purchases());
+    }
+
     /// Removes every injected fault (counted, rated) and stops chaos. The counts of
     /// [`BolSim::fault_counts`] stay.
     pub fn clear_faults(&self) {

@@ -105,6 +105,13 @@ impl State {
                     } => shipping_label_id.clone(),
                     _ => None,
                 };
+                if record.event_type == EventType::CreateShippingLabel
+                    && self.faults.label_purchase_times_out()
+                {
+                    let record = &mut self.processes[idx];
+                    record.status = ProcessStatusValue::Timeout;
+                    return self.process_wire(&self.processes[idx]);
+                }
                 let outcome = if may_fail && self.faults.process_fails(entity_id.as_deref()) {
                     Err(TRANSIENT_FAILURE_MESSAGE.to_owned())
                 } else {
