@@ -1,8 +1,8 @@
 //! Runs each job of each connection on its interval, never overlapping with itself and
 //! never on two processes at once: before a run the job's lease is taken in the database
 //! (due, and not held by a live process), renewed while the run lasts, and released with the
-//! next run time. Plain tokio tasks and the database do the scheduling (see ARCHITECTURE.md on
-//! why not tokio-cron-scheduler).
+//! next run time. Plain tokio tasks and the database do the scheduling (see
+//! `docs/design-notes.md` on why not tokio-cron-scheduler).
 
 use std::sync::Arc;
 use std::time::Duration;
