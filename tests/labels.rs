@@ -274,6 +274,72 @@ async fn a_batch_s_labels_print_as_one_pdf(db: TestDb) {
     assert!(one_text.contains(&tracking), "{one_text}");
 }
 
+async fn the_dashboard_shows_and_prints_the_labels(db: TestDb) {
+    use common::web::{serve, Browser};
+    use reqwest::StatusCode;
+    let h = Harness::start(db, BUY_LABELS).await;
+    let labelled = label_order(&h, 0, 1);
+    let ordinary = h.place(1, 1);
+    h.cycles(2).await;
+    let order = h.order(&labelled).await;
+    let batch = order.batch_id.unwrap();
+    let label_id = order.label_id.clone().unwrap().to_string();
+
+    let dashboard = serve(&h).await;
+    let mut browser = Browser::new(&dashboard.base);
+    browser.log_in("viewer").await;
+    let page = browser.get(&format!("/orders/{}", order.code)).await;
+    assert!(
+        page.body.contains(&label_id),
+        "the order page names its label"
+    );
+    assert!(page.body.contains("/label.pdf"), "and offers it");
+    let one = browser
+        .get(&format!("/orders/{}/label.pdf", order.code))
+        .await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert_eq!(one.content_type, "application/pdf");
+    let other = h.order(&ordinary).await;
+    let none = browser
+        .get(&format!("/orders/{}/label.pdf", other.code))
+        .await;
+    assert_eq!(
+        none.status,
+        StatusCode::NOT_FOUND,
+        "own transport: no label"
+    );
+    assert!(!browser
+        .get(&format!("/orders/{}", other.code))
+        .await
+        .body
+        .contains("/label.pdf"));
+
+    let batch_page = browser.get(&format!("/batches/{batch}")).await;
+    assert!(batch_page
+        .body
+        .contains(&format!("/batches/{batch}/labels.pdf")));
+    let all = browser.get(&format!("/batches/{batch}/labels.pdf")).await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(all.bytes.starts_with(b"%PDF-"));
+    std::fs::create_dir_all(common::webdriver::artefacts()).unwrap();
+    std::fs::write(
+        common::webdriver::artefacts().join("labels.pdf"),
+        &all.bytes,
+    )
+    .unwrap();
+    if let Some(text) = pdf_text(&all.bytes) {
+        let tracking = order.tracking_code.unwrap().to_string();
+        assert!(text.contains(&tracking), "{tracking} in:\n{text}");
+    }
+
+    // Once shipped, a label is no longer in the batch's print.
+    h.woo.complete_order(h.webshop_id(&labelled), None);
+    h.cycles(3).await;
+    assert_eq!(h.order(&labelled).await.status, OrderStatus::Shipped);
+    let gone = browser.get(&format!("/batches/{batch}/labels.pdf")).await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+}
+
 both_backends!(
     a_verzenden_via_bol_order_gets_one_label_and_ships_with_it,
     a_label_purchase_whose_outcome_is_unknown_is_not_repeated_without_the_merchant,
@@ -283,5 +349,6 @@ both_backends!(
     a_bought_label_that_cannot_be_downloaded_yet_is_kept_by_its_id,
     labels_switched_off_after_planning_hand_the_order_to_the_merchant,
     an_order_the_merchant_took_over_gets_no_label,
+    the_dashboard_shows_and_prints_the_labels,
     a_batch_s_labels_print_as_one_pdf
 );
