@@ -56,6 +56,13 @@ pub fn webshop_order_page(webshop: &WebshopSettings, order_id: &str) -> Option<S
     }
 }
 
+/// The marketplace's page of an order in its seller dashboard, when the connection names one.
+pub fn marketplace_order_page(marketplace: &MarketplaceSettings, order_id: &str) -> Option<String> {
+    match marketplace {
+        MarketplaceSettings::Bol(bol) => bol.order_page.as_ref().map(|t| t.for_order(order_id)),
+    }
+}
+
 /// A marketplace connector.
 #[derive(Clone)]
 pub enum AnyMarketplace {

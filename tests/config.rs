@@ -137,6 +137,12 @@ fn broken_configurations_name_the_file_and_the_key() {
             &["shop.toml", "carriers"],
         ),
         (
+            "seller dashboard address without the order id",
+            "",
+            &VALID_CONNECTION.replace("kind = \"bol\"", "kind = \"bol\"\norder_page = \"https://partner.bol.com/orders\""),
+            &["shop.toml", "order_page", "{order_id}"],
+        ),
+        (
             "unknown label choice",
             "",
             &format!("{VALID_CONNECTION}\n[labels]\nbuy = true\nchoose = \"fastest\"\n"),

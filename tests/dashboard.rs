@@ -93,6 +93,12 @@ async fn a_merchant_fixes_an_order_in_error_from_the_dashboard(db: TestDb) {
         order.body.contains("wp-admin/post.php?post="),
         "a link to the webshop order"
     );
+    assert!(
+        order
+            .body
+            .contains(&format!("https://seller.bol.example/orders/{good}")),
+        "a link to the order in the seller dashboard (the connection's `order_page`)"
+    );
 
     // The merchant adds the product in the shop, then resends from the order's page.
     common::add_unknown_product(&h.woo);

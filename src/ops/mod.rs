@@ -181,6 +181,12 @@ impl Ops {
             .and_then(|c| crate::connectors::webshop_order_page(&c.webshop, webshop_order_id))
     }
 
+    /// The marketplace's page of an order, where the connection names one.
+    pub fn marketplace_order_page(&self, connection: &str, order_id: &str) -> Option<String> {
+        self.connection_config(connection)
+            .and_then(|c| crate::connectors::marketplace_order_page(&c.marketplace, order_id))
+    }
+
     /// The stored order with a code (any case, surrounding spaces ignored).
     ///
     /// # Errors

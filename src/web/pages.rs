@@ -200,6 +200,13 @@ async fn order_page(
         .as_deref()
         .and_then(|id| state.ops.webshop_order_page(&order.summary.connection, id))
         .unwrap_or_default();
+    let marketplace_link = state
+        .ops
+        .marketplace_order_page(
+            &order.summary.connection,
+            &order.summary.marketplace_order_id,
+        )
+        .unwrap_or_default();
     let (code_status, problem_text) = failure.unwrap_or((StatusCode::OK, String::new()));
     let template = OrderPage {
         chrome: chrome(principal, headers, "orders", format!("/orders/{code}")),
@@ -207,7 +214,7 @@ async fn order_page(
         order,
         outcome,
         problem: problem_text,
-        marketplace_link: String::new(),
+        marketplace_link,
         webshop_link,
         may_act: principal.may_act(),
     };

@@ -88,6 +88,7 @@ client_secret = "{}"
 api_base_url = "{}"
 token_url = "{}"
 timeout_secs = 5
+order_page = "https://seller.bol.example/orders/{{order_id}}"
 
 [marketplace.retry]
 max_attempts = 3

@@ -57,6 +57,44 @@ pub struct BolConfig {
     /// default. See [`BolRateLimits`].
     #[serde(default)]
     pub rate_limits: BolRateLimits,
+    /// The address of one order in the bol seller dashboard, with `{order_id}` where the bol
+    /// order id goes, for the link on the dashboard's order page. bol documents no such
+    /// address, so none is assumed: copy it from your browser with an order open. Default
+    /// none (the order id is shown without a link).
+    #[serde(default)]
+    pub order_page: Option<OrderPageTemplate>,
+}
+
+/// An address with `{order_id}` in it (see [`BolConfig::order_page`]).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct OrderPageTemplate(String);
+
+impl TryFrom<String> for OrderPageTemplate {
+    type Error = String;
+    fn try_from(template: String) -> Result<Self, String> {
+        if !template.contains("{order_id}") {
+            return Err(format!(
+                "key `order_page`: {template:?} has no `{{order_id}}` for the bol order id"
+            ));
+        }
+        let url = Url::parse(&template.replace("{order_id}", "1"))
+            .map_err(|e| format!("key `order_page`: {template:?} is not an address: {e}"))?;
+        if !matches!(url.scheme(), "https" | "http") {
+            return Err(format!(
+                "key `order_page`: {template:?} is not an http(s) address"
+            ));
+        }
+        Ok(Self(template))
+    }
+}
+
+impl OrderPageTemplate {
+    /// The address of order `order_id` (the id percent-encoded).
+    pub fn for_order(&self, order_id: &str) -> String {
+        let id: String = url::form_urlencoded::byte_serialize(order_id.as_bytes()).collect();
+        self.0.replace("{order_id}", &id)
+    }
 }
 
 /// Client-side request budgets per group of Retailer API endpoints (`[marketplace.rate_limits]`).

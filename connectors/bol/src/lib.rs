@@ -32,7 +32,7 @@ pub mod transporter;
 pub mod wire;
 
 pub use client::BolClient;
-pub use config::{BolConfig, BolRateLimits};
+pub use config::{BolConfig, BolRateLimits, OrderPageTemplate};
 pub use offer_export::OFFER_EXPORT_COLUMNS;
 
 /// How this connector names its vendor in errors.

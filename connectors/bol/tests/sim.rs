@@ -271,6 +271,7 @@ async fn wrong_credentials_are_an_auth_error() {
         retry: support::fast_retry(),
         include_fbb: false,
         rate_limits: support::unthrottled(),
+        order_page: None,
     };
     let client = orderbridge_bol::BolClient::new(&config, Secret::new("wrong")).unwrap();
     let err = client.open_orders().await.unwrap_err();

@@ -225,6 +225,7 @@ async fn shipment_that_times_out_after_bol_acted_is_found_by_entity() {
         retry: support::fast_retry(),
         include_fbb: false,
         rate_limits: support::unthrottled(),
+        order_page: None,
     };
     config.retry.max_attempts = 3;
     let client = orderbridge_bol::BolClient::new(
