@@ -15,6 +15,7 @@ mod failpoint;
 mod fence;
 mod import;
 mod label;
+mod label_follow;
 pub use label::{LabelChoice, LabelPolicy};
 mod lines;
 mod manage;
