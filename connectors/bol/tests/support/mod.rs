@@ -50,6 +50,7 @@ pub fn config(server: &MockServer) -> BolConfig {
         retry: fast_retry(),
         include_fbb: false,
         rate_limits: unthrottled(),
+        order_page: None,
     }
 }
 
@@ -164,6 +165,7 @@ pub fn sim_config(sim: &orderbridge_bol::sim::BolSim) -> BolConfig {
         retry: fast_retry(),
         include_fbb: false,
         rate_limits: unthrottled(),
+        order_page: None,
     }
 }
 
