@@ -10,7 +10,6 @@ pub mod clock;
 pub mod config;
 pub mod connectors;
 pub mod daemon;
-pub mod demo;
 pub mod documents;
 pub mod engine;
 pub mod i18n;

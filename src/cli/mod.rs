@@ -1,4 +1,4 @@
-//! The command line: `run`, `demo`, `check-config`, `migrate`, and the merchant's `orders …` and
+//! The command line: `run`, `check-config`, `status`, `migrate`, and the merchant's `orders …` and
 //! `batches …` commands. Parsing is clap's; each command is a function over the library.
 
 use std::path::PathBuf;
@@ -41,8 +41,6 @@ pub struct Cli {
 pub enum Command {
     /// Run the daemon until SIGTERM.
     Run,
-    /// Run the whole loop against built-in simulators, with no accounts and no network.
-    Demo(crate::demo::DemoArgs),
     /// Check orderbridge.toml and every connection file, then exit.
     CheckConfig,
     /// Show each connection's jobs: last run, failures in a row and why, next run.
@@ -197,7 +195,6 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             daemon.run(shutdown).await;
             Ok(())
         }
-        Command::Demo(args) => crate::demo::run(args).await,
         Command::CheckConfig => {
             let config = load(&cli.config)?;
             let credentials = std::env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);

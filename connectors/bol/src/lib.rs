@@ -1,14 +1,15 @@
 //! bol.com Retailer API v10 connector of orderbridge: [`BolClient`] implements the core
 //! [`orderbridge_core::Marketplace`] trait (open orders, order details, shipments,
-//! cancellations, process statuses, offers and stock, shipping labels) and [`sim::BolSim`] is
-//! a stateful simulator of the same API on loopback for the demo and for tests.
+//! cancellations, process statuses, offers and stock, shipping labels) and `sim::BolSim` (with
+//! the `sim` feature; never in the daemon's build) is a stateful simulator of the same API on
+//! loopback for the demo and for tests.
 //!
 //! Layout: [`config`] (the connection file section), `client` (HTTP plumbing: token, retries,
 //! error mapping) with `call` (one API call), `budget` (configured rate budgets, the start),
 //! `learned` (budgets learned from bol's `x-ratelimit-*` headers) and `pacing` (waiting),
 //! [`wire`] (bol's JSON as its spec names it), `mapping` (wire ↔ domain; `mapping_labels` for
 //! shipping labels), [`transporter`] (carriers ↔ bol transporter codes), `labels` (delivery
-//! options, buying and reading labels), `marketplace` (the trait implementation) and [`sim`].
+//! options, buying and reading labels), `marketplace` (the trait implementation) and `sim`.
 //! bol's types never leave this crate's public API except through the simulator, which speaks
 //! them on purpose.
 
@@ -27,6 +28,7 @@ mod offer_export;
 mod offers;
 mod pacing;
 mod response;
+#[cfg(feature = "sim")]
 pub mod sim;
 pub mod transporter;
 pub mod wire;

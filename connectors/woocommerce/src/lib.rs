@@ -1,6 +1,6 @@
 //! WooCommerce connector of orderbridge: the [`Webshop`](orderbridge_core::Webshop) trait over
 //! the WooCommerce REST API v3 (`{site}/wp-json/wc/v3/`), plus a stateful loopback simulator
-//! ([`sim::WooSim`]) for tests and the demo mode.
+//! (`sim::WooSim`, with the `sim` feature; never in the daemon's build) for tests and the demo.
 //!
 //! Map of the crate:
 //! - `config.rs` — [`WooConfig`], the connection file's `[webshop]` table;
@@ -57,6 +57,7 @@ mod error_mapping;
 mod mapping;
 mod product_index;
 mod products;
+#[cfg(feature = "sim")]
 pub mod sim;
 mod tax;
 mod tracking;

@@ -1,4 +1,4 @@
-//! `orderbridge demo`: the whole order loop on one machine with no accounts and no network.
+//! The demo: the whole order loop on one machine with no accounts and no network.
 //! Starts the bol.com and WooCommerce simulators on loopback, writes a configuration for them
 //! into a temporary folder (SQLite state included), runs the real daemon on it, plays a
 //! merchant's day (orders arrive, some are completed with a T&T code, some without, a buyer
@@ -14,15 +14,20 @@ use anyhow::Context;
 use orderbridge_bol::sim::{BolSim, SimLine, SimOrder, SimProduct};
 use orderbridge_woocommerce::sim::{SimTaxSettings, WooSim};
 
-use crate::clock::SystemClock;
-use crate::config::Config;
-use crate::daemon::Daemon;
-use crate::status::OrderStatus;
-use crate::store::{OrderFilter, Store};
-use crate::table;
+use orderbridge::clock::SystemClock;
+use orderbridge::config::Config;
+use orderbridge::daemon::Daemon;
+use orderbridge::status::OrderStatus;
+use orderbridge::store::{OrderFilter, Store};
+use orderbridge::table;
 
 /// Options of the demo.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Debug, Clone, clap::Parser)]
+#[command(
+    name = "orderbridge-demo",
+    version,
+    about = "The whole order loop against built-in simulators of bol.com and WooCommerce, with no accounts and no network."
+)]
 pub struct DemoArgs {
     /// Marketplace orders to play with.
     #[arg(long, default_value_t = 12)]
@@ -70,7 +75,7 @@ impl DemoLogin {
     }
 
     fn toml(&self) -> anyhow::Result<String> {
-        let hash = crate::web::hash_password(&self.password).map_err(anyhow::Error::msg)?;
+        let hash = orderbridge::web::hash_password(&self.password).map_err(anyhow::Error::msg)?;
         Ok(format!(
             "\n[admin]\nlisten = \"{}\"\ntoken = \"{}\"\nusers = [{{ name = \"demo\", password_hash = \"{hash}\" }}]\n",
             self.listen, self.token
@@ -195,7 +200,7 @@ fn tracking_for(order_idx: usize) -> Option<(&'static str, &'static str)> {
 ///
 /// When the simulators or the daemon cannot start.
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
-    crate::telemetry::init(crate::config::LogFormat::Text, "error");
+    orderbridge::telemetry::init(orderbridge::config::LogFormat::Text, "error");
     let bol = BolSim::start()
         .await
         .context("starting the bol.com simulator")?;
@@ -233,7 +238,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let daemon = Daemon::start(&config, Arc::new(SystemClock)).await?;
     let store = daemon.store().clone();
     let engine = daemon.engine("demo").context("demo connection missing")?;
-    let (trigger, shutdown) = crate::shutdown::channel();
+    let (trigger, shutdown) = orderbridge::shutdown::channel();
     let running = tokio::spawn(daemon.run(shutdown));
 
     // Orders arrive: most in a first wave, one with a SKU the webshop does not know, one the
@@ -356,7 +361,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     if !args.exit {
         println!("\nThe orders stay on the dashboard until you press Ctrl-C:");
         print_dashboard(&login);
-        crate::shutdown::os_signal().await;
+        orderbridge::shutdown::os_signal().await;
         println!("\nstopping");
     }
     trigger.trigger();
@@ -416,11 +421,11 @@ async fn print_summary(store: &Store, bol: &BolSim) -> anyhow::Result<()> {
     print!(
         "{}",
         table::render(
-            &crate::cli::ORDER_HEADERS,
-            &crate::cli::order_rows(
+            &orderbridge::cli::ORDER_HEADERS,
+            &orderbridge::cli::order_rows(
                 &orders
                     .iter()
-                    .map(crate::ops::OrderSummary::of)
+                    .map(orderbridge::ops::OrderSummary::of)
                     .collect::<Vec<_>>()
             )
         )
@@ -430,9 +435,9 @@ async fn print_summary(store: &Store, bol: &BolSim) -> anyhow::Result<()> {
         .batches(50)
         .await?
         .iter()
-        .map(|batch| crate::cli::batch_row(&crate::ops::BatchView::of(batch)))
+        .map(|batch| orderbridge::cli::batch_row(&orderbridge::ops::BatchView::of(batch)))
         .collect();
-    print!("{}", table::render(&crate::cli::BATCH_HEADERS, &rows));
+    print!("{}", table::render(&orderbridge::cli::BATCH_HEADERS, &rows));
     println!("\nsummary: statuses");
     for (_, status, count) in store.status_counts().await? {
         println!("  {status:<22} {count}");

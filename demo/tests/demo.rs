@@ -1,4 +1,4 @@
-//! The README's first command: `orderbridge demo` runs the whole loop on the embedded SQLite
+//! The README's first command: `orderbridge-demo` runs the whole loop on the embedded SQLite
 //! default against the built-in simulators and ends with every batch completed.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -7,8 +7,8 @@ use std::process::Command;
 
 #[test]
 fn the_demo_carries_every_order_to_its_end() {
-    let out = Command::new(env!("CARGO_BIN_EXE_orderbridge"))
-        .args(["demo", "--orders", "6", "--exit", "--dashboard-port", "0"])
+    let out = Command::new(env!("CARGO_BIN_EXE_orderbridge-demo"))
+        .args(["--orders", "6", "--exit", "--dashboard-port", "0"])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -1,0 +1,19 @@
+//! `orderbridge-demo`: the whole order loop on one machine with no accounts and no network,
+//! against the simulators of bol.com and WooCommerce. Its own binary, so the daemon's build
+//! (`orderbridge`) carries no simulator.
+
+mod demo;
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let args = demo::DemoArgs::parse();
+    match demo::run(args).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("orderbridge-demo: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! What the daemon's build carries: the simulators of bol.com and WooCommerce are behind the
+//! connector crates' `sim` feature, which only the demo binary (`orderbridge-demo`) and the
+//! tests switch on. Asked of `cargo tree` (normal dependencies, features resolved as a build of
+//! that package alone resolves them).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Command;
+
+/// The features of `connector` a build of `package` switches on, as `cargo tree` shows them.
+fn features_of(package: &str, connector: &str) -> String {
+    let out = Command::new(env!("CARGO"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "tree",
+            "--offline",
+            "-p",
+            package,
+            "-e",
+            "normal,features",
+            "-i",
+            connector,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "cargo tree failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_daemon_is_built_without_the_simulators() {
+    for connector in ["orderbridge-bol", "orderbridge-woocommerce"] {
+        let daemon = features_of("orderbridge", connector);
+        assert!(
+            daemon.contains(&format!("{connector} feature \"default\"")),
+            "the daemon uses {connector}:\n{daemon}"
+        );
+        assert!(
+            !daemon.contains("feature \"sim\""),
+            "the daemon's build switches on {connector}'s simulator:\n{daemon}"
+        );
+        let demo = features_of("orderbridge-demo", connector);
+        assert!(
+            demo.contains(&format!("{connector} feature \"sim\"")),
+            "the demo runs {connector}'s simulator:\n{demo}"
+        );
+    }
+}
