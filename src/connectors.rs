@@ -1,273 +1,464 @@
-//! The registry of connectors: one closed enum per side, matched in this one place. Adding a
-//! marketplace or webshop means adding a variant here and in `config::connection`.
+//! The registry of connectors: every marketplace and webshop kind the daemon knows, one line
+//! each in [`registry!`] below. From those lines come the closed enums the engine runs on
+//! ([`AnyMarketplace`], [`AnyWebshop`]), the connection file's sections
+//! ([`MarketplaceSettings`], [`WebshopSettings`], chosen by `kind`), building a connector from
+//! its section, and the support matrix ([`support_matrix`]). Each kind declares itself in its
+//! own crate ([`MarketplaceKind`], [`WebshopKind`]); adding one is its crate plus one line here.
 
 use std::path::Path;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use orderbridge_bol::BolClient;
 use orderbridge_core::domain::{
     LabelOfferId, MarketplaceOrder, MarketplaceOrderId, OfferId, OpenOrder, OrderCode, ProcessId,
     ShippingLabelId, Sku, WebshopOrderId,
 };
+use orderbridge_core::kind::{MarketplaceCapabilities, WebshopCapabilities};
 use orderbridge_core::marketplace::{
     Cancellation, Label, LabelOffer, LineQuantity, Offer, Process, ProcessKind, Shipment,
 };
 use orderbridge_core::webshop::{CreatedOrder, NewOrder, StockLevel, WebshopOrder};
-use orderbridge_core::{ConnectorError, ConnectorResult, Marketplace, Webshop};
-use orderbridge_woocommerce::WooClient;
-
-use crate::config::{MarketplaceSettings, WebshopSettings};
+use orderbridge_core::{ConnectorResult, Marketplace, MarketplaceKind, Webshop, WebshopKind};
 
 /// Why a connector could not be built from its configuration.
 #[derive(Debug, thiserror::Error)]
-pub enum BuildError {
-    /// A secret could not be read.
-    #[error("{side} secret: {source}")]
-    Secret {
-        /// `marketplace` or `webshop`.
-        side: &'static str,
-        /// The reason.
-        source: orderbridge_core::secret::SecretError,
-    },
-    /// The connector refused its settings.
-    #[error("{side}: {source}")]
-    Connector {
-        /// `marketplace` or `webshop`.
-        side: &'static str,
-        /// The reason.
-        source: ConnectorError,
-    },
+#[error("{side}: {source}")]
+pub struct BuildError {
+    /// `marketplace` or `webshop`.
+    pub side: &'static str,
+    /// The reason.
+    pub source: orderbridge_core::kind::BuildError,
 }
 
-/// The webshop's own admin page of one of its orders, for the merchant to open from the
-/// dashboard. WooCommerce's classic edit address (`post.php?post=ID&action=edit`); with HPOS
-/// on, core redirects it to the order's new page (`load-post.php` →
-/// `maybe_redirect_to_edit_order_page` in `src/Internal/Admin/Orders/PostsRedirectionController.php`).
-pub fn webshop_order_page(webshop: &WebshopSettings, order_id: &str) -> Option<String> {
-    match webshop {
-        WebshopSettings::Woocommerce(woo) => {
-            let base = woo.base_url.as_str().trim_end_matches('/');
-            let mut url = url::Url::parse(&format!("{base}/wp-admin/post.php")).ok()?;
-            url.query_pairs_mut()
-                .append_pair("post", order_id)
-                .append_pair("action", "edit");
-            Some(url.to_string())
+/// One kind as the support matrix shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct KindInfo<C> {
+    /// Its `kind` in a connection file.
+    pub kind: &'static str,
+    /// Its name for people.
+    pub label: &'static str,
+    /// What it can do.
+    pub capabilities: C,
+}
+
+macro_rules! registry {
+    (
+        marketplaces { $($m:ident => $mt:ty),+ $(,)? }
+        webshops { $($w:ident => $wt:ty),+ $(,)? }
+    ) => {
+        /// The marketplace side of a connection, chosen by `[marketplace] kind`.
+        #[derive(Debug, Clone)]
+        pub enum MarketplaceSettings {
+            $(
+                #[doc = concat!("`kind = \"", stringify!($m), "\"`.")]
+                $m(<$mt as MarketplaceKind>::Config),
+            )+
         }
-    }
-}
 
-/// The marketplace's page of an order in its seller dashboard, when the connection names one.
-pub fn marketplace_order_page(marketplace: &MarketplaceSettings, order_id: &str) -> Option<String> {
-    match marketplace {
-        MarketplaceSettings::Bol(bol) => bol.order_page.as_ref().map(|t| t.for_order(order_id)),
-    }
-}
+        /// The webshop side of a connection, chosen by `[webshop] kind`.
+        #[derive(Debug, Clone)]
+        pub enum WebshopSettings {
+            $(
+                #[doc = concat!("`kind = \"", stringify!($w), "\"`.")]
+                $w(<$wt as WebshopKind>::Config),
+            )+
+        }
 
-/// A marketplace connector.
-#[derive(Clone)]
-pub enum AnyMarketplace {
-    /// bol.com.
-    Bol(BolClient),
-}
+        /// A marketplace connector.
+        #[derive(Clone)]
+        pub enum AnyMarketplace {
+            $(
+                #[doc = stringify!($mt)]
+                $m($mt),
+            )+
+        }
 
-/// A webshop connector.
-#[derive(Clone)]
-pub enum AnyWebshop {
-    /// WooCommerce.
-    WooCommerce(WooClient),
-}
+        /// A webshop connector.
+        #[derive(Clone)]
+        pub enum AnyWebshop {
+            $(
+                #[doc = stringify!($wt)]
+                $w($wt),
+            )+
+        }
 
-impl AnyMarketplace {
-    /// Builds the marketplace connector of a connection.
-    ///
-    /// # Errors
-    ///
-    /// When its secret cannot be read or its settings are refused.
-    pub fn build(
-        settings: &MarketplaceSettings,
-        credentials_dir: Option<&Path>,
-    ) -> Result<Self, BuildError> {
-        match settings {
-            MarketplaceSettings::Bol(config) => {
-                let secret = config
-                    .client_secret
-                    .resolve(credentials_dir)
-                    .map_err(|source| BuildError::Secret {
-                        side: "marketplace",
-                        source,
-                    })?;
-                BolClient::new(config, secret)
-                    .map(Self::Bol)
-                    .map_err(|source| BuildError::Connector {
-                        side: "marketplace",
-                        source,
-                    })
+        /// Every marketplace kind, in registry order.
+        pub fn marketplace_kinds() -> Vec<KindInfo<MarketplaceCapabilities>> {
+            vec![$(KindInfo {
+                kind: <$mt as MarketplaceKind>::KIND,
+                label: <$mt as MarketplaceKind>::LABEL,
+                capabilities: <$mt as MarketplaceKind>::CAPABILITIES,
+            }),+]
+        }
+
+        /// Every webshop kind, in registry order.
+        pub fn webshop_kinds() -> Vec<KindInfo<WebshopCapabilities>> {
+            vec![$(KindInfo {
+                kind: <$wt as WebshopKind>::KIND,
+                label: <$wt as WebshopKind>::LABEL,
+                capabilities: <$wt as WebshopKind>::CAPABILITIES,
+            }),+]
+        }
+
+        impl MarketplaceSettings {
+            /// The section of `kind` (`rest` without `kind`), its keys named under `name`.
+            pub(crate) fn parse(
+                name: &str,
+                kind: &str,
+                rest: serde_json::Value,
+            ) -> Result<Self, String> {
+                $(
+                    if kind == <$mt as MarketplaceKind>::KIND {
+                        let config = section::<<$mt as MarketplaceKind>::Config>(name, rest)?;
+                        <$mt as MarketplaceKind>::validate(&config)
+                            .map_err(|e| format!("key `{name}`: {e}"))?;
+                        return Ok(Self::$m(config));
+                    }
+                )+
+                Err(format!(
+                    "key `{name}.kind`: unknown marketplace {kind:?} (known: {})",
+                    known(&[$(<$mt as MarketplaceKind>::KIND),+])
+                ))
+            }
+
+            /// Its `kind`.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Self::$m(_) => <$mt as MarketplaceKind>::KIND,)+
+                }
+            }
+
+            /// The longest one of its requests may take.
+            pub fn timeout(&self) -> Duration {
+                match self {
+                    $(Self::$m(config) => <$mt as MarketplaceKind>::timeout(config),)+
+                }
+            }
+
+            /// What its connector can do.
+            pub fn capabilities(&self) -> MarketplaceCapabilities {
+                match self {
+                    $(Self::$m(_) => <$mt as MarketplaceKind>::CAPABILITIES,)+
+                }
+            }
+
+            /// Its name for people.
+            pub fn label(&self) -> &'static str {
+                match self {
+                    $(Self::$m(_) => <$mt as MarketplaceKind>::LABEL,)+
+                }
+            }
+
+            /// The address of an order on the marketplace's seller site, when known.
+            pub fn order_page(&self, order_id: &str) -> Option<String> {
+                match self {
+                    $(Self::$m(config) => <$mt as MarketplaceKind>::order_page(config, order_id),)+
+                }
             }
         }
-    }
 
-    /// Name written into webshop orders.
-    pub fn label(&self) -> &'static str {
-        match self {
-            Self::Bol(_) => "bol.com",
-        }
-    }
+        impl WebshopSettings {
+            /// The section of `kind` (`rest` without `kind`), its keys named under `name`.
+            pub(crate) fn parse(
+                name: &str,
+                kind: &str,
+                rest: serde_json::Value,
+            ) -> Result<Self, String> {
+                $(
+                    if kind == <$wt as WebshopKind>::KIND {
+                        let config = section::<<$wt as WebshopKind>::Config>(name, rest)?;
+                        <$wt as WebshopKind>::validate(&config)
+                            .map_err(|e| format!("key `{name}`: {e}"))?;
+                        return Ok(Self::$w(config));
+                    }
+                )+
+                Err(format!(
+                    "key `{name}.kind`: unknown webshop {kind:?} (known: {})",
+                    known(&[$(<$wt as WebshopKind>::KIND),+])
+                ))
+            }
 
-    /// Short kind name.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::Bol(_) => "bol",
-        }
-    }
-}
+            /// Its `kind`.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Self::$w(_) => <$wt as WebshopKind>::KIND,)+
+                }
+            }
 
-impl AnyWebshop {
-    /// Builds the webshop connector of a connection.
-    ///
-    /// # Errors
-    ///
-    /// When its secret cannot be read or its settings are refused.
-    pub fn build(
-        settings: &WebshopSettings,
-        credentials_dir: Option<&Path>,
-    ) -> Result<Self, BuildError> {
-        match settings {
-            WebshopSettings::Woocommerce(config) => {
-                let secret = config
-                    .consumer_secret
-                    .resolve(credentials_dir)
-                    .map_err(|source| BuildError::Secret {
-                        side: "webshop",
-                        source,
-                    })?;
-                WooClient::new(config, secret)
-                    .map(Self::WooCommerce)
-                    .map_err(|source| BuildError::Connector {
-                        side: "webshop",
-                        source,
-                    })
+            /// The longest one of its requests may take.
+            pub fn timeout(&self) -> Duration {
+                match self {
+                    $(Self::$w(config) => <$wt as WebshopKind>::timeout(config),)+
+                }
+            }
+
+            /// The address of an order in the shop's admin, when known.
+            pub fn order_page(&self, order_id: &str) -> Option<String> {
+                match self {
+                    $(Self::$w(config) => <$wt as WebshopKind>::order_page(config, order_id),)+
+                }
             }
         }
-    }
 
-    /// Short kind name.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::WooCommerce(_) => "woocommerce",
+        impl AnyMarketplace {
+            /// Builds the marketplace connector of a connection.
+            ///
+            /// # Errors
+            ///
+            /// When its secret cannot be read or its settings are refused.
+            pub fn build(
+                settings: &MarketplaceSettings,
+                credentials_dir: Option<&Path>,
+            ) -> Result<Self, BuildError> {
+                let side = "marketplace";
+                match settings {
+                    $(MarketplaceSettings::$m(config) => {
+                        <$mt as MarketplaceKind>::build(config, credentials_dir)
+                            .map(Self::$m)
+                            .map_err(|source| BuildError { side, source })
+                    })+
+                }
+            }
+
+            /// Its name for people, as written into webshop orders.
+            pub fn label(&self) -> &'static str {
+                match self {
+                    $(Self::$m(_) => <$mt as MarketplaceKind>::LABEL,)+
+                }
+            }
+
+            /// Its `kind`.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Self::$m(_) => <$mt as MarketplaceKind>::KIND,)+
+                }
+            }
+
+            /// What it can do.
+            pub fn capabilities(&self) -> MarketplaceCapabilities {
+                match self {
+                    $(Self::$m(_) => <$mt as MarketplaceKind>::CAPABILITIES,)+
+                }
+            }
         }
+
+        impl AnyWebshop {
+            /// Builds the webshop connector of a connection.
+            ///
+            /// # Errors
+            ///
+            /// When its secret cannot be read or its settings are refused.
+            pub fn build(
+                settings: &WebshopSettings,
+                credentials_dir: Option<&Path>,
+            ) -> Result<Self, BuildError> {
+                let side = "webshop";
+                match settings {
+                    $(WebshopSettings::$w(config) => {
+                        <$wt as WebshopKind>::build(config, credentials_dir)
+                            .map(Self::$w)
+                            .map_err(|source| BuildError { side, source })
+                    })+
+                }
+            }
+
+            /// Its `kind`.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Self::$w(_) => <$wt as WebshopKind>::KIND,)+
+                }
+            }
+
+            /// What it can do.
+            pub fn capabilities(&self) -> WebshopCapabilities {
+                match self {
+                    $(Self::$w(_) => <$wt as WebshopKind>::CAPABILITIES,)+
+                }
+            }
+        }
+
+        impl Marketplace for AnyMarketplace {
+            async fn open_orders(&self) -> ConnectorResult<Vec<OpenOrder>> {
+                match self { $(Self::$m(c) => c.open_orders().await,)+ }
+            }
+            async fn order(&self, id: &MarketplaceOrderId) -> ConnectorResult<MarketplaceOrder> {
+                match self { $(Self::$m(c) => c.order(id).await,)+ }
+            }
+            async fn ship(&self, shipment: &Shipment) -> ConnectorResult<Process> {
+                match self { $(Self::$m(c) => c.ship(shipment).await,)+ }
+            }
+            async fn cancel(&self, cancellation: &Cancellation) -> ConnectorResult<Process> {
+                match self { $(Self::$m(c) => c.cancel(cancellation).await,)+ }
+            }
+            async fn processes(&self, ids: &[ProcessId]) -> ConnectorResult<Vec<Process>> {
+                match self { $(Self::$m(c) => c.processes(ids).await,)+ }
+            }
+            async fn find_processes(
+                &self,
+                entity_id: &str,
+                kind: ProcessKind,
+            ) -> ConnectorResult<Vec<Process>> {
+                match self { $(Self::$m(c) => c.find_processes(entity_id, kind).await,)+ }
+            }
+            async fn offers(&self) -> ConnectorResult<Vec<Offer>> {
+                match self { $(Self::$m(c) => c.offers().await,)+ }
+            }
+            async fn update_stock(&self, offer_id: &OfferId, amount: u32) -> ConnectorResult<Process> {
+                match self { $(Self::$m(c) => c.update_stock(offer_id, amount).await,)+ }
+            }
+            async fn label_offers(&self, lines: &[LineQuantity]) -> ConnectorResult<Vec<LabelOffer>> {
+                match self { $(Self::$m(c) => c.label_offers(lines).await,)+ }
+            }
+            async fn buy_label(
+                &self,
+                lines: &[LineQuantity],
+                offer: &LabelOfferId,
+            ) -> ConnectorResult<Process> {
+                match self { $(Self::$m(c) => c.buy_label(lines, offer).await,)+ }
+            }
+            async fn label(&self, id: &ShippingLabelId) -> ConnectorResult<Label> {
+                match self { $(Self::$m(c) => c.label(id).await,)+ }
+            }
+            fn refresh_offers(&self) {
+                match self { $(Self::$m(c) => c.refresh_offers(),)+ }
+            }
+        }
+
+        impl Webshop for AnyWebshop {
+            async fn create_order(&self, order: &NewOrder) -> ConnectorResult<CreatedOrder> {
+                match self { $(Self::$w(c) => c.create_order(order).await,)+ }
+            }
+            async fn find_order(
+                &self,
+                code: &OrderCode,
+                created_since: DateTime<Utc>,
+            ) -> ConnectorResult<Option<WebshopOrderId>> {
+                match self { $(Self::$w(c) => c.find_order(code, created_since).await,)+ }
+            }
+            async fn order(&self, id: &WebshopOrderId) -> ConnectorResult<WebshopOrder> {
+                match self { $(Self::$w(c) => c.order(id).await,)+ }
+            }
+            async fn orders(&self, ids: &[WebshopOrderId]) -> ConnectorResult<Vec<WebshopOrder>> {
+                match self { $(Self::$w(c) => c.orders(ids).await,)+ }
+            }
+            async fn changed_orders(
+                &self,
+                since: DateTime<Utc>,
+            ) -> ConnectorResult<Vec<WebshopOrder>> {
+                match self { $(Self::$w(c) => c.changed_orders(since).await,)+ }
+            }
+            async fn cancel_order(&self, id: &WebshopOrderId) -> ConnectorResult<()> {
+                match self { $(Self::$w(c) => c.cancel_order(id).await,)+ }
+            }
+            async fn stock_levels(&self, skus: &[Sku]) -> ConnectorResult<Vec<StockLevel>> {
+                match self { $(Self::$w(c) => c.stock_levels(skus).await,)+ }
+            }
+        }
+    };
+}
+
+// The registry: one line per connector kind.
+registry! {
+    marketplaces {
+        Bol => orderbridge_bol::BolClient,
+    }
+    webshops {
+        Woocommerce => orderbridge_woocommerce::WooClient,
     }
 }
 
-impl Marketplace for AnyMarketplace {
-    async fn open_orders(&self) -> ConnectorResult<Vec<OpenOrder>> {
-        match self {
-            Self::Bol(c) => c.open_orders().await,
-        }
-    }
-    async fn order(&self, id: &MarketplaceOrderId) -> ConnectorResult<MarketplaceOrder> {
-        match self {
-            Self::Bol(c) => c.order(id).await,
-        }
-    }
-    async fn ship(&self, shipment: &Shipment) -> ConnectorResult<Process> {
-        match self {
-            Self::Bol(c) => c.ship(shipment).await,
-        }
-    }
-    async fn cancel(&self, cancellation: &Cancellation) -> ConnectorResult<Process> {
-        match self {
-            Self::Bol(c) => c.cancel(cancellation).await,
-        }
-    }
-    async fn processes(&self, ids: &[ProcessId]) -> ConnectorResult<Vec<Process>> {
-        match self {
-            Self::Bol(c) => c.processes(ids).await,
-        }
-    }
-    async fn find_processes(
-        &self,
-        entity_id: &str,
-        kind: ProcessKind,
-    ) -> ConnectorResult<Vec<Process>> {
-        match self {
-            Self::Bol(c) => c.find_processes(entity_id, kind).await,
-        }
-    }
-    async fn offers(&self) -> ConnectorResult<Vec<Offer>> {
-        match self {
-            Self::Bol(c) => c.offers().await,
-        }
-    }
-    async fn update_stock(&self, offer_id: &OfferId, amount: u32) -> ConnectorResult<Process> {
-        match self {
-            Self::Bol(c) => c.update_stock(offer_id, amount).await,
-        }
-    }
-    async fn label_offers(&self, lines: &[LineQuantity]) -> ConnectorResult<Vec<LabelOffer>> {
-        match self {
-            Self::Bol(c) => c.label_offers(lines).await,
-        }
-    }
-    async fn buy_label(
-        &self,
-        lines: &[LineQuantity],
-        offer: &LabelOfferId,
-    ) -> ConnectorResult<Process> {
-        match self {
-            Self::Bol(c) => c.buy_label(lines, offer).await,
-        }
-    }
-    async fn label(&self, id: &ShippingLabelId) -> ConnectorResult<Label> {
-        match self {
-            Self::Bol(c) => c.label(id).await,
-        }
-    }
-    fn refresh_offers(&self) {
-        match self {
-            Self::Bol(c) => c.refresh_offers(),
-        }
-    }
+/// `"a", "b"` for a list of kinds.
+fn known(kinds: &[&str]) -> String {
+    kinds
+        .iter()
+        .map(|kind| format!("{kind:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-impl Webshop for AnyWebshop {
-    async fn create_order(&self, order: &NewOrder) -> ConnectorResult<CreatedOrder> {
-        match self {
-            Self::WooCommerce(c) => c.create_order(order).await,
-        }
+/// Deserializes a section, naming the full key of a bad value (`webshop.base_url`).
+fn section<T: serde::de::DeserializeOwned>(
+    name: &str,
+    value: serde_json::Value,
+) -> Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let key = if path == "." {
+            name.to_owned()
+        } else {
+            format!("{name}.{path}")
+        };
+        format!("key `{key}`: {}", error.inner())
+    })
+}
+
+/// The support matrix: what each connector can do, as a Markdown table (the README holds a
+/// copy between markers; a test keeps it equal to this).
+pub fn support_matrix() -> String {
+    let yes = |b: bool| if b { "yes" } else { "—" };
+    let mut out = String::from(
+        "| marketplace | `kind` | process lookup | per-line cancellation | partial shipment | stock | shipping labels |\n|---|---|---|---|---|---|---|\n",
+    );
+    for m in marketplace_kinds() {
+        let c = m.capabilities;
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} | {} | {} |\n",
+            m.label,
+            m.kind,
+            yes(c.process_lookup),
+            yes(c.per_line_cancellation),
+            yes(c.partial_shipment),
+            yes(c.stock),
+            yes(c.labels)
+        ));
     }
-    async fn find_order(
-        &self,
-        code: &OrderCode,
-        created_since: DateTime<Utc>,
-    ) -> ConnectorResult<Option<WebshopOrderId>> {
-        match self {
-            Self::WooCommerce(c) => c.find_order(code, created_since).await,
-        }
+    out.push_str(
+        "\n| webshop | `kind` | lookup by our code | changed orders | cancellation | stock | carrier on shipment |\n|---|---|---|---|---|---|---|\n",
+    );
+    for w in webshop_kinds() {
+        let c = w.capabilities;
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} | {} | {} |\n",
+            w.label,
+            w.kind,
+            yes(c.lookup_by_reference),
+            yes(c.changed_orders),
+            yes(c.cancellation),
+            yes(c.stock),
+            yes(c.carrier_on_shipment)
+        ));
     }
-    async fn order(&self, id: &WebshopOrderId) -> ConnectorResult<WebshopOrder> {
-        match self {
-            Self::WooCommerce(c) => c.order(id).await,
-        }
-    }
-    async fn orders(&self, ids: &[WebshopOrderId]) -> ConnectorResult<Vec<WebshopOrder>> {
-        match self {
-            Self::WooCommerce(c) => c.orders(ids).await,
-        }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's support matrix is the one the registry generates (run
+    /// `orderbridge connectors` and paste it between the markers when this fails).
+    #[test]
+    fn the_readme_support_matrix_is_generated_from_the_capabilities() {
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        let start = "<!-- support matrix: generated by `orderbridge connectors` -->\n";
+        let end = "<!-- end of support matrix -->";
+        let from = readme.find(start).expect("start marker") + start.len();
+        let to = readme[from..].find(end).expect("end marker") + from;
+        assert_eq!(
+            &readme[from..to],
+            support_matrix(),
+            "README.md's support matrix is stale: run `orderbridge connectors`"
+        );
     }
 
-    async fn changed_orders(&self, since: DateTime<Utc>) -> ConnectorResult<Vec<WebshopOrder>> {
-        match self {
-            Self::WooCommerce(c) => c.changed_orders(since).await,
-        }
-    }
-    async fn cancel_order(&self, id: &WebshopOrderId) -> ConnectorResult<()> {
-        match self {
-            Self::WooCommerce(c) => c.cancel_order(id).await,
-        }
-    }
-    async fn stock_levels(&self, skus: &[Sku]) -> ConnectorResult<Vec<StockLevel>> {
-        match self {
-            Self::WooCommerce(c) => c.stock_levels(skus).await,
-        }
+    #[test]
+    fn an_unknown_kind_names_the_known_ones() {
+        let error = MarketplaceSettings::parse("marketplace", "amazone", serde_json::json!({}))
+            .unwrap_err();
+        assert!(error.contains("\"bol\""), "{error}");
+        let error =
+            WebshopSettings::parse("webshop", "shopifi", serde_json::json!({})).unwrap_err();
+        assert!(error.contains("\"woocommerce\""), "{error}");
     }
 }

@@ -294,15 +294,11 @@ async fn start_admin(
 }
 
 fn engine_marketplace_kind(connection: &ConnectionConfig) -> &'static str {
-    match connection.marketplace {
-        crate::config::MarketplaceSettings::Bol(_) => "bol",
-    }
+    connection.marketplace.kind()
 }
 
 fn engine_webshop_kind(connection: &ConnectionConfig) -> &'static str {
-    match connection.webshop {
-        crate::config::WebshopSettings::Woocommerce(_) => "woocommerce",
-    }
+    connection.webshop.kind()
 }
 
 /// This process's name in the lease table: the configured `scheduler.instance_id` (default the

@@ -55,6 +55,9 @@ pub enum Command {
     Migrate(migrate::MigrateArgs),
     /// Print the OpenAPI description of the admin API (`docs/openapi.json`).
     Openapi,
+    /// Print the marketplaces and webshops this orderbridge knows and what each can do (the
+    /// README's support matrix).
+    Connectors,
     /// Read a password on standard input and print its argon2 hash for
     /// `[[admin.users]] password_hash`.
     HashPassword,
@@ -234,6 +237,10 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Orders(command) => orders::orders(&cli.config, command).await,
         Command::Batches(command) => batches::batches(&cli.config, command).await,
         Command::Migrate(args) => migrate::migrate(&load(&cli.config)?, args).await,
+        Command::Connectors => {
+            print!("{}", crate::connectors::support_matrix());
+            Ok(())
+        }
         Command::Openapi => {
             print!(
                 "{}",

@@ -5,56 +5,19 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use orderbridge_bol::BolConfig;
 use orderbridge_core::carrier::{CarrierRule, CarrierRules};
-use orderbridge_woocommerce::WooConfig;
 use serde::Deserialize;
 
 use super::{connection_env_prefix, read_file, ConfigError};
+pub use crate::connectors::{MarketplaceSettings, WebshopSettings};
 use crate::engine::{LabelChoice, LabelPolicy};
-
-/// The marketplace side, chosen by `[marketplace] kind`.
-#[derive(Debug, Clone)]
-pub enum MarketplaceSettings {
-    /// `kind = "bol"`: bol.com Retailer API v10.
-    Bol(BolConfig),
-}
-
-/// The webshop side, chosen by `[webshop] kind`.
-#[derive(Debug, Clone)]
-pub enum WebshopSettings {
-    /// `kind = "woocommerce"`: WooCommerce REST API v3.
-    Woocommerce(WooConfig),
-}
 
 impl ConnectionConfig {
     /// The longest a single vendor request of this connection may take (its clients'
     /// timeouts).
     pub fn request_timeout(&self) -> std::time::Duration {
-        let marketplace = match &self.marketplace {
-            MarketplaceSettings::Bol(bol) => bol.timeout_secs,
-        };
-        let webshop = match &self.webshop {
-            WebshopSettings::Woocommerce(woo) => woo.timeout_secs,
-        };
-        std::time::Duration::from_secs(marketplace.max(webshop))
+        self.marketplace.timeout().max(self.webshop.timeout())
     }
-}
-
-/// Deserializes a section, naming the full key of a bad value (`webshop.base_url`).
-fn section<T: serde::de::DeserializeOwned>(
-    name: &str,
-    value: serde_json::Value,
-) -> Result<T, String> {
-    serde_path_to_error::deserialize(value).map_err(|error| {
-        let path = error.path().to_string();
-        let key = if path == "." {
-            name.to_owned()
-        } else {
-            format!("{name}.{path}")
-        };
-        format!("key `{key}`: {}", error.inner())
-    })
 }
 
 /// Splits `kind` off a section.
@@ -66,30 +29,6 @@ fn kind_of(name: &str, value: serde_json::Value) -> Result<(String, serde_json::
         Some(serde_json::Value::String(kind)) => Ok((kind, serde_json::Value::Object(fields))),
         Some(other) => Err(format!("key `{name}.kind`: must be text, not {other}")),
         None => Err(format!("key `{name}.kind`: missing")),
-    }
-}
-
-impl MarketplaceSettings {
-    fn parse(value: serde_json::Value) -> Result<Self, String> {
-        let (kind, rest) = kind_of("marketplace", value)?;
-        match kind.as_str() {
-            "bol" => Ok(Self::Bol(section("marketplace", rest)?)),
-            other => Err(format!(
-                "key `marketplace.kind`: unknown marketplace {other:?} (known: \"bol\")"
-            )),
-        }
-    }
-}
-
-impl WebshopSettings {
-    fn parse(value: serde_json::Value) -> Result<Self, String> {
-        let (kind, rest) = kind_of("webshop", value)?;
-        match kind.as_str() {
-            "woocommerce" => Ok(Self::Woocommerce(section("webshop", rest)?)),
-            other => Err(format!(
-                "key `webshop.kind`: unknown webshop {other:?} (known: \"woocommerce\")"
-            )),
-        }
     }
 }
 
@@ -321,8 +260,11 @@ impl ConnectionConfig {
             file: file.to_owned(),
             message,
         };
-        let marketplace = MarketplaceSettings::parse(parsed.marketplace).map_err(invalid)?;
-        let webshop = WebshopSettings::parse(parsed.webshop).map_err(invalid)?;
+        let (kind, rest) = kind_of("marketplace", parsed.marketplace).map_err(invalid)?;
+        let marketplace =
+            MarketplaceSettings::parse("marketplace", &kind, rest).map_err(invalid)?;
+        let (kind, rest) = kind_of("webshop", parsed.webshop).map_err(invalid)?;
+        let webshop = WebshopSettings::parse("webshop", &kind, rest).map_err(invalid)?;
         let schedule = &parsed.schedule;
         for (key, value) in [
             (
@@ -344,10 +286,11 @@ impl ConnectionConfig {
         if parsed.orders.batch_limit == 0 {
             return Err(bad("orders.batch_limit", "must be at least 1".into()));
         }
-        match &webshop {
-            WebshopSettings::Woocommerce(woo) => {
-                woo.validate().map_err(|e| bad("webshop", e.to_string()))?
-            }
+        if parsed.labels.buy && !marketplace.capabilities().labels {
+            return Err(bad(
+                "labels.buy",
+                format!("{} sells no shipping labels", marketplace.label()),
+            ));
         }
         let carrier_rules =
             CarrierRules::compile(&parsed.carriers.rules, parsed.carriers.default.as_deref())

@@ -178,13 +178,13 @@ impl Ops {
     /// The webshop's admin page of an order of a connection.
     pub fn webshop_order_page(&self, connection: &str, webshop_order_id: &str) -> Option<String> {
         self.connection_config(connection)
-            .and_then(|c| crate::connectors::webshop_order_page(&c.webshop, webshop_order_id))
+            .and_then(|c| c.webshop.order_page(webshop_order_id))
     }
 
     /// The marketplace's page of an order, where the connection names one.
     pub fn marketplace_order_page(&self, connection: &str, order_id: &str) -> Option<String> {
         self.connection_config(connection)
-            .and_then(|c| crate::connectors::marketplace_order_page(&c.marketplace, order_id))
+            .and_then(|c| c.marketplace.order_page(order_id))
     }
 
     /// The stored order with a code (any case, surrounding spaces ignored).

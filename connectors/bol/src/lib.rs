@@ -18,6 +18,7 @@ mod budget;
 mod call;
 mod client;
 pub mod config;
+mod kind;
 mod labels;
 mod learned;
 mod mapping;

@@ -108,6 +108,7 @@ pub(crate) fn parse_csv(text: &str) -> Result<(Vec<String>, Vec<CsvRecord>), Csv
 }
 
 /// One CSV record, fields quoted where needed, ending in CRLF.
+#[cfg(any(test, feature = "sim"))]
 pub(crate) fn write_csv_record<S: AsRef<str>>(fields: &[S]) -> String {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)

@@ -9,6 +9,7 @@
 pub mod carrier;
 pub mod domain;
 mod error;
+pub mod kind;
 pub mod marketplace;
 pub mod rate_budget;
 pub mod retry;
@@ -16,6 +17,7 @@ pub mod secret;
 pub mod webshop;
 
 pub use error::{ConnectorError, ConnectorResult};
+pub use kind::{MarketplaceKind, WebshopKind};
 pub use marketplace::Marketplace;
 pub use rate_budget::{RateBudget, RateLimit};
 pub use retry::RetryPolicy;

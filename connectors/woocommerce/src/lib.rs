@@ -54,6 +54,7 @@ mod client;
 mod config;
 mod emails;
 mod error_mapping;
+mod kind;
 mod mapping;
 mod product_index;
 mod products;
