@@ -16,6 +16,7 @@ use orderbridge_core::domain::{
 use orderbridge_core::kind::{MarketplaceCapabilities, WebshopCapabilities};
 use orderbridge_core::marketplace::{
     Cancellation, Label, LabelOffer, LineQuantity, Offer, Process, ProcessKind, Shipment,
+    WriteOutcome,
 };
 use orderbridge_core::webshop::{CreatedOrder, NewOrder, StockLevel, WebshopOrder};
 use orderbridge_core::{ConnectorResult, Marketplace, MarketplaceKind, Webshop, WebshopKind};
@@ -279,85 +280,86 @@ macro_rules! registry {
 
         impl Marketplace for AnyMarketplace {
             async fn open_orders(&self) -> ConnectorResult<Vec<OpenOrder>> {
-                match self { $(Self::$m(c) => c.open_orders().await,)+ }
+                match self { $(Self::$m(c) => Marketplace::open_orders(c).await,)+ }
             }
             async fn order(&self, id: &MarketplaceOrderId) -> ConnectorResult<MarketplaceOrder> {
-                match self { $(Self::$m(c) => c.order(id).await,)+ }
+                match self { $(Self::$m(c) => Marketplace::order(c, id).await,)+ }
             }
-            async fn ship(&self, shipment: &Shipment) -> ConnectorResult<Process> {
-                match self { $(Self::$m(c) => c.ship(shipment).await,)+ }
+            async fn ship(&self, shipment: &Shipment) -> ConnectorResult<WriteOutcome> {
+                match self { $(Self::$m(c) => Marketplace::ship(c, shipment).await,)+ }
             }
-            async fn cancel(&self, cancellation: &Cancellation) -> ConnectorResult<Process> {
-                match self { $(Self::$m(c) => c.cancel(cancellation).await,)+ }
+            async fn cancel(&self, cancellation: &Cancellation) -> ConnectorResult<WriteOutcome> {
+                match self { $(Self::$m(c) => Marketplace::cancel(c, cancellation).await,)+ }
             }
             async fn processes(&self, ids: &[ProcessId]) -> ConnectorResult<Vec<Process>> {
-                match self { $(Self::$m(c) => c.processes(ids).await,)+ }
+                match self { $(Self::$m(c) => Marketplace::processes(c, ids).await,)+ }
             }
             async fn find_processes(
                 &self,
                 entity_id: &str,
                 kind: ProcessKind,
             ) -> ConnectorResult<Vec<Process>> {
-                match self { $(Self::$m(c) => c.find_processes(entity_id, kind).await,)+ }
+                match self { $(Self::$m(c) => Marketplace::find_processes(c, entity_id, kind).await,)+ }
             }
             async fn offers(&self) -> ConnectorResult<Vec<Offer>> {
-                match self { $(Self::$m(c) => c.offers().await,)+ }
+                match self { $(Self::$m(c) => Marketplace::offers(c).await,)+ }
             }
-            async fn update_stock(&self, offer_id: &OfferId, amount: u32) -> ConnectorResult<Process> {
-                match self { $(Self::$m(c) => c.update_stock(offer_id, amount).await,)+ }
+            async fn update_stock(&self, offer_id: &OfferId, amount: u32) -> ConnectorResult<WriteOutcome> {
+                match self { $(Self::$m(c) => Marketplace::update_stock(c, offer_id, amount).await,)+ }
             }
             async fn label_offers(&self, lines: &[LineQuantity]) -> ConnectorResult<Vec<LabelOffer>> {
-                match self { $(Self::$m(c) => c.label_offers(lines).await,)+ }
+                match self { $(Self::$m(c) => Marketplace::label_offers(c, lines).await,)+ }
             }
             async fn buy_label(
                 &self,
                 lines: &[LineQuantity],
                 offer: &LabelOfferId,
-            ) -> ConnectorResult<Process> {
-                match self { $(Self::$m(c) => c.buy_label(lines, offer).await,)+ }
+            ) -> ConnectorResult<WriteOutcome> {
+                match self { $(Self::$m(c) => Marketplace::buy_label(c, lines, offer).await,)+ }
             }
             async fn label(&self, id: &ShippingLabelId) -> ConnectorResult<Label> {
-                match self { $(Self::$m(c) => c.label(id).await,)+ }
+                match self { $(Self::$m(c) => Marketplace::label(c, id).await,)+ }
             }
             fn refresh_offers(&self) {
-                match self { $(Self::$m(c) => c.refresh_offers(),)+ }
+                match self { $(Self::$m(c) => Marketplace::refresh_offers(c),)+ }
             }
         }
 
         impl Webshop for AnyWebshop {
             async fn create_order(&self, order: &NewOrder) -> ConnectorResult<CreatedOrder> {
-                match self { $(Self::$w(c) => c.create_order(order).await,)+ }
+                match self { $(Self::$w(c) => Webshop::create_order(c, order).await,)+ }
             }
             async fn find_order(
                 &self,
                 code: &OrderCode,
                 created_since: DateTime<Utc>,
             ) -> ConnectorResult<Option<WebshopOrderId>> {
-                match self { $(Self::$w(c) => c.find_order(code, created_since).await,)+ }
+                match self { $(Self::$w(c) => Webshop::find_order(c, code, created_since).await,)+ }
             }
             async fn order(&self, id: &WebshopOrderId) -> ConnectorResult<WebshopOrder> {
-                match self { $(Self::$w(c) => c.order(id).await,)+ }
+                match self { $(Self::$w(c) => Webshop::order(c, id).await,)+ }
             }
             async fn orders(&self, ids: &[WebshopOrderId]) -> ConnectorResult<Vec<WebshopOrder>> {
-                match self { $(Self::$w(c) => c.orders(ids).await,)+ }
+                match self { $(Self::$w(c) => Webshop::orders(c, ids).await,)+ }
             }
             async fn changed_orders(
                 &self,
                 since: DateTime<Utc>,
             ) -> ConnectorResult<Vec<WebshopOrder>> {
-                match self { $(Self::$w(c) => c.changed_orders(since).await,)+ }
+                match self { $(Self::$w(c) => Webshop::changed_orders(c, since).await,)+ }
             }
             async fn cancel_order(&self, id: &WebshopOrderId) -> ConnectorResult<()> {
-                match self { $(Self::$w(c) => c.cancel_order(id).await,)+ }
+                match self { $(Self::$w(c) => Webshop::cancel_order(c, id).await,)+ }
             }
             async fn stock_levels(&self, skus: &[Sku]) -> ConnectorResult<Vec<StockLevel>> {
-                match self { $(Self::$w(c) => c.stock_levels(skus).await,)+ }
+                match self { $(Self::$w(c) => Webshop::stock_levels(c, skus).await,)+ }
             }
         }
     };
 }
 
-// The registry: one line per connector kind.
+// The registry: one line per connector kind. (Dispatch names the trait: a connector's own
+// methods of the same name may answer in its vendor's terms.)
 registry! {
     marketplaces {
         Bol => orderbridge_bol::BolClient,

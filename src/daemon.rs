@@ -57,6 +57,20 @@ fn credentials_dir() -> Option<PathBuf> {
     std::env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from)
 }
 
+/// The engine settings of a connection whose marketplace calls itself `marketplace_label`.
+pub fn engine_settings(connection: &ConnectionConfig, marketplace_label: &str) -> EngineSettings {
+    EngineSettings {
+        connection: connection.name.clone(),
+        marketplace_label: marketplace_label.to_owned(),
+        tracking_wait: connection.tracking_wait(),
+        stock_buffer: connection.stock.buffer,
+        carrier_rules: connection.carrier_rules.clone(),
+        retry_delay: Duration::from_secs(connection.orders.retry_delay_secs),
+        batch_limit: i64::from(connection.orders.batch_limit),
+        labels: connection.labels.policy(),
+    }
+}
+
 /// Builds the engine of one connection over an open store.
 ///
 /// # Errors
@@ -77,16 +91,7 @@ pub fn build_engine(
         .map_err(build_error)?;
     let webshop =
         AnyWebshop::build(&connection.webshop, credentials.as_deref()).map_err(build_error)?;
-    let settings = EngineSettings {
-        connection: connection.name.clone(),
-        marketplace_label: marketplace.label().to_owned(),
-        tracking_wait: connection.tracking_wait(),
-        stock_buffer: connection.stock.buffer,
-        carrier_rules: connection.carrier_rules.clone(),
-        retry_delay: Duration::from_secs(connection.orders.retry_delay_secs),
-        batch_limit: i64::from(connection.orders.batch_limit),
-        labels: connection.labels.policy(),
-    };
+    let settings = engine_settings(connection, marketplace.label());
     Ok(Engine::new(
         settings,
         store.clone(),

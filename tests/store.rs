@@ -359,7 +359,7 @@ async fn watermarks_only_move_forward_and_stock_is_remembered(db: TestDb) {
         .unwrap();
     assert_eq!(store.webshop_watermark("c").await.unwrap(), Some(90));
     store
-        .record_pushed_stock("c", "offer-1", "SKU-1", 7, "proc-1", 10)
+        .record_pushed_stock("c", "offer-1", "SKU-1", 7, Some("proc-1"), 10)
         .await
         .unwrap();
     let pushed = store.pushed_stock("c").await.unwrap();

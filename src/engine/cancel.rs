@@ -5,7 +5,9 @@
 
 use crate::store::Column;
 use orderbridge_core::domain::OrderLineId;
-use orderbridge_core::marketplace::{CancelReason, Cancellation, ProcessKind, ProcessState};
+use orderbridge_core::marketplace::{
+    CancelReason, Cancellation, ProcessKind, ProcessState, WriteOutcome,
+};
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
 use super::lines::MarketplaceLines;
@@ -250,7 +252,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             let cancelled = self.marketplace.cancel(cancellation).await;
             self.failpoint(Failpoint::CancelAfterCall)?;
             match cancelled {
-                Ok(process) => process_ids.push(process.id.to_string()),
+                Ok(WriteOutcome::Pending(process)) => process_ids.push(process.id.to_string()),
+                // Applied already: nothing to follow for this line.
+                Ok(WriteOutcome::Applied { .. }) => {}
                 Err(error)
                     if error.is_retryable() || matches!(error, ConnectorError::Auth { .. }) =>
                 {
@@ -269,6 +273,14 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                         .await;
                 }
             }
+        }
+        if process_ids.is_empty() {
+            // Every line was applied when its call returned.
+            let mut sent = order.clone();
+            sent.cancel.step = Step::Requested;
+            return self
+                .cancellation_done(&sent, "the marketplace applied the cancellation: cancelled")
+                .await;
         }
         self.cancellation_accepted(order, &process_ids).await
     }

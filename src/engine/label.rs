@@ -25,8 +25,8 @@
 //! Whether an order needs a label is decided in the same transition that records it as
 //! created (`label_plan`), so no crash can leave it unplanned.
 
-use orderbridge_core::domain::{OrderLineId, Quantity};
-use orderbridge_core::marketplace::{LabelOffer, LineQuantity, Process};
+use orderbridge_core::domain::{OrderLineId, Quantity, ShippingLabelId};
+use orderbridge_core::marketplace::{LabelOffer, LineQuantity, Process, WriteOutcome};
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 use serde::Deserialize;
 
@@ -330,7 +330,19 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let bought = self.marketplace.buy_label(&lines, &offer.offer_id).await;
         self.failpoint(Failpoint::LabelAfterCall)?;
         match bought {
-            Ok(process) => self.label_accepted(order, &process).await,
+            Ok(WriteOutcome::Pending(process)) => self.label_accepted(order, &process).await,
+            Ok(WriteOutcome::Applied { entity_id }) => {
+                match entity_id.as_deref().map(ShippingLabelId::parse) {
+                    Some(Ok(label_id)) => self.label_sold_at_once(order, &label_id).await,
+                    _ => {
+                        self.label_outcome_unknown(
+                            order,
+                            "the marketplace sold a label without naming it",
+                        )
+                        .await
+                    }
+                }
+            }
             // Refused before anything was bought (too many requests, credentials): try again.
             Err(error @ (ConnectorError::RateLimited { .. } | ConnectorError::Auth { .. })) => {
                 self.transition(

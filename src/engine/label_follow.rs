@@ -116,6 +116,37 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         Ok(true)
     }
 
+    /// A marketplace that sells labels at once (no process): the label's id is recorded with
+    /// the step, then the label is fetched.
+    pub(super) async fn label_sold_at_once(
+        &self,
+        order: &OrderRecord,
+        label_id: &ShippingLabelId,
+    ) -> Result<bool, JobError> {
+        let recorded = self
+            .transition(
+                order,
+                Transition::of(order.id)
+                    .when(Column::LabelStep, Step::Requested)
+                    .set(Column::LabelStep, Step::Pending)
+                    .set(Column::LabelId, label_id.as_str())
+                    .set(Column::RetryAt, Option::<i64>::None)
+                    .event(
+                        EventKind::Info,
+                        format!("the marketplace sold label {label_id}"),
+                    ),
+            )
+            .await?;
+        if !recorded {
+            return Ok(false);
+        }
+        let mut bought = order.clone();
+        bought.label.step = Step::Pending;
+        bought.label_id = Some(label_id.clone());
+        self.fetch_label(&bought, label_id).await?;
+        Ok(true)
+    }
+
     /// Fetches a bought label, keeps it, and records what it says.
     async fn fetch_label(
         &self,

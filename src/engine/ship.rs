@@ -4,7 +4,9 @@
 
 use crate::store::Column;
 use orderbridge_core::domain::{OrderLineId, Quantity};
-use orderbridge_core::marketplace::{LineQuantity, Process, ProcessKind, ProcessState, Shipment};
+use orderbridge_core::marketplace::{
+    LineQuantity, Process, ProcessKind, ProcessState, Shipment, WriteOutcome,
+};
 use orderbridge_core::{Marketplace, Webshop};
 
 use super::lines::MarketplaceLines;
@@ -183,7 +185,13 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let shipped = self.marketplace.ship(shipment).await;
         self.failpoint(Failpoint::ShipAfterCall)?;
         match shipped {
-            Ok(process) => self.shipment_accepted(order, &process).await,
+            Ok(WriteOutcome::Pending(process)) => self.shipment_accepted(order, &process).await,
+            Ok(WriteOutcome::Applied { .. }) => {
+                let mut sent = order.clone();
+                sent.ship.step = Step::Requested;
+                self.shipment_confirmed(&sent, "the marketplace applied the shipment: shipped")
+                    .await
+            }
             Err(error)
                 if error.is_retryable()
                     || matches!(error, orderbridge_core::ConnectorError::Auth { .. }) =>

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use orderbridge_core::domain::{ProcessId, Sku};
-use orderbridge_core::marketplace::ProcessState;
+use orderbridge_core::marketplace::{ProcessState, WriteOutcome};
 use orderbridge_core::webshop::StockLevel;
 use orderbridge_core::{Marketplace, Webshop};
 
@@ -77,14 +77,18 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 .update_stock(&offer.offer_id, amount_u32)
                 .await
             {
-                Ok(process) => {
+                Ok(outcome) => {
+                    let process_id = match &outcome {
+                        WriteOutcome::Pending(process) => Some(process.id.as_str()),
+                        WriteOutcome::Applied { .. } => None,
+                    };
                     self.store
                         .record_pushed_stock(
                             connection,
                             offer.offer_id.as_str(),
                             sku.as_str(),
                             amount,
-                            process.id.as_str(),
+                            process_id,
                             self.now_millis(),
                         )
                         .await?;

@@ -47,7 +47,8 @@ impl Store {
             .collect())
     }
 
-    /// Records a stock level sent to an offer.
+    /// Records a stock level sent to an offer, with the process applying it (`None`: applied
+    /// already).
     ///
     /// # Errors
     ///
@@ -58,7 +59,7 @@ impl Store {
         offer_id: &str,
         sku: &str,
         amount: i64,
-        process_id: &str,
+        process_id: Option<&str>,
         now_millis: i64,
     ) -> StoreResult<()> {
         sqlx::query(

@@ -12,6 +12,7 @@ use orderbridge_core::domain::{
 };
 use orderbridge_core::marketplace::{
     Cancellation, Label, LabelOffer, LineQuantity, Offer, Process, ProcessKind, Shipment,
+    WriteOutcome,
 };
 use orderbridge_core::{ConnectorError, ConnectorResult, Marketplace};
 use reqwest::Method;
@@ -96,7 +97,100 @@ impl BolClient {
     }
 }
 
+/// bol's writes as bol answers them: always with the process that applies them (202). The
+/// [`Marketplace`] methods of the same names wrap these in [`WriteOutcome::Pending`].
+impl BolClient {
+    pub async fn ship(&self, shipment: &Shipment) -> ConnectorResult<Process> {
+        let body = mapping::shipment_request(shipment)?;
+        let call = ApiCall::new(
+            Method::POST,
+            "POST /retailer/shipments",
+            &["retailer", "shipments"],
+            CallKind::Write,
+        )
+        .json(&body)?;
+        self.write_process(call, "POST /retailer/shipments").await
+    }
+
+    pub async fn cancel(&self, cancellation: &Cancellation) -> ConnectorResult<Process> {
+        let body = mapping::cancellation_request(cancellation)?;
+        let call = ApiCall::new(
+            Method::PUT,
+            "PUT /retailer/orders/cancellation",
+            &["retailer", "orders", "cancellation"],
+            CallKind::Write,
+        )
+        .json(&body)?;
+        self.write_process(call, "PUT /retailer/orders/cancellation")
+            .await
+    }
+
+    /// Sets the stock of an offer; bol takes at most 999, so larger amounts are sent as 999.
+    pub async fn update_stock(&self, offer_id: &OfferId, amount: u32) -> ConnectorResult<Process> {
+        let body = UpdateOfferStockRequest {
+            amount: amount.min(wire::MAX_OFFER_STOCK_AMOUNT),
+            managed_by_retailer: true,
+        };
+        let call = ApiCall::new(
+            Method::PUT,
+            "PUT /retailer/offers/{offer-id}/stock",
+            &["retailer", "offers", offer_id.as_str(), "stock"],
+            CallKind::Write,
+        )
+        .json(&body)?;
+        let sent = self
+            .write_process(call, &format!("PUT /retailer/offers/{offer_id}/stock"))
+            .await;
+        match &sent {
+            Ok(_) => self.offer_stock_sent(offer_id.as_str()),
+            // The spec lists only 202 and 400 for this PUT, but 404 for reading an offer that
+            // is gone; a 404 here (the simulator's answer for a deleted offer) means the cached
+            // list is out of date. A refused process is handled by the stock job.
+            Err(ConnectorError::NotFound { .. }) => self.forget_offer_list(),
+            Err(_) => {}
+        }
+        sent
+    }
+
+    /// Buys a label (`labels.rs`): a charged write, never repeated once it may have reached bol.
+    pub async fn buy_label(
+        &self,
+        lines: &[LineQuantity],
+        offer: &LabelOfferId,
+    ) -> ConnectorResult<Process> {
+        self.purchase_label(lines, offer).await
+    }
+}
+
 impl Marketplace for BolClient {
+    async fn ship(&self, shipment: &Shipment) -> ConnectorResult<WriteOutcome> {
+        BolClient::ship(self, shipment)
+            .await
+            .map(WriteOutcome::Pending)
+    }
+
+    async fn cancel(&self, cancellation: &Cancellation) -> ConnectorResult<WriteOutcome> {
+        BolClient::cancel(self, cancellation)
+            .await
+            .map(WriteOutcome::Pending)
+    }
+
+    async fn update_stock(&self, offer_id: &OfferId, amount: u32) -> ConnectorResult<WriteOutcome> {
+        BolClient::update_stock(self, offer_id, amount)
+            .await
+            .map(WriteOutcome::Pending)
+    }
+
+    async fn buy_label(
+        &self,
+        lines: &[LineQuantity],
+        offer: &LabelOfferId,
+    ) -> ConnectorResult<WriteOutcome> {
+        BolClient::buy_label(self, lines, offer)
+            .await
+            .map(WriteOutcome::Pending)
+    }
+
     async fn open_orders(&self) -> ConnectorResult<Vec<OpenOrder>> {
         let fulfilment_method = if self.inner.include_fbb { "ALL" } else { "FBR" };
         let mut orders = Vec::new();
@@ -174,31 +268,6 @@ impl Marketplace for BolClient {
         Ok(mapped)
     }
 
-    async fn ship(&self, shipment: &Shipment) -> ConnectorResult<Process> {
-        let body = mapping::shipment_request(shipment)?;
-        let call = ApiCall::new(
-            Method::POST,
-            "POST /retailer/shipments",
-            &["retailer", "shipments"],
-            CallKind::Write,
-        )
-        .json(&body)?;
-        self.write_process(call, "POST /retailer/shipments").await
-    }
-
-    async fn cancel(&self, cancellation: &Cancellation) -> ConnectorResult<Process> {
-        let body = mapping::cancellation_request(cancellation)?;
-        let call = ApiCall::new(
-            Method::PUT,
-            "PUT /retailer/orders/cancellation",
-            &["retailer", "orders", "cancellation"],
-            CallKind::Write,
-        )
-        .json(&body)?;
-        self.write_process(call, "PUT /retailer/orders/cancellation")
-            .await
-    }
-
     async fn processes(&self, ids: &[ProcessId]) -> ConnectorResult<Vec<Process>> {
         match ids {
             [] => Ok(Vec::new()),
@@ -248,45 +317,9 @@ impl Marketplace for BolClient {
         self.listed_offers().await
     }
 
-    /// Sets the stock of an offer; bol takes at most 999, so larger amounts are sent as 999.
-    async fn update_stock(&self, offer_id: &OfferId, amount: u32) -> ConnectorResult<Process> {
-        let body = UpdateOfferStockRequest {
-            amount: amount.min(wire::MAX_OFFER_STOCK_AMOUNT),
-            managed_by_retailer: true,
-        };
-        let call = ApiCall::new(
-            Method::PUT,
-            "PUT /retailer/offers/{offer-id}/stock",
-            &["retailer", "offers", offer_id.as_str(), "stock"],
-            CallKind::Write,
-        )
-        .json(&body)?;
-        let sent = self
-            .write_process(call, &format!("PUT /retailer/offers/{offer_id}/stock"))
-            .await;
-        match &sent {
-            Ok(_) => self.offer_stock_sent(offer_id.as_str()),
-            // The spec lists only 202 and 400 for this PUT, but 404 for reading an offer that
-            // is gone; a 404 here (the simulator's answer for a deleted offer) means the cached
-            // list is out of date. A refused process is handled by the stock job.
-            Err(ConnectorError::NotFound { .. }) => self.forget_offer_list(),
-            Err(_) => {}
-        }
-        sent
-    }
-
     /// bol's delivery options for the lines (`labels.rs`).
     async fn label_offers(&self, lines: &[LineQuantity]) -> ConnectorResult<Vec<LabelOffer>> {
         self.delivery_options(lines).await
-    }
-
-    /// Buys a label (`labels.rs`): a charged write, never repeated once it may have reached bol.
-    async fn buy_label(
-        &self,
-        lines: &[LineQuantity],
-        offer: &LabelOfferId,
-    ) -> ConnectorResult<Process> {
-        self.purchase_label(lines, offer).await
     }
 
     /// The label's PDF with its track & trace code and carrier (`labels.rs`).

@@ -148,6 +148,19 @@ pub struct Process {
     pub created_at: Option<DateTime<Utc>>,
 }
 
+/// What a marketplace write did when its call returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// Applied before the call returned (a synchronous API): nothing to follow. `entity_id`
+    /// names what the write made, when it made something (a bought label's id).
+    Applied {
+        /// What the write made.
+        entity_id: Option<String>,
+    },
+    /// Accepted; this process applies it later (bol answers 202 with one).
+    Pending(Process),
+}
+
 /// An offer of the merchant on the marketplace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Offer {
@@ -183,15 +196,18 @@ pub trait Marketplace: Send + Sync {
         id: &MarketplaceOrderId,
     ) -> impl Future<Output = ConnectorResult<MarketplaceOrder>> + Send;
 
-    /// Reports a shipment. Returns the process that applies it.
+    /// Reports a shipment: applied at once, or pending with the process that applies it.
     ///
     /// # Errors
     ///
     /// As usual; a [`crate::ConnectorError::Transient`] means the shipment may or may not
     /// have been accepted.
-    fn ship(&self, shipment: &Shipment) -> impl Future<Output = ConnectorResult<Process>> + Send;
+    fn ship(
+        &self,
+        shipment: &Shipment,
+    ) -> impl Future<Output = ConnectorResult<WriteOutcome>> + Send;
 
-    /// Cancels lines. Returns the process that applies it.
+    /// Cancels lines: applied at once, or pending with the process that applies it.
     ///
     /// # Errors
     ///
@@ -199,7 +215,7 @@ pub trait Marketplace: Send + Sync {
     fn cancel(
         &self,
         cancellation: &Cancellation,
-    ) -> impl Future<Output = ConnectorResult<Process>> + Send;
+    ) -> impl Future<Output = ConnectorResult<WriteOutcome>> + Send;
 
     /// The current state of processes (bulk where the vendor allows).
     ///
@@ -233,7 +249,8 @@ pub trait Marketplace: Send + Sync {
     /// As usual.
     fn offers(&self) -> impl Future<Output = ConnectorResult<Vec<Offer>>> + Send;
 
-    /// Sets the stock of an offer. Returns the process that applies it.
+    /// Sets the stock of an offer: applied at once, or pending with the process that applies
+    /// it.
     ///
     /// # Errors
     ///
@@ -242,7 +259,7 @@ pub trait Marketplace: Send + Sync {
         &self,
         offer_id: &OfferId,
         amount: u32,
-    ) -> impl Future<Output = ConnectorResult<Process>> + Send;
+    ) -> impl Future<Output = ConnectorResult<WriteOutcome>> + Send;
 
     /// The labels the marketplace sells for these lines of an order (bol: delivery options).
     /// Empty when it sells none for them.
@@ -255,8 +272,9 @@ pub trait Marketplace: Send + Sync {
         lines: &[LineQuantity],
     ) -> impl Future<Output = ConnectorResult<Vec<LabelOffer>>> + Send;
 
-    /// Buys a label for these lines. Returns the process that buys it; once it succeeded,
-    /// [`Process::bought_label`] names the label. Labels are charged: a
+    /// Buys a label for these lines: bought at once (`entity_id` the label's id), or pending
+    /// with the process that buys it; once that succeeded, [`Process::bought_label`] names the
+    /// label. Labels are charged: a
     /// [`crate::ConnectorError::Transient`] means one may have been bought, and nothing can
     /// look that up by order line, so the caller must not simply buy again.
     ///
@@ -267,7 +285,7 @@ pub trait Marketplace: Send + Sync {
         &self,
         lines: &[LineQuantity],
         offer: &LabelOfferId,
-    ) -> impl Future<Output = ConnectorResult<Process>> + Send;
+    ) -> impl Future<Output = ConnectorResult<WriteOutcome>> + Send;
 
     /// A bought label: its PDF with the track & trace code and carrier printed on it.
     ///
