@@ -9,7 +9,8 @@
 //! `learned` (budgets learned from bol's `x-ratelimit-*` headers) and `pacing` (waiting),
 //! [`wire`] (bol's JSON as its spec names it), `mapping` (wire ↔ domain; `mapping_labels` for
 //! shipping labels), [`transporter`] (carriers ↔ bol transporter codes), `labels` (delivery
-//! options, buying and reading labels), `marketplace` (the trait implementation) and `sim`.
+//! options, buying and reading labels), `marketplace` (the trait implementation), `kind` (bol as
+//! a marketplace kind: capabilities, build, the seller-dashboard link) and `sim`.
 //! bol's types never leave this crate's public API except through the simulator, which speaks
 //! them on purpose.
 

@@ -18,7 +18,8 @@
 //! - `tracking.rs` — track & trace from the Shipment Tracking plugin (meta first, its route
 //!   once per order change);
 //! - `changes.rs` — changed orders by keyset walk over `date_modified`, orders by id in batches;
-//! - `webshop.rs` — `impl Webshop for WooClient`;
+//! - `webshop.rs` — `impl Webshop for WooClient`; `kind.rs` — WooCommerce as a webshop kind
+//!   (its `kind`, capabilities, build, the admin link of an order);
 //! - `sim/` — the simulator, with fault injection, seeded chaos and quirky answers.
 //!
 //! The connector writes our order code into order meta `_orderbridge_order_code` and finds
