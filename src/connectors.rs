@@ -235,6 +235,12 @@ macro_rules! registry {
                 }
             }
 
+            /// What it can do.
+            pub fn capabilities(&self) -> MarketplaceCapabilities {
+                match self {
+                    $(Self::$m(_) => <$mt as MarketplaceKind>::CAPABILITIES,)+
+                }
+            }
         }
 
         impl AnyWebshop {
@@ -273,11 +279,6 @@ macro_rules! registry {
         }
 
         impl Marketplace for AnyMarketplace {
-            fn capabilities(&self) -> MarketplaceCapabilities {
-                match self {
-                    $(Self::$m(_) => <$mt as MarketplaceKind>::CAPABILITIES,)+
-                }
-            }
             async fn open_orders(&self) -> ConnectorResult<Vec<OpenOrder>> {
                 match self { $(Self::$m(c) => Marketplace::open_orders(c).await,)+ }
             }

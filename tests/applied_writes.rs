@@ -3,8 +3,7 @@
 //! cancellations, stock and labels end in the run that sends them, with nothing pending.
 //!
 //! The marketplace is the bol simulator behind a wrapper that follows each of bol's processes
-//! to its end before answering, so every vendor rule of the simulator still holds; like such
-//! vendors it offers no process to look up, so after a crash the engine reads the order.
+//! to its end before answering, so every vendor rule of the simulator still holds.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -26,7 +25,6 @@ use orderbridge_core::domain::{
     LabelOfferId, MarketplaceOrder, MarketplaceOrderId, OfferId, OpenOrder, ProcessId,
     ShippingLabelId,
 };
-use orderbridge_core::kind::MarketplaceCapabilities;
 use orderbridge_core::marketplace::{
     Cancellation, Label, LabelOffer, LineQuantity, Offer, Process, ProcessKind, ProcessState,
     Shipment, WriteOutcome,
@@ -62,12 +60,6 @@ impl Synchronous {
 }
 
 impl Marketplace for Synchronous {
-    fn capabilities(&self) -> MarketplaceCapabilities {
-        MarketplaceCapabilities {
-            process_lookup: false,
-            ..<BolClient as MarketplaceKind>::CAPABILITIES
-        }
-    }
     async fn open_orders(&self) -> ConnectorResult<Vec<OpenOrder>> {
         self.0.open_orders().await
     }
@@ -84,13 +76,12 @@ impl Marketplace for Synchronous {
     async fn processes(&self, ids: &[ProcessId]) -> ConnectorResult<Vec<Process>> {
         self.0.processes(ids).await
     }
-    /// A synchronous vendor has no processes to find.
     async fn find_processes(
         &self,
-        _entity_id: &str,
-        _kind: ProcessKind,
+        entity_id: &str,
+        kind: ProcessKind,
     ) -> ConnectorResult<Vec<Process>> {
-        Ok(Vec::new())
+        self.0.find_processes(entity_id, kind).await
     }
     async fn offers(&self) -> ConnectorResult<Vec<Offer>> {
         self.0.offers().await
@@ -189,51 +180,7 @@ async fn a_label_sold_at_once_is_kept_in_the_same_run(db: TestDb) {
     assert_eq!(h.bol.label_purchase_requests(), 1);
 }
 
-async fn after_a_crash_the_order_tells_what_an_applied_write_did(db: TestDb) {
-    use orderbridge::engine::{Failpoint, JobError};
-    let h = Harness::start(db, "").await;
-    let engine = synchronous_engine(&h);
-    let shipped = h.place(0, 1);
-    let cancelled = h.place(1, 1);
-    engine.run_import().await.unwrap();
-    h.woo
-        .complete_order(h.webshop_id(&shipped), Some(("PostNL", "3SABCD1234567")));
-    h.woo.cancel_order(h.webshop_id(&cancelled));
-    engine.run_track().await.unwrap();
-
-    // Both writes reach the marketplace; the process dies before recording either.
-    engine.failpoints().arm(Failpoint::ShipAfterCall);
-    assert!(matches!(
-        engine.run_ship().await,
-        Err(JobError::Failpoint(_))
-    ));
-    engine.failpoints().arm(Failpoint::CancelAfterCall);
-    assert!(matches!(
-        engine.run_cancel().await,
-        Err(JobError::Failpoint(_))
-    ));
-    let engine = synchronous_engine(&h);
-    engine.run_ship().await.unwrap();
-    engine.run_cancel().await.unwrap();
-
-    let order = h.order(&shipped).await;
-    assert_eq!(order.status, OrderStatus::Shipped, "{:?}", order.error);
-    assert_eq!(
-        h.bol.shipment_requests(),
-        1,
-        "found on the order, not sent again"
-    );
-    let order = h.order(&cancelled).await;
-    assert_eq!(order.status, OrderStatus::Cancelled, "{:?}", order.error);
-    assert_eq!(
-        h.bol.cancellation_requests(),
-        1,
-        "found on the order, not sent again"
-    );
-}
-
 both_backends!(
-    after_a_crash_the_order_tells_what_an_applied_write_did,
     applied_shipments_and_cancellations_end_in_the_run_that_sends_them,
     applied_stock_updates_are_not_followed,
     a_label_sold_at_once_is_kept_in_the_same_run

@@ -322,33 +322,6 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     .await
             }
         };
-        if !self.marketplace.capabilities().process_lookup {
-            // No process to find: the order itself says what an earlier attempt cancelled.
-            let details = match self.marketplace.order(&order.marketplace_order_id).await {
-                Ok(details) => details,
-                Err(error) => {
-                    self.defer(
-                        order,
-                        "reading the order for an earlier cancellation",
-                        &error,
-                    )
-                    .await?;
-                    return Ok(false);
-                }
-            };
-            let still_open: Vec<Cancellation> = cancellations
-                .into_iter()
-                .filter(|c| {
-                    c.lines.iter().any(|id| {
-                        details.lines.iter().any(|l| {
-                            &l.line_id == id
-                                && l.quantity_shipped + l.quantity_cancelled < l.quantity.get()
-                        })
-                    })
-                })
-                .collect();
-            return self.cancel_lines(order, &still_open, false).await;
-        }
         self.cancel_lines(order, &cancellations, true).await
     }
 

@@ -244,9 +244,6 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 return self.fail_shipment(order, Step::Requested, &reason).await
             }
         };
-        if !self.marketplace.capabilities().process_lookup {
-            return self.resume_shipment_by_order(order, &shipment).await;
-        }
         let Some(first_line) = shipment.lines.first() else {
             return Ok(false);
         };
@@ -298,58 +295,6 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 Ok(false)
             }
         }
-    }
-
-    /// A marketplace whose writes leave no process to find: the order itself says whether
-    /// the earlier attempt shipped it.
-    async fn resume_shipment_by_order(
-        &self,
-        order: &OrderRecord,
-        shipment: &Shipment,
-    ) -> Result<bool, JobError> {
-        let details = match self.marketplace.order(&order.marketplace_order_id).await {
-            Ok(details) => details,
-            Err(error) => {
-                self.defer(order, "reading the order for an earlier shipment", &error)
-                    .await?;
-                return Ok(false);
-            }
-        };
-        let shipped = shipment.lines.iter().all(|sent| {
-            details
-                .lines
-                .iter()
-                .find(|l| l.line_id == sent.line_id)
-                .is_some_and(|l| l.quantity_shipped + l.quantity_cancelled >= l.quantity.get())
-        });
-        if shipped {
-            return self
-                .shipment_confirmed(
-                    order,
-                    "the marketplace shows the shipment an earlier attempt sent: shipped",
-                )
-                .await;
-        }
-        let applied = self
-            .transition(
-                order,
-                Transition::of(order.id)
-                    .when(Column::ShipStep, Step::Requested)
-                    .when(Column::ShipAttempts, order.ship.attempts)
-                    .set(Column::ShipAttempts, order.ship.attempts + 1)
-                    .event(
-                        EventKind::Call,
-                        format!(
-                            "the marketplace shows no shipment from an earlier attempt; sending it again (attempt {})",
-                            order.ship.attempts + 1
-                        ),
-                    ),
-            )
-            .await?;
-        if !applied {
-            return Ok(false);
-        }
-        self.send_shipment(order, shipment).await
     }
 
     pub(super) async fn shipment_confirmed(

@@ -163,10 +163,6 @@ impl BolClient {
 }
 
 impl Marketplace for BolClient {
-    fn capabilities(&self) -> orderbridge_core::kind::MarketplaceCapabilities {
-        <Self as orderbridge_core::MarketplaceKind>::CAPABILITIES
-    }
-
     async fn ship(&self, shipment: &Shipment) -> ConnectorResult<WriteOutcome> {
         BolClient::ship(self, shipment)
             .await

@@ -179,10 +179,6 @@ pub struct Offer {
 /// Every method is one logical vendor call (with pagination where it lists); none retries a
 /// write on its own, so the caller stays in control of exactly-once effects.
 pub trait Marketplace: Send + Sync {
-    /// What this connector can do (see [`crate::kind::MarketplaceCapabilities`]); the engine
-    /// asks it instead of assuming one vendor's abilities.
-    fn capabilities(&self) -> crate::kind::MarketplaceCapabilities;
-
     /// Open orders the merchant ships itself (not shipped, not cancelled), all pages.
     ///
     /// # Errors
