@@ -121,12 +121,12 @@ fn write_config(
     std::fs::write(
         &main,
         format!(
-            "# Written by `orderbridge demo`.\n[database]\nurl = \"demo.db\"\nauto_migrate = true\n\n[logging]\nlevel = \"warn\"\n\n[scheduler]\nlease_secs = 10\nshutdown_grace_secs = 5\n{}",
+            "# Written by `orderbridge-demo`.\n[database]\nurl = \"demo.db\"\nauto_migrate = true\n\n[logging]\nlevel = \"warn\"\n\n[scheduler]\nlease_secs = 10\nshutdown_grace_secs = 5\n{}",
             login.toml()?
         ),
     )?;
     let connection = format!(
-        r#"# Written by `orderbridge demo`: bol.com simulator -> WooCommerce simulator.
+        r#"# Written by `orderbridge-demo`: bol.com simulator -> WooCommerce simulator.
 [marketplace]
 kind = "bol"
 client_id = "{client_id}"
@@ -228,7 +228,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let login = DemoLogin::new(args.dashboard_port)?;
     let config_path = write_config(&dir, &bol, &woo, &login)?;
     let config = Config::load(&config_path)?;
-    println!("orderbridge demo");
+    println!("orderbridge-demo");
     println!("  bol.com simulator      {}", bol.api_base_url());
     println!("  WooCommerce simulator  {}", woo.base_url());
     println!("  configuration          {}", config_path.display());
