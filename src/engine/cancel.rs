@@ -367,10 +367,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     },
                 )
                 .set(Column::CancelProcessId, Option::<String>::None)
-                .set(Column::Status, OrderStatus::Error)
-                .set(Column::Error, reason)
-                .event(EventKind::Error, reason.to_owned())
-                .event(EventKind::Status, "error"),
+                .into_error(reason),
         )
         .await?;
         Ok(false)

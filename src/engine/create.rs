@@ -342,10 +342,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             order,
             Transition::of(order.id)
                 .when(Column::CreateStep, Step::Requested)
-                .set(Column::Status, OrderStatus::Error)
-                .set(Column::Error, message.as_str())
-                .event(EventKind::Error, message.clone())
-                .event(EventKind::Status, "error"),
+                .into_error(&message),
         )
         .await?;
         Ok(Outcome::Failed)

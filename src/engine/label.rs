@@ -189,13 +189,17 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     }
 
     /// For an order about to ship whose label was never planned (state from before labels
-    /// were bought): plans it now. Returns whether the order changed.
-    pub(super) async fn plan_label(&self, order: &OrderRecord) -> Result<bool, JobError> {
+    /// were bought), whose stored lines are `lines`: plans it now. Returns whether the order
+    /// changed.
+    pub(super) async fn plan_label(
+        &self,
+        order: &OrderRecord,
+        lines: &[OrderLine],
+    ) -> Result<bool, JobError> {
         if order.label.step != Step::None {
             return Ok(false);
         }
-        let lines = self.store.lines(order.id).await?;
-        let plan = self.label_plan(order, &lines);
+        let plan = self.label_plan(order, lines);
         if matches!(plan, LabelPlan::Nothing) {
             return Ok(false);
         }

@@ -11,7 +11,7 @@ use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
 use super::label::{LabelPlan, MAX_LABEL_DOWNLOADS};
 use super::{Engine, JobError, PROCESS_STALE_MILLIS};
-use crate::status::{OrderStatus, Step};
+use crate::status::Step;
 use crate::store::{Column, EventKind, OrderLine, OrderRecord, Transition};
 
 impl<M: Marketplace, W: Webshop> Engine<M, W> {
@@ -209,10 +209,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             );
             transition = transition
                 .when(Column::Status, order.status)
-                .set(Column::Status, OrderStatus::Error)
-                .set(Column::Error, reason.as_str())
-                .event(EventKind::Error, reason)
-                .event(EventKind::Status, "error");
+                .into_error(&reason);
         } else {
             transition = transition.event(
                 EventKind::Error,
@@ -295,10 +292,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 .when(Column::Status, order.status)
                 .set(Column::LabelStep, Step::Ready)
                 .set(Column::LabelProcessId, Option::<String>::None)
-                .set(Column::Status, OrderStatus::Error)
-                .set(Column::Error, reason)
-                .event(EventKind::Error, reason.to_owned())
-                .event(EventKind::Status, "error"),
+                .into_error(reason),
         )
         .await?;
         Ok(false)

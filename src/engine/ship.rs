@@ -142,7 +142,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let lines = self.store.lines(order.id).await?;
         let shipment = match self.shipment_of(order, &lines) {
             Ok(shipment) => shipment,
-            Err(NoShipment::LabelRequired) => return self.plan_label(order).await,
+            Err(NoShipment::LabelRequired) => return self.plan_label(order, &lines).await,
             Err(NoShipment::LabelNotBought) => return Ok(false),
             Err(NoShipment::Invalid(reason)) => {
                 return self.fail_shipment(order, Step::Ready, &reason).await
@@ -238,7 +238,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let lines = self.store.lines(order.id).await?;
         let shipment = match self.shipment_of(order, &lines) {
             Ok(shipment) => shipment,
-            Err(NoShipment::LabelRequired) => return self.plan_label(order).await,
+            Err(NoShipment::LabelRequired) => return self.plan_label(order, &lines).await,
             Err(NoShipment::LabelNotBought) => return Ok(false),
             Err(NoShipment::Invalid(reason)) => {
                 return self.fail_shipment(order, Step::Requested, &reason).await
@@ -333,10 +333,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 .when(Column::ShipStep, from)
                 .set(Column::ShipStep, Step::Ready)
                 .set(Column::ShipProcessId, Option::<String>::None)
-                .set(Column::Status, OrderStatus::Error)
-                .set(Column::Error, reason)
-                .event(EventKind::Error, reason.to_owned())
-                .event(EventKind::Status, "error"),
+                .into_error(reason),
         )
         .await?;
         Ok(false)

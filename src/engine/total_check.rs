@@ -44,10 +44,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 Transition::of(order.id)
                     .when(Column::CreateStep, Step::Done)
                     .when(Column::Status, OrderStatus::NotShipped)
-                    .set(Column::Status, OrderStatus::Error)
-                    .set(Column::Error, mismatch.as_str())
-                    .event(EventKind::Error, mismatch.clone())
-                    .event(EventKind::Status, "error"),
+                    .into_error(&mismatch),
             )
             .await?;
         if !marked {

@@ -198,12 +198,7 @@ impl Ops {
             .ok_or(OpsError::UnknownBatch(batch_id))?;
         let mut labels = Vec::new();
         for label in self.store.batch_labels(batch_id).await? {
-            let still_to_ship = self
-                .store
-                .order(label.order_id)
-                .await?
-                .is_some_and(|order| label_to_print(order.status));
-            if still_to_ship {
+            if label_to_print(label.status) {
                 labels.push((label.code.to_string(), label.pdf));
             }
         }

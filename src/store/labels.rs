@@ -9,6 +9,7 @@ use sqlx::Row;
 
 use super::{Store, StoreError, StoreResult};
 use crate::clock::to_millis;
+use crate::status::OrderStatus;
 
 /// A stored label.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +18,8 @@ pub struct StoredLabel {
     pub order_id: i64,
     /// The order's code.
     pub code: OrderCode,
+    /// The order's status now.
+    pub status: OrderStatus,
     /// The marketplace's label id.
     pub label_id: ShippingLabelId,
     /// The label as printed (PDF).
@@ -29,10 +32,14 @@ fn read_label(row: &sqlx::any::AnyRow) -> StoreResult<StoredLabel> {
         reason,
     };
     let code: String = row.try_get("code")?;
+    let status: String = row.try_get("status")?;
     let label_id: String = row.try_get("label_id")?;
     Ok(StoredLabel {
         order_id: row.try_get("order_id")?,
         code: OrderCode::parse(&code).map_err(|e| corrupt("code", e.to_string()))?,
+        status: status
+            .parse()
+            .map_err(|e| corrupt("status", format!("{e}")))?,
         label_id: ShippingLabelId::parse(&label_id)
             .map_err(|e| corrupt("label_id", e.to_string()))?,
         pdf: row.try_get("pdf")?,
@@ -76,7 +83,7 @@ impl Store {
     /// On database failure or an unreadable row.
     pub async fn label_of(&self, order_id: i64) -> StoreResult<Option<StoredLabel>> {
         let row = sqlx::query(
-            "SELECT l.order_id, o.code, l.label_id, l.pdf FROM shipping_labels l
+            "SELECT l.order_id, o.code, o.status, l.label_id, l.pdf FROM shipping_labels l
              JOIN orders o ON o.id = l.order_id WHERE l.order_id = $1",
         )
         .bind(order_id)
@@ -93,7 +100,7 @@ impl Store {
     /// On database failure or an unreadable row.
     pub async fn batch_labels(&self, batch_id: i64) -> StoreResult<Vec<StoredLabel>> {
         let rows = sqlx::query(
-            "SELECT l.order_id, o.code, l.label_id, l.pdf FROM shipping_labels l
+            "SELECT l.order_id, o.code, o.status, l.label_id, l.pdf FROM shipping_labels l
              JOIN orders o ON o.id = l.order_id WHERE o.batch_id = $1 ORDER BY o.id",
         )
         .bind(batch_id)

@@ -131,6 +131,15 @@ impl Transition {
         self
     }
 
+    /// Stops the order in `error` with `reason`: the status, the error text and the two history
+    /// entries every such stop writes.
+    pub fn into_error(self, reason: &str) -> Self {
+        self.set(Column::Status, OrderStatus::Error)
+            .set(Column::Error, reason)
+            .event(EventKind::Error, reason)
+            .event(EventKind::Status, "error")
+    }
+
     /// Adds a history entry.
     pub fn event(mut self, kind: EventKind, message: impl Into<String>) -> Self {
         self.events.push((kind, message.into()));
