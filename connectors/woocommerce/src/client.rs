@@ -1,10 +1,10 @@
 //! HTTP plumbing of the WooCommerce connector: [`WooClient`] sends authenticated JSON requests
-//! below `{base_url}/wp-json/`, spread by a client-side rate budget (core [`RateBudget`]),
-//! retries what may be retried (core [`RetryPolicy`] with backoff, jitter and `Retry-After`),
-//! maps failures to [`ConnectorError`] and walks paginated lists via `X-WP-TotalPages`. What
-//! the calls mean lives in `webshop.rs`.
+//! below `{base_url}/wp-json/` through the shared HTTP kit ([`HttpKit`]: rate budget, retries
+//! with backoff, jitter and `Retry-After`, failures as [`ConnectorError`]) and walks paginated
+//! lists via `X-WP-TotalPages`. What the calls mean lives in `webshop.rs`; what WooCommerce's
+//! error bodies say, in `error_mapping.rs`.
 //!
-//! What is retried, per [`Replay`]: a time-out (a shop that hangs), a connection reset, a 5xx
+//! What is retried, per [`Replay`] (the kit's rule): a time-out (a shop that hangs), a connection reset, a 5xx
 //! and a 429 (after its `Retry-After`, or the policy's backoff when it has none) are transient;
 //! reads and idempotent writes send again, up to `retry.max_attempts`. A 2xx whose body is
 //! damaged (a PHP notice in front of the JSON, a body cut short) is read again the same way and
@@ -18,15 +18,16 @@ use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
 
-use orderbridge_core::{ConnectorError, ConnectorResult, RateBudget, RetryPolicy, Secret};
+use orderbridge_core::{ConnectorError, ConnectorResult, Secret};
+use orderbridge_http::{Authorize, Failure, HttpKit, KitSettings, Raw, Replay, Request};
 use reqwest::header::HeaderMap;
-use reqwest::{Method, StatusCode};
+use reqwest::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use url::Url;
 
 use crate::config::{TaxMode, WooAuth, WooConfig};
-use crate::error_mapping::{self, AttemptFailure, VENDOR};
+use crate::error_mapping::{WooClassify, VENDOR};
 use crate::product_index::ProductIndex;
 use crate::products::ProductCache;
 use crate::tax::TaxSettingsCache;
@@ -41,16 +42,6 @@ const MAX_PAGES: u32 = 1_000;
 
 /// Longest lookup margin used, whatever is configured: 30 days.
 const MAX_LOOKUP_MARGIN_SECS: u64 = 30 * 24 * 3600;
-
-/// Whether a request may be sent again after a failure whose effect is unknown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Replay {
-    /// Reads and idempotent writes: retry on any transient failure and on a damaged 2xx body.
-    Safe,
-    /// Creating writes: retry only when the shop provably did not act (connect error, 429); an
-    /// unreadable 2xx body is reported as transient (the shop acted).
-    OnlyIfUnsent,
-}
 
 /// A WooCommerce shop, reached over its REST API v3. Cheap to clone; clones share the HTTP
 /// connection pool, the product index, the cache of resolved products and the tax settings.
@@ -82,23 +73,34 @@ impl std::fmt::Debug for WooClient {
     }
 }
 
-/// The shared part of a [`WooClient`]: connection pool, credentials, retry policy, rate budget.
+/// The shared part of a [`WooClient`]: the HTTP kit (pool, retry policy, rate budget,
+/// WooCommerce's error bodies, the key pair) below the shop's REST root.
 pub(crate) struct HttpCore {
-    http: reqwest::Client,
+    kit: HttpKit,
     rest_root: Url,
+    consumer_key: String,
+}
+
+/// The key pair, as a Basic header or in the query string (for hosts that drop the
+/// `Authorization` header).
+struct KeyPair {
     consumer_key: String,
     consumer_secret: Secret,
     auth: WooAuth,
-    retry: RetryPolicy,
-    budget: RateBudget,
-    timeout: Duration,
 }
 
-/// A 2xx reply before decoding.
-struct RawReply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
+impl Authorize for KeyPair {
+    fn authorize(&self, request: RequestBuilder) -> RequestBuilder {
+        match self.auth {
+            WooAuth::Header => {
+                request.basic_auth(&self.consumer_key, Some(self.consumer_secret.expose()))
+            }
+            WooAuth::QueryString => request.query(&[
+                ("consumer_key", self.consumer_key.as_str()),
+                ("consumer_secret", self.consumer_secret.expose()),
+            ]),
+        }
+    }
 }
 
 /// A decoded 2xx reply with its pagination header.
@@ -121,31 +123,29 @@ impl WooClient {
             message: format!("configuration: {message}"),
         };
         config.validate().map_err(|e| config_error(e.to_string()))?;
-        let timeout = Duration::from_secs(config.timeout_secs);
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            // A redirected POST would turn into a GET, and credentials must not follow a
-            // redirect to another host: a redirect is reported instead (see error_mapping).
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!(
-                "orderbridge-woocommerce/",
-                env!("CARGO_PKG_VERSION")
-            ))
-            .build()
-            .map_err(|e| config_error(format!("cannot build HTTP client: {e}")))?;
+        let kit = HttpKit::new(
+            KitSettings {
+                vendor: VENDOR,
+                user_agent: concat!("orderbridge-woocommerce/", env!("CARGO_PKG_VERSION"))
+                    .to_owned(),
+                timeout: Duration::from_secs(config.timeout_secs),
+                retry: config.retry,
+                rate_limit: config.rate_limit,
+            },
+            Arc::new(WooClassify),
+            Arc::new(KeyPair {
+                consumer_key: config.consumer_key.clone(),
+                consumer_secret: secret,
+                auth: config.auth,
+            }),
+        )?;
         let lookup_margin_secs =
             i64::try_from(config.lookup_margin_secs.min(MAX_LOOKUP_MARGIN_SECS)).unwrap_or(0);
         Ok(WooClient {
             http: Arc::new(HttpCore {
-                http,
+                kit,
                 rest_root: config.rest_root(),
                 consumer_key: config.consumer_key.clone(),
-                consumer_secret: secret,
-                auth: config.auth,
-                retry: config.retry,
-                budget: RateBudget::new(config.rate_limit),
-                timeout,
             }),
             order_status: config.order_status.clone(),
             marks_orders_paid: config.marks_orders_paid(),
@@ -184,7 +184,7 @@ impl HttpCore {
         &self,
         path: &str,
         query: &[(&str, String)],
-    ) -> Result<Reply<T>, AttemptFailure> {
+    ) -> Result<Reply<T>, Failure> {
         self.call(Method::GET, path, query, None, Replay::Safe)
             .await
     }
@@ -245,7 +245,8 @@ impl HttpCore {
         }
     }
 
-    /// Sends a request until it succeeds and decodes, or fails for good (see the module docs).
+    /// Sends a request through the kit until it succeeds and decodes, or fails for good (see
+    /// the module docs).
     async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -253,150 +254,39 @@ impl HttpCore {
         query: &[(&str, String)],
         body: Option<Vec<u8>>,
         replay: Replay,
-    ) -> Result<Reply<T>, AttemptFailure> {
+    ) -> Result<Reply<T>, Failure> {
         let endpoint = format!("{method} {path}");
-        let url = self.rest_root.join(path).map_err(|e| AttemptFailure {
-            error: ConnectorError::Rejected {
+        let url = self.rest_root.join(path).map_err(|e| {
+            Failure::unsent(ConnectorError::Rejected {
                 vendor: VENDOR.to_owned(),
                 message: format!("bad path {path:?}: {e}"),
-            },
-            unsent: true,
-            woo_code: None,
-            status: None,
-            damaged_body: false,
-        })?;
-        let mut attempt: u32 = 1;
-        loop {
-            let result = match self
-                .attempt(method.clone(), &url, query, body.clone(), &endpoint)
-                .await
-            {
-                Ok(raw) => decode_reply(&endpoint, &raw, replay),
-                Err(failure) => Err(failure),
-            };
-            let failure = match result {
-                Ok(reply) => return Ok(reply),
-                Err(failure) => failure,
-            };
-            let Some(wait) = self.wait_before_retry(&failure, attempt, replay) else {
-                return Err(failure);
-            };
-            tracing::warn!(
-                endpoint = %endpoint,
-                attempt,
-                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                error = %failure.error,
-                "retrying WooCommerce call"
-            );
-            tokio::time::sleep(wait).await;
-            attempt += 1;
-        }
-    }
-
-    /// How long to wait before sending again, or `None` when the failure is final.
-    fn wait_before_retry(
-        &self,
-        failure: &AttemptFailure,
-        attempt: u32,
-        replay: Replay,
-    ) -> Option<Duration> {
-        if attempt >= self.retry.max_attempts {
-            return None;
-        }
-        let backoff = || self.retry.backoff(attempt, rand::random::<f64>());
-        match &failure.error {
-            ConnectorError::RateLimited {
-                retry_after: Some(after),
-            } => self.retry.waits_out(*after).then_some(*after),
-            ConnectorError::RateLimited { retry_after: None } => Some(backoff()),
-            ConnectorError::Transient { .. } if replay == Replay::Safe || failure.unsent => {
-                Some(backoff())
-            }
-            ConnectorError::InvalidPayload { .. }
-                if replay == Replay::Safe && failure.damaged_body =>
-            {
-                Some(backoff())
-            }
-            _ => None,
-        }
-    }
-
-    async fn attempt(
-        &self,
-        method: Method,
-        url: &Url,
-        query: &[(&str, String)],
-        body: Option<Vec<u8>>,
-        endpoint: &str,
-    ) -> Result<RawReply, AttemptFailure> {
-        let wait = self.budget.reserve(std::time::Instant::now());
-        if !wait.is_zero() {
-            tracing::debug!(
-                endpoint,
-                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                "waiting for the WooCommerce rate budget"
-            );
-            tokio::time::sleep(wait).await;
-        }
-        let mut request = self
-            .http
-            .request(method, url.clone())
-            .header(reqwest::header::ACCEPT, "application/json");
-        if !query.is_empty() {
-            request = request.query(query);
-        }
-        request = match self.auth {
-            WooAuth::Header => {
-                request.basic_auth(&self.consumer_key, Some(self.consumer_secret.expose()))
-            }
-            WooAuth::QueryString => request.query(&[
-                ("consumer_key", self.consumer_key.as_str()),
-                ("consumer_secret", self.consumer_secret.expose()),
-            ]),
-        };
-        if let Some(json) = body {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(json);
-        }
-        // The URL may carry the key pair (`query_string` authentication): it is dropped from
-        // transport errors before they are turned into messages.
-        let transport = |e: reqwest::Error| {
-            error_mapping::failure_from_transport(endpoint, self.timeout, &e.without_url())
-        };
-        let response = request.send().await.map_err(transport)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(transport)?;
-        if status.is_success() {
-            Ok(RawReply {
-                status,
-                headers,
-                body: bytes.to_vec(),
             })
-        } else {
-            Err(error_mapping::failure_from_status(
-                endpoint, status, &headers, &bytes,
-            ))
-        }
-    }
-}
-
-/// Decodes a 2xx reply; for a creating write an unreadable body means "acted, result unknown".
-fn decode_reply<T: DeserializeOwned>(
-    endpoint: &str,
-    raw: &RawReply,
-    replay: Replay,
-) -> Result<Reply<T>, AttemptFailure> {
-    match error_mapping::decode_body(endpoint, raw.status, &raw.body) {
-        Ok(body) => Ok(Reply {
+        })?;
+        let request = Request {
+            method,
+            url,
+            query: query
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), value.clone()))
+                .collect(),
             body,
-            total_pages: total_pages(&raw.headers),
-        }),
-        Err(failure) if replay == Replay::OnlyIfUnsent => {
-            Err(error_mapping::acted_but_unreadable(endpoint, failure))
-        }
-        Err(failure) => Err(failure),
+            replay,
+            endpoint,
+        };
+        self.kit
+            .send(&request, |raw: &Raw| {
+                let body = orderbridge_http::decode_json(
+                    VENDOR,
+                    &request.endpoint,
+                    raw.status,
+                    &raw.body,
+                )?;
+                Ok(Reply {
+                    body,
+                    total_pages: total_pages(&raw.headers),
+                })
+            })
+            .await
     }
 }
 

@@ -207,7 +207,7 @@ impl WooClient {
                 Ok(tracking_from_endpoint(reply.body.0))
             }
             Err(failure) if failure.status.map(|s| s.as_u16()) == Some(404) => {
-                if failure.woo_code.as_deref() == Some(NO_ROUTE_CODE) {
+                if failure.vendor_code.as_deref() == Some(NO_ROUTE_CODE) {
                     tracing::info!("WooCommerce Shipment Tracking plugin not installed");
                     self.tracking_plugin.record(true);
                 }

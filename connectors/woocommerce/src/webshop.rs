@@ -16,7 +16,7 @@ use orderbridge_core::{ConnectorError, ConnectorResult, Webshop};
 use reqwest::Method;
 
 use crate::changes::{order_numbers, ORDERS_PATH};
-use crate::client::{Replay, WooClient};
+use crate::client::WooClient;
 use crate::config::TaxMode;
 use crate::emails::withhold_buyer_email;
 use crate::error_mapping::VENDOR;
@@ -26,6 +26,7 @@ use crate::mapping::{
 use crate::tax::apply_taxes;
 use crate::tracking::tracking_from_meta;
 use crate::wire::{WooOrder, WooStatusUpdate};
+use orderbridge_http::Replay;
 
 /// WooCommerce's numeric id behind a [`WebshopOrderId`].
 fn order_number(id: &WebshopOrderId) -> ConnectorResult<u64> {

@@ -1,0 +1,32 @@
+//! The HTTP kit of orderbridge's connectors: what every vendor client needs and none should
+//! write again.
+//!
+//! - `replay.rs` — [`Replay`]: whether a request may be sent again after a failure whose
+//!   effect is unknown, and [`wait_before_retry`], the one rule every connector follows
+//!   (reads retry transient failures; creating writes only when the vendor provably did not
+//!   act; a 429 waits out its `Retry-After`);
+//! - `failure.rs` — [`Failure`]: one failed attempt as a [`ConnectorError`] plus what the
+//!   retry rule needs (never sent? a damaged body?), built from an HTTP status with the
+//!   vendor's error body ([`Classify`] hook) or from a transport error;
+//! - `decode.rs` — JSON bodies decoded with the path of the first bad field, and the
+//!   "accepted but unreadable" rule for creating writes;
+//! - `client.rs` — [`HttpKit`]: one vendor's connection pool, timeout, retry policy and rate
+//!   budget, and the send loop that applies all of the above to a [`Request`];
+//! - `paging.rs` — [`OffsetPager`]: walking `limit`/`offset` lists to the end;
+//! - `redact.rs` — secrets kept out of URLs that end up in messages and logs.
+//!
+//! [`ConnectorError`]: orderbridge_core::ConnectorError
+
+mod client;
+mod decode;
+mod failure;
+mod paging;
+mod redact;
+mod replay;
+
+pub use client::{Authorize, HttpKit, KitSettings, Raw, Request};
+pub use decode::{acted_but_unreadable, decode_json};
+pub use failure::{Classify, Failure, PlainClassify, VendorError};
+pub use paging::OffsetPager;
+pub use redact::{redact_query, without_query};
+pub use replay::{wait_before_retry, Replay};
