@@ -27,26 +27,30 @@ fn address() -> Address {
             ..AddressFields::default()
         },
     )
-    .unwrap()
+    .expect("valid test fixture")
 }
 
 fn order(id: &str, sku: &str, quantity: u32, total: i64) -> NewOrder {
-    let marketplace_order_id = MarketplaceOrderId::parse(id).unwrap();
+    let marketplace_order_id = MarketplaceOrderId::parse(id).expect("valid test fixture");
     NewOrder {
         code: OrderCode::derive("bol-medusa", &marketplace_order_id),
         marketplace: "bol.com".into(),
         marketplace_order_id,
-        placed_at: Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap(),
+        placed_at: Utc
+            .with_ymd_and_hms(2026, 12, 1, 9, 0, 0)
+            .single()
+            .expect("valid test fixture"),
         shipping: address(),
         billing: address(),
         pickup_point: None,
         lines: vec![NewOrderLine {
-            sku: Some(Sku::parse(sku).unwrap()),
+            sku: Some(Sku::parse(sku).expect("valid test fixture")),
             ean: None,
             title: "Mok".into(),
-            quantity: Quantity::new(quantity).unwrap(),
-            unit_price: Money::from_cents(total / i64::from(quantity), Currency::EUR).unwrap(),
-            line_total: Money::from_cents(total, Currency::EUR).unwrap(),
+            quantity: Quantity::new(quantity).expect("valid test fixture"),
+            unit_price: Money::from_cents(total / i64::from(quantity), Currency::EUR)
+                .expect("valid test fixture"),
+            line_total: Money::from_cents(total, Currency::EUR).expect("valid test fixture"),
             discounts: Vec::new(),
             marketplace_line_id: format!("{id}-1"),
         }],
@@ -54,14 +58,15 @@ fn order(id: &str, sku: &str, quantity: u32, total: i64) -> NewOrder {
 }
 
 async fn store() -> (MedusaSim, MedusaClient) {
-    let sim = MedusaSim::start().await.unwrap();
+    let sim = MedusaSim::start().await.expect("valid test fixture");
     sim.add_variant("MUG-1", Some("8712345678906"), 1299, Some(10));
     sim.add_variant("POSTER", None, 500, None);
     let mut config = sim.config();
     config.retry.initial_backoff_ms = 1;
     config.retry.max_backoff_ms = 2;
     config.rate_limit = RateLimit::per_second(10_000);
-    let client = MedusaClient::new(&config, Secret::new(MedusaSim::API_KEY)).unwrap();
+    let client =
+        MedusaClient::new(&config, Secret::new(MedusaSim::API_KEY)).expect("valid test fixture");
     (sim, client)
 }
 
