@@ -322,7 +322,13 @@ async fn error_classes() {
         .unwrap()
         .id;
     sim.inject_fault(MedusaEndpoint::ListOrders, MedusaFault::TruncatedBody, 1);
-    assert_eq!(shop.orders(&[created.clone()]).await.unwrap().len(), 1);
+    assert_eq!(
+        shop.orders(std::slice::from_ref(&created))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 
     // A wrong key is an auth failure.
     let mut config = sim.config();
