@@ -34,7 +34,7 @@ fn kit() -> HttpKit {
         Arc::new(PlainClassify),
         Arc::new(Bearer),
     )
-    .unwrap()
+    .expect("valid test fixture")
 }
 
 async fn server_answering(
@@ -59,7 +59,9 @@ async fn server_answering(
 }
 
 fn url(server: &MockServer) -> url::Url {
-    format!("{}/x", server.uri()).parse().unwrap()
+    format!("{}/x", server.uri())
+        .parse()
+        .expect("valid test fixture")
 }
 
 #[tokio::test]
