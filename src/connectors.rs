@@ -366,6 +366,7 @@ registry! {
     }
     webshops {
         Woocommerce => orderbridge_woocommerce::WooClient,
+        Medusa => orderbridge_medusa::MedusaClient,
     }
 }
 

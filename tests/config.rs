@@ -63,11 +63,42 @@ fn woocommerce_ean_meta_keys_and_unmanaged_stock_load() {
         "consumer_secret = \"cs_1\"\nean_meta_keys = [\"_my_ean\"]\nunmanaged_in_stock = 5",
     );
     let config = Config::load(&write(dir.path(), "", &connection)).unwrap();
-    let orderbridge::config::WebshopSettings::Woocommerce(woo) = &config.connections[0].webshop;
+    let orderbridge::config::WebshopSettings::Woocommerce(woo) = &config.connections[0].webshop
+    else {
+        panic!("not a WooCommerce section: {:?}", config.connections[0].webshop);
+    };
     assert_eq!(woo.ean_meta_keys, vec!["_my_ean"]);
     assert_eq!(
         woo.unmanaged_in_stock,
         orderbridge_woocommerce::UnmanagedInStock::Amount(5)
+    );
+}
+
+#[test]
+fn a_medusa_webshop_loads_from_the_example_and_its_ids_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("config/connections/bol-medusa.example.toml"),
+    )
+    .unwrap()
+    .replace("reg_...", "reg_01ABC")
+    .replace("sc_...", "sc_01ABC")
+    .replace("so_...", "so_01ABC");
+    let config = Config::load(&write(dir.path(), "", &example)).unwrap();
+    let orderbridge::config::WebshopSettings::Medusa(medusa) = &config.connections[0].webshop
+    else {
+        panic!("not a Medusa section: {:?}", config.connections[0].webshop);
+    };
+    assert_eq!(medusa.region_id, "reg_01ABC");
+    // A sales channel id where the region belongs is named.
+    let swapped = example.replace("region_id = \"reg_01ABC\"", "region_id = \"sc_01ABC\"");
+    let err = format!(
+        "{:#}",
+        Config::load(&write(dir.path(), "", &swapped)).unwrap_err()
+    );
+    assert!(
+        err.contains("shop.toml") && err.contains("region_id") && err.contains("reg_"),
+        "{err}"
     );
 }
 

@@ -131,9 +131,13 @@ start() {
 
   log "starting server on port $PORT (log: $LOG_FILE)"
   t0=$SECONDS
-  (cd "$WORK" && setsid "$medusa" start --port "$PORT" >"$LOG_FILE" 2>&1 </dev/null & echo $! >"$PID_FILE")
-  local pid
-  pid="$(cat "$PID_FILE")"
+  # exec: the background subshell becomes setsid, which (not being a group
+  # leader) becomes the node process itself, so $! is the server's pid and
+  # its own process group. All fds are redirected so callers piping our
+  # output do not wait for the server.
+  (cd "$WORK" && exec setsid "$medusa" start --port "$PORT") >"$LOG_FILE" 2>&1 </dev/null &
+  local pid=$!
+  echo "$pid" >"$PID_FILE"
   local deadline=$((SECONDS + START_TIMEOUT))
   until curl -sf -o /dev/null "$BASE_URL/health"; do
     if ! kill -0 "$pid" 2>/dev/null; then

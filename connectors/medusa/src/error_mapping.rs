@@ -1,7 +1,8 @@
-//! What Medusa's failed replies say: `{"type", "message"}` read for the shared HTTP kit. Medusa
-//! answers an unknown id in a request body (a variant of a draft item) with 400 or 404
-//! `not_found`; both are "not found" here, so an unknown product names itself instead of
-//! reading as a refused order.
+//! What Medusa's failed replies say: `{"type", "message"}` read for the shared HTTP kit (a 401
+//! has only `message`). Medusa answers an unknown variant in a draft order with 400
+//! `invalid_data` "Variants … do not exist or belong to a product that is not published"
+//! (`scripts/medusa/FACTS.md` §h): that is "not found" here, so a product deleted since it was
+//! resolved names itself instead of reading as a refused order.
 
 use orderbridge_core::ConnectorError;
 use orderbridge_http::{Classify, VendorError};
@@ -31,11 +32,11 @@ impl Classify for MedusaClassify {
         error: Option<&VendorError>,
     ) -> Option<ConnectorError> {
         let error = error?;
-        (status == StatusCode::BAD_REQUEST && error.code.as_deref() == Some("not_found")).then(
-            || ConnectorError::NotFound {
-                what: format!("{endpoint}: {}", error.message),
-            },
-        )
+        let unknown_variant =
+            error.message.starts_with("Variants ") && error.message.contains("do not exist");
+        (status == StatusCode::BAD_REQUEST && unknown_variant).then(|| ConnectorError::NotFound {
+            what: format!("{endpoint}: {}", error.message),
+        })
     }
 }
 

@@ -136,7 +136,8 @@ pub(crate) fn order_to_wire(
         items,
         shipping_methods: vec![NewShippingMethod {
             shipping_option_id: shipping_option_id.to_owned(),
-            custom_amount: 0.0,
+            name: format!("{} delivery", order.marketplace),
+            amount: 0.0,
         }],
         no_notification_order: true,
         metadata,
@@ -271,19 +272,41 @@ pub(crate) fn order_from_wire(order: &MedusaOrder) -> ConnectorResult<WebshopOrd
     })
 }
 
-/// Where an order stands: cancelled when Medusa says so; completed when every item has
-/// shipped (`shipped`, `delivered`) or the merchant completed the order; otherwise open
-/// (not yet, or only partly, fulfilled and shipped).
+/// Where an order stands: cancelled when Medusa says so (its `status`; a `canceled`
+/// fulfilment status only means a fulfilment was cancelled); completed when every item has
+/// shipped — read from the items' `detail`, because Medusa calls an order whose items all
+/// shipped and some arrived `partially_delivered` — or the merchant completed the order;
+/// otherwise open (not yet, or only partly, fulfilled and shipped).
 pub(crate) fn status_of(order: &MedusaOrder) -> WebshopStatus {
     let status = order.status.as_deref().unwrap_or_default();
     if status == "canceled" || order.canceled_at.is_some() {
         return WebshopStatus::Cancelled;
     }
-    match order.fulfillment_status.as_deref().unwrap_or_default() {
-        "shipped" | "delivered" => WebshopStatus::Completed,
-        "canceled" => WebshopStatus::Cancelled,
-        _ if status == "completed" => WebshopStatus::Completed,
-        _ => WebshopStatus::Open,
+    if status == "completed" {
+        return WebshopStatus::Completed;
+    }
+    let items = order.items.as_deref().unwrap_or_default();
+    let details: Option<Vec<(f64, f64)>> = items
+        .iter()
+        .map(|item| {
+            item.detail
+                .as_ref()
+                .map(|d| (item.quantity, d.shipped_quantity.max(d.delivered_quantity)))
+        })
+        .collect();
+    match details {
+        Some(details) if !details.is_empty() => {
+            if details.iter().all(|(ordered, shipped)| shipped >= ordered) {
+                WebshopStatus::Completed
+            } else {
+                WebshopStatus::Open
+            }
+        }
+        // No item progress in the answer: Medusa's summary.
+        _ => match order.fulfillment_status.as_deref().unwrap_or_default() {
+            "shipped" | "delivered" => WebshopStatus::Completed,
+            _ => WebshopStatus::Open,
+        },
     }
 }
 

@@ -87,7 +87,8 @@ fn a_draft_carries_our_code_the_addresses_and_no_notification() {
     let meta = draft.shipping_address.metadata.as_ref().unwrap();
     assert_eq!(meta["house_number_extension"], json!("II"));
     assert_eq!(draft.shipping_methods[0].shipping_option_id, "so_1");
-    assert_eq!(draft.shipping_methods[0].custom_amount, 0.0);
+    assert_eq!(draft.shipping_methods[0].amount, 0.0);
+    assert_eq!(draft.shipping_methods[0].name, "bol.com delivery");
     assert_eq!(draft.items.len(), 1);
     assert_eq!(draft.items[0].unit_price, 12.99);
     assert_eq!(draft.items[0].metadata[MARKETPLACE_LINE_KEY], json!("l1"));

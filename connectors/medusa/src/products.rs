@@ -68,7 +68,7 @@ impl MedusaClient {
     ) -> ConnectorResult<MedusaVariant> {
         if let Some(sku) = sku {
             let has_sku = |v: &MedusaVariant| v.sku.as_deref() == Some(sku.as_str());
-            if let Some(variant) = self.variant_by(sku.as_str(), has_sku).await? {
+            if let Some(variant) = self.variant_by("sku", sku.as_str(), has_sku).await? {
                 return Ok(variant);
             }
         }
@@ -76,7 +76,7 @@ impl MedusaClient {
             let matches = |v: &MedusaVariant| {
                 v.ean.as_deref() == Some(ean.as_str()) || v.barcode.as_deref() == Some(ean.as_str())
             };
-            if let Some(variant) = self.variant_by(ean.as_str(), matches).await? {
+            if let Some(variant) = self.variant_by("q", ean.as_str(), matches).await? {
                 return Ok(variant);
             }
         }
@@ -89,14 +89,17 @@ impl MedusaClient {
         })
     }
 
-    /// The variant that `matches` (its SKU or EAN is exactly `value`), found through the
-    /// variants' free-text search `q` (the Admin API has no SKU filter on variants).
+    /// The variant that `matches` (its SKU or EAN is exactly `value`), asked for with filter
+    /// `filter`: `sku` (exact; accepted by Medusa's validator though the spec does not list
+    /// it) or the free-text search `q` (substring, so the match is checked here).
     async fn variant_by(
         &self,
+        filter: &str,
         value: &str,
         matches: impl Fn(&MedusaVariant) -> bool,
     ) -> ConnectorResult<Option<MedusaVariant>> {
-        if let Some(cached) = self.variants.get(value) {
+        let key = format!("{filter}={value}");
+        if let Some(cached) = self.variants.get(&key) {
             return Ok(Some(cached));
         }
         let mut found = Vec::new();
@@ -122,7 +125,7 @@ impl MedusaClient {
             0 => Ok(None),
             1 => {
                 let variant = found.remove(0);
-                self.variants.put(value.to_owned(), variant.clone());
+                self.variants.put(key, variant.clone());
                 Ok(Some(variant))
             }
             n => Err(ConnectorError::Rejected {

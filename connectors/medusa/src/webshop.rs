@@ -130,6 +130,30 @@ impl Webshop for MedusaClient {
                 self.variants.clear();
                 return Err(ConnectorError::NotFound { what });
             }
+            // Medusa checks stock when the draft is made and does not say which variant is
+            // short (`scripts/medusa/FACTS.md` §b): name the order's lines for the merchant.
+            Err(ConnectorError::Rejected { vendor, message })
+                if message.contains("required inventory") =>
+            {
+                let lines: Vec<String> = order
+                    .lines
+                    .iter()
+                    .map(|l| {
+                        format!(
+                            "{} × {}",
+                            l.quantity.get(),
+                            l.sku.as_ref().map_or(l.title.as_str(), Sku::as_str)
+                        )
+                    })
+                    .collect();
+                return Err(ConnectorError::Rejected {
+                    vendor,
+                    message: format!(
+                        "Medusa has too little stock for this order ({}): raise the stock or                          allow backorders for the variant, then resend ({message})",
+                        lines.join(", ")
+                    ),
+                });
+            }
             other => other?,
         };
         self.convert(&draft.draft_order.id).await

@@ -65,13 +65,16 @@ pub struct NewDraftItem {
     pub metadata: Map<String, Value>,
 }
 
-/// A shipping method of a new draft order.
+/// A shipping method of a new draft order (Medusa requires all three fields).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewShippingMethod {
     /// The shipping option.
     pub shipping_option_id: String,
-    /// Its price (0: the marketplace's shipping is the merchant's business).
-    pub custom_amount: f64,
+    /// Its name on the order.
+    pub name: String,
+    /// Its price: 0, the buyer paid the marketplace for delivery (Medusa accepts 0 whatever
+    /// the option costs).
+    pub amount: f64,
 }
 
 /// The body of `POST /admin/draft-orders`.
@@ -161,6 +164,33 @@ pub struct MedusaOrder {
     /// Fulfilments with their labels, when asked for.
     #[serde(default)]
     pub fulfillments: Option<Vec<MedusaFulfillment>>,
+    /// The items (always in the answer, whatever `fields` says).
+    #[serde(default)]
+    pub items: Option<Vec<MedusaItem>>,
+}
+
+/// An order's item, as far as shipping goes.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct MedusaItem {
+    /// `ordli_…`.
+    pub id: String,
+    /// Items ordered.
+    #[serde(default)]
+    pub quantity: f64,
+    /// How many are fulfilled, shipped, delivered.
+    #[serde(default)]
+    pub detail: Option<MedusaItemDetail>,
+}
+
+/// Progress of an order item.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct MedusaItemDetail {
+    /// Shipped (a shipment was created for them).
+    #[serde(default)]
+    pub shipped_quantity: f64,
+    /// Delivered.
+    #[serde(default)]
+    pub delivered_quantity: f64,
 }
 
 /// A fulfilment of an order.

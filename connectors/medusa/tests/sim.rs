@@ -73,6 +73,15 @@ async fn store() -> (MedusaSim, MedusaClient) {
 #[tokio::test]
 async fn an_order_is_created_as_a_converted_draft_with_what_the_buyer_paid() {
     let (sim, shop) = store().await;
+    // A fresh Medusa store adds 21 % VAT on top of item prices, custom ones too: the total it
+    // reports is what the daemon's total check compares with what the buyer paid.
+    let taxed = shop
+        .create_order(&order("1000", "MUG-1", 1, 1000))
+        .await
+        .unwrap();
+    assert_eq!(taxed.total.unwrap().cents(), 1210);
+    // With tax-inclusive EUR prices (the setup the README asks for) it is what was paid.
+    sim.set_prices_include_tax(true);
     let new = order("1001", "MUG-1", 3, 3000);
     let created = shop.create_order(&new).await.unwrap();
     assert_eq!(created.total.unwrap().cents(), 3000);
@@ -87,7 +96,7 @@ async fn an_order_is_created_as_a_converted_draft_with_what_the_buyer_paid() {
     );
     // Stock is reserved by the placed order.
     let mug = &sim.variants()[0];
-    assert_eq!(mug.reserved, 3);
+    assert_eq!(mug.reserved, 4);
 
     let read = shop.order(&created.id).await.unwrap();
     assert_eq!(read.code, Some(new.code.clone()));
@@ -336,16 +345,28 @@ async fn error_classes() {
     let stranger = MedusaClient::new(&config, Secret::new("sk_wrong")).unwrap();
     let err = stranger.order(&created).await.unwrap_err();
     assert!(matches!(err, ConnectorError::Auth { .. }), "{err:?}");
-    // An order Medusa refuses (a region it does not have) is rejected, naming why.
+    // A region Medusa does not have fails inside it with a 500: transient, never sent twice.
     let mut config = sim.config();
     config.region_id = "reg_unknown".into();
     let misconfigured = MedusaClient::new(&config, Secret::new(MedusaSim::API_KEY)).unwrap();
+    let before = sim.requests(MedusaEndpoint::CreateDraft);
     let err = misconfigured
         .create_order(&order("7002", "MUG-1", 1, 1299))
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, ConnectorError::NotFound { what } if what.contains("reg_unknown")),
+        matches!(&err, ConnectorError::Transient { message } if message.contains("HTTP 500")),
+        "{err:?}"
+    );
+    assert_eq!(sim.requests(MedusaEndpoint::CreateDraft), before + 1);
+    // Too little stock: Medusa refuses the draft without naming the variant; we name the lines.
+    let err = shop
+        .create_order(&order("7003", "MUG-1", 50, 5000))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, ConnectorError::Rejected { message, .. }
+            if message.contains("50 × MUG-1") && message.contains("required inventory")),
         "{err:?}"
     );
 }

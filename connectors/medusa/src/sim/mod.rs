@@ -113,6 +113,12 @@ impl MedusaSim {
         lock(&self.shared).add_variant(sku, ean, price_cents, stock)
     }
 
+    /// Makes EUR prices include VAT (Medusa's currency price preference) or not (a fresh
+    /// store's default: 21 % is added on top).
+    pub fn set_prices_include_tax(&self, include: bool) {
+        lock(&self.shared).prices_include_tax = include;
+    }
+
     /// Sets a managed variant's stock on the shelf.
     pub fn set_stock(&self, sku: &str, stocked: i64) {
         let mut state = lock(&self.shared);

@@ -98,21 +98,37 @@ pub struct SimOrder {
 }
 
 impl SimOrder {
-    /// The grand total in cents: items and shipping (prices taken as tax inclusive, as a
-    /// region with tax-inclusive prices or no taxes has them).
-    pub fn total_cents(&self) -> i64 {
-        self.items
+    /// The grand total in the main unit, unrounded as Medusa leaves it: item prices with
+    /// 21 % VAT added unless `prices_include_tax`; shipping methods always get VAT on top
+    /// (`scripts/medusa/FACTS.md`, "Tax inclusive or not").
+    pub fn total(&self, prices_include_tax: bool) -> f64 {
+        let items: i64 = self
+            .items
             .iter()
             .map(|i| i.quantity * i.unit_price_cents)
-            .sum::<i64>()
-            + self.shipping_cents
+            .sum();
+        let items = items as f64 / 100.0;
+        let shipping = self.shipping_cents as f64 / 100.0 * 1.21;
+        if prices_include_tax {
+            items + shipping
+        } else {
+            items * 1.21 + shipping
+        }
+    }
+
+    /// Items of item `item_id` in shipped, live fulfilments.
+    pub fn shipped_quantity(&self, item_id: &str) -> i64 {
+        self.fulfillments
+            .iter()
+            .filter(|f| f.canceled_at.is_none() && f.shipped_at.is_some())
+            .flat_map(|f| f.items.iter())
+            .filter(|(id, _)| id == item_id)
+            .map(|(_, q)| *q)
+            .sum()
     }
 
     /// Medusa's `fulfillment_status`, derived from the live fulfilments.
     pub fn fulfillment_status(&self) -> &'static str {
-        if self.status == "canceled" {
-            return "canceled";
-        }
         let live: Vec<&SimFulfillment> = self
             .fulfillments
             .iter()

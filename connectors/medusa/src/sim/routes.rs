@@ -73,11 +73,12 @@ fn serve(
     act: impl FnOnce(&mut SimState) -> Result<Value, SimError>,
 ) -> Response {
     if !authorized(headers) {
-        return error(&SimError {
-            status: 401,
-            kind: "unauthorized",
-            message: "Unauthorized".into(),
-        });
+        // Medusa's 401 carries no `type`.
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"message": "Unauthorized"})),
+        )
+            .into_response();
     }
     let mut state = lock(shared);
     let fault = state.faults.next(endpoint);
@@ -127,7 +128,7 @@ fn time(t: chrono::DateTime<chrono::Utc>) -> Value {
     json!(t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
 }
 
-pub(crate) fn render_order(order: &SimOrder) -> Value {
+pub(crate) fn render_order(order: &SimOrder, prices_include_tax: bool) -> Value {
     let fulfillments: Vec<Value> = order
         .fulfillments
         .iter()
@@ -155,7 +156,17 @@ pub(crate) fn render_order(order: &SimOrder) -> Value {
             json!({
                 "id": i.id, "variant_id": i.variant_id, "variant_sku": i.sku,
                 "quantity": i.quantity, "unit_price": amount(i.unit_price_cents),
+                "is_custom_price": true, "is_tax_inclusive": prices_include_tax,
                 "metadata": i.metadata,
+                "detail": {
+                    "quantity": i.quantity,
+                    "fulfilled_quantity": order.fulfillments.iter()
+                        .filter(|f| f.canceled_at.is_none())
+                        .flat_map(|f| f.items.iter())
+                        .filter(|(id, _)| *id == i.id).map(|(_, q)| *q).sum::<i64>(),
+                    "shipped_quantity": order.shipped_quantity(&i.id),
+                    "delivered_quantity": 0,
+                },
             })
         })
         .collect();
@@ -173,7 +184,7 @@ pub(crate) fn render_order(order: &SimOrder) -> Value {
         "created_at": time(order.created_at),
         "updated_at": time(order.updated_at),
         "canceled_at": order.canceled_at.map(time),
-        "total": amount(order.total_cents()),
+        "total": order.total(prices_include_tax),
         "items": items,
         "fulfillments": fulfillments,
         "shipping_address": order.shipping_address,
@@ -195,8 +206,8 @@ async fn create_draft(
 ) -> Response {
     serve(&shared, &headers, MedusaEndpoint::CreateDraft, |state| {
         let id = state.create_draft(&body)?;
-        let order = state.order_mut(&id)?;
-        Ok(json!({ "draft_order": render_order(order) }))
+        let taxed = state.prices_include_tax;
+        Ok(json!({ "draft_order": render_order(state.order_mut(&id)?, taxed) }))
     })
 }
 
@@ -207,7 +218,8 @@ async fn convert(
 ) -> Response {
     serve(&shared, &headers, MedusaEndpoint::Convert, |state| {
         state.convert(&id)?;
-        Ok(json!({ "order": render_order(state.order_mut(&id)?) }))
+        let taxed = state.prices_include_tax;
+        Ok(json!({ "order": render_order(state.order_mut(&id)?, taxed) }))
     })
 }
 
@@ -217,8 +229,9 @@ fn list(
 ) -> impl FnOnce(&mut SimState) -> Result<Value, SimError> {
     move |state| {
         let query = pairs(query);
+        let taxed = state.prices_include_tax;
         let (page, count) = state.list(drafts, &query)?;
-        let rendered: Vec<Value> = page.into_iter().map(render_order).collect();
+        let rendered: Vec<Value> = page.into_iter().map(|o| render_order(o, taxed)).collect();
         let key = if drafts { "draft_orders" } else { "orders" };
         Ok(json!({ key: rendered, "count": count, "offset": 0, "limit": 50 }))
     }
@@ -256,11 +269,9 @@ async fn get_order(
     Path(id): Path<String>,
 ) -> Response {
     serve(&shared, &headers, MedusaEndpoint::GetOrder, |state| {
-        let order = state.order_mut(&id)?;
-        if order.status == "draft" {
-            return Err(SimError::not_found(format!("Order id not found: {id}")));
-        }
-        Ok(json!({ "order": render_order(order) }))
+        // Drafts are orders too: `GET /admin/orders/{draft_id}` answers with the draft.
+        let taxed = state.prices_include_tax;
+        Ok(json!({ "order": render_order(state.order_mut(&id)?, taxed) }))
     })
 }
 
@@ -271,7 +282,8 @@ async fn cancel(
 ) -> Response {
     serve(&shared, &headers, MedusaEndpoint::Cancel, |state| {
         state.cancel(&id)?;
-        Ok(json!({ "order": render_order(state.order_mut(&id)?) }))
+        let taxed = state.prices_include_tax;
+        Ok(json!({ "order": render_order(state.order_mut(&id)?, taxed) }))
     })
 }
 
@@ -289,6 +301,7 @@ async fn variants(
                 .map(|(_, v)| v.clone())
         };
         let q = value("q").map(|q| q.to_lowercase());
+        let sku = value("sku");
         let managed = value("manage_inventory").map(|m| m == "true");
         let found: Vec<Value> = state
             .variants
@@ -299,6 +312,7 @@ async fn variants(
                         || v.ean.as_deref().is_some_and(|e| e.contains(q))
                 })
             })
+            .filter(|v| sku.as_deref().is_none_or(|s| v.sku == s))
             .filter(|v| managed.is_none_or(|m| v.manage_inventory == m))
             .map(render_variant)
             .collect();

@@ -34,6 +34,16 @@ impl SimError {
         }
     }
 
+    /// Medusa's answer to what its validator lets through and its workflows trip over (an
+    /// unknown region, a bad date or sort field): 500.
+    pub(crate) fn unknown() -> Self {
+        Self {
+            status: 500,
+            kind: "unknown_error",
+            message: "An unknown error occurred.".into(),
+        }
+    }
+
     pub(crate) fn not_allowed(message: impl Into<String>) -> Self {
         Self {
             status: 400,
@@ -63,6 +73,9 @@ pub(crate) struct SimState {
     pub variants: Vec<SimVariant>,
     pub orders: Vec<SimOrder>,
     pub faults: FaultPlan,
+    /// Whether EUR prices include VAT (Medusa's currency price preference; `false` on a fresh
+    /// store, where 21 % is added on top of every item price, custom ones included).
+    pub prices_include_tax: bool,
     next_id: u64,
     next_display_id: u64,
     last_time: DateTime<Utc>,
@@ -80,6 +93,7 @@ impl SimState {
             variants: Vec::new(),
             orders: Vec::new(),
             faults: FaultPlan::default(),
+            prices_include_tax: false,
             next_id: 1,
             next_display_id: 1,
             last_time: Utc::now() - Duration::seconds(1),
@@ -134,25 +148,50 @@ impl SimState {
             .ok_or_else(|| SimError::not_found(format!("Order id not found: {id}")))
     }
 
-    /// `POST /admin/draft-orders`.
+    /// `POST /admin/draft-orders`, validated as Medusa 2.21 validates it
+    /// (`scripts/medusa/FACTS.md` §b): unknown fields refused, only `region_id` required by
+    /// the validator, the sales channel needed in practice (the default one has no stock
+    /// location), shipping methods with option, name and amount (an unknown option is
+    /// stored as is), variants checked, and stock checked — but not reserved — for managed
+    /// variants that do not allow backorders.
     pub(crate) fn create_draft(&mut self, body: &Value) -> Result<String, SimError> {
+        const FIELDS: [&str; 13] = [
+            "status",
+            "sales_channel_id",
+            "email",
+            "customer_id",
+            "billing_address",
+            "shipping_address",
+            "items",
+            "region_id",
+            "promo_codes",
+            "currency_code",
+            "no_notification_order",
+            "shipping_methods",
+            "metadata",
+        ];
+        let object_body = body
+            .as_object()
+            .ok_or_else(|| SimError::invalid("Invalid request: expected an object"))?;
+        let unknown: Vec<&str> = object_body
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !FIELDS.contains(k))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(SimError::invalid(format!(
+                "Invalid request: Unrecognized fields: '{}'",
+                unknown.join("', '")
+            )));
+        }
         let text = |key: &str| body.get(key).and_then(Value::as_str).map(str::to_owned);
-        let email = text("email")
-            .filter(|e| e.contains('@'))
-            .ok_or_else(|| SimError::invalid("Invalid request: Field 'email' is required"))?;
         let region_id = text("region_id")
             .ok_or_else(|| SimError::invalid("Invalid request: Field 'region_id' is required"))?;
         if region_id != self.setup.region_id {
-            return Err(SimError::not_found(format!(
-                "Region with id: {region_id} was not found"
-            )));
+            return Err(SimError::unknown());
         }
-        let sales_channel_id = text("sales_channel_id").unwrap_or_default();
-        if sales_channel_id != self.setup.sales_channel_id {
-            return Err(SimError::not_found(format!(
-                "Sales channel with id: {sales_channel_id} was not found"
-            )));
-        }
+        let email = text("email").unwrap_or_default();
+        let sales_channel_id = text("sales_channel_id").unwrap_or_else(|| "sc_default".into());
         let mut items = Vec::new();
         for (index, item) in body
             .get("items")
@@ -170,22 +209,36 @@ impl SimState {
                 .iter()
                 .find(|v| v.id == variant_id)
                 .cloned()
-                .ok_or_else(|| SimError {
-                    status: 400,
-                    kind: "not_found",
-                    message: format!("Variants with IDs {variant_id} do not exist"),
+                .ok_or_else(|| {
+                    SimError::invalid(format!(
+                        "Variants {variant_id} do not exist or belong to a product that is not published"
+                    ))
                 })?;
+            if sales_channel_id != self.setup.sales_channel_id {
+                return Err(SimError::invalid(format!(
+                    "Sales channel {sales_channel_id} is not associated with any stock location for variant {variant_id}."
+                )));
+            }
             let quantity = item
                 .get("quantity")
                 .and_then(Value::as_i64)
                 .filter(|q| *q > 0)
                 .ok_or_else(|| {
-                    SimError::invalid(format!("Invalid request: items.{index}.quantity"))
+                    SimError::invalid(format!(
+                        "Invalid request: Field 'items, {index}, quantity' is required"
+                    ))
                 })?;
+            if variant.manage_inventory && variant.stocked - variant.reserved < quantity {
+                return Err(SimError::not_allowed(
+                    "Some variant does not have the required inventory",
+                ));
+            }
             let unit_price_cents = match item.get("unit_price") {
                 None | Some(Value::Null) => variant.price_cents,
                 Some(price) => cents(price).ok_or_else(|| {
-                    SimError::invalid(format!("Invalid request: items.{index}.unit_price"))
+                    SimError::invalid(format!(
+                        "Invalid request: Field 'items, {index}, unit_price' is required"
+                    ))
                 })?,
             };
             let id = self.id("ordli");
@@ -199,22 +252,28 @@ impl SimState {
             });
         }
         let mut shipping_cents = 0;
-        for method in body
+        for (index, method) in body
             .get("shipping_methods")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
+            .enumerate()
         {
-            let option = method
-                .get("shipping_option_id")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            if option != self.setup.shipping_option_id {
-                return Err(SimError::not_found(format!(
-                    "Shipping option with id: {option} was not found"
+            let mut missing = Vec::new();
+            for field in ["shipping_option_id", "name", "amount"] {
+                if method.get(field).is_none_or(Value::is_null) {
+                    missing.push(format!(
+                        "Field 'shipping_methods, {index}, {field}' is required"
+                    ));
+                }
+            }
+            if !missing.is_empty() {
+                return Err(SimError::invalid(format!(
+                    "Invalid request: {}",
+                    missing.join("; ")
                 )));
             }
-            shipping_cents += method.get("custom_amount").and_then(cents).unwrap_or(495);
+            shipping_cents += method.get("amount").and_then(cents).unwrap_or(0);
         }
         let now = self.tick();
         let id = self.id("order");
@@ -250,7 +309,7 @@ impl SimState {
         let now = self.tick();
         let order = self.order_mut(id)?;
         if order.status != "draft" {
-            return Err(SimError::not_allowed(format!(
+            return Err(SimError::invalid(format!(
                 "Order {id} is not a draft order"
             )));
         }
@@ -277,13 +336,15 @@ impl SimState {
     pub(crate) fn cancel(&mut self, id: &str) -> Result<(), SimError> {
         let now = self.tick();
         let order = self.order_mut(id)?;
+        if order.status == "canceled" {
+            return Err(SimError::invalid(format!(
+                "Order with id {id} has been canceled."
+            )));
+        }
         if order.fulfillments.iter().any(|f| f.canceled_at.is_none()) {
             return Err(SimError::not_allowed(
                 "All fulfillments must be canceled before canceling an order",
             ));
-        }
-        if order.status == "canceled" {
-            return Ok(());
         }
         order.status = "canceled".into();
         order.canceled_at = Some(now);
@@ -352,13 +413,19 @@ impl SimState {
                 .map(|(_, v)| v.as_str())
                 .collect()
         };
+        if query.iter().any(|(k, _)| k == "sales_channel_id") {
+            return Err(SimError::invalid(
+                "Invalid request: Expected type: 'array' for field 'sales_channel_id', got: 'string'",
+            ));
+        }
+        // A date the database cannot read fails deep inside Medusa: 500.
         let time = |name: &str| -> Result<Option<DateTime<Utc>>, SimError> {
             values(name)
                 .first()
                 .map(|raw| {
                     DateTime::parse_from_rfc3339(raw)
                         .map(|t| t.with_timezone(&Utc))
-                        .map_err(|_| SimError::invalid(format!("Invalid date for {name}: {raw}")))
+                        .map_err(|_| SimError::unknown())
                 })
                 .transpose()
         };
@@ -384,18 +451,22 @@ impl SimState {
             "created_at" => found.sort_by_key(|o| (o.created_at, o.id.clone())),
             "updated_at" => found.sort_by_key(|o| (o.updated_at, o.id.clone())),
             "id" => found.sort_by_key(|o| o.id.clone()),
-            other => return Err(SimError::invalid(format!("Invalid order field: {other}"))),
+            "display_id" => found.sort_by_key(|o| o.display_id),
+            _ => return Err(SimError::unknown()),
         }
         if descending {
             found.reverse();
         }
         let number = |name: &str, default: usize| -> Result<usize, SimError> {
             values(name).first().map_or(Ok(default), |raw| {
-                raw.parse()
-                    .map_err(|_| SimError::invalid(format!("Invalid {name}: {raw}")))
+                raw.parse().map_err(|_| {
+                    SimError::invalid(format!(
+                        "Invalid request: Expected type: 'number' for field '{name}', got: '{raw}'"
+                    ))
+                })
             })
         };
-        let limit = number("limit", 50)?;
+        let limit = number("limit", 15)?;
         let offset = number("offset", 0)?;
         let count = found.len();
         let page = found.into_iter().skip(offset).take(limit).collect();
