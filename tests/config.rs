@@ -65,7 +65,10 @@ fn woocommerce_ean_meta_keys_and_unmanaged_stock_load() {
     let config = Config::load(&write(dir.path(), "", &connection)).unwrap();
     let orderbridge::config::WebshopSettings::Woocommerce(woo) = &config.connections[0].webshop
     else {
-        panic!("not a WooCommerce section: {:?}", config.connections[0].webshop);
+        panic!(
+            "not a WooCommerce section: {:?}",
+            config.connections[0].webshop
+        );
     };
     assert_eq!(woo.ean_meta_keys, vec!["_my_ean"]);
     assert_eq!(
