@@ -40,7 +40,11 @@ pub fn install() {
 }
 
 /// The secrets the simulators accept; none may ever be logged.
-pub const SECRETS: [&str; 2] = [BolSim::CLIENT_SECRET, WooSim::CONSUMER_SECRET];
+pub const SECRETS: [&str; 3] = [
+    BolSim::CLIENT_SECRET,
+    WooSim::CONSUMER_SECRET,
+    orderbridge_medusa::sim::MedusaSim::API_KEY,
+];
 
 /// Panics when a captured line holds a secret; returns the number of lines scanned.
 pub fn assert_no_secrets() -> usize {

@@ -9,6 +9,7 @@ pub mod capture;
 #[macro_use]
 pub mod db;
 pub mod orders;
+pub mod pair;
 pub mod web;
 pub mod webdriver;
 pub mod world;
@@ -80,6 +81,11 @@ pub fn line(product: &SimProduct, quantity: u32) -> SimLine {
 
 /// Connection file text for the simulators, with extra TOML appended.
 pub fn connection_toml(bol: &BolSim, woo: &WooSim, extra: &str) -> String {
+    format!("{}\n{}\n{extra}\n", marketplace_toml(bol), woo_section(woo))
+}
+
+/// The connection file's `[marketplace]` section for the bol simulator.
+pub fn marketplace_toml(bol: &BolSim) -> String {
     format!(
         r#"[marketplace]
 kind = "bol"
@@ -102,8 +108,18 @@ order_cancellation = {{ requests = 1000, per_secs = 1.0 }}
 shipments = {{ requests = 1000, per_secs = 1.0 }}
 process_status = {{ requests = 1000, per_secs = 1.0 }}
 offers = {{ requests = 1000, per_secs = 1.0 }}
+"#,
+        BolSim::CLIENT_ID,
+        BolSim::CLIENT_SECRET,
+        bol.api_base_url(),
+        bol.token_url(),
+    )
+}
 
-[webshop]
+/// The connection file's `[webshop]` section for the WooCommerce simulator.
+pub fn woo_section(woo: &WooSim) -> String {
+    format!(
+        r#"[webshop]
 kind = "woocommerce"
 base_url = "{}"
 consumer_key = "{}"
@@ -118,13 +134,7 @@ max_backoff_ms = 200
 [webshop.rate_limit]
 requests = 1000
 per_secs = 1
-
-{extra}
 "#,
-        BolSim::CLIENT_ID,
-        BolSim::CLIENT_SECRET,
-        bol.api_base_url(),
-        bol.token_url(),
         woo.base_url(),
         WooSim::CONSUMER_KEY,
         WooSim::CONSUMER_SECRET,
