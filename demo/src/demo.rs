@@ -1,5 +1,6 @@
 //! The demo: the whole order loop on one machine with no accounts and no network.
-//! Starts the bol.com and WooCommerce simulators on loopback, writes a configuration for them
+//! Starts the bol.com simulator and the chosen webshop's (`--webshop`, WooCommerce by default;
+//! `shop.rs`) on loopback, writes a configuration for them
 //! into a temporary folder (SQLite state included), runs the real daemon on it, plays a
 //! merchant's day (orders arrive, some are completed with a T&T code, some without, a buyer
 //! cancels, the merchant cancels one in the webshop, one order has an unknown SKU that the
@@ -12,7 +13,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use orderbridge_bol::sim::{BolSim, SimLine, SimOrder, SimProduct};
-use orderbridge_woocommerce::sim::{SimTaxSettings, WooSim};
+
+use crate::shop::{DemoShop, WebshopChoice};
 
 use orderbridge::clock::SystemClock;
 use orderbridge::config::Config;
@@ -26,9 +28,12 @@ use orderbridge::table;
 #[command(
     name = "orderbridge-demo",
     version,
-    about = "The whole order loop against built-in simulators of bol.com and WooCommerce, with no accounts and no network."
+    about = "The whole order loop against built-in simulators of bol.com and a webshop, with no accounts and no network."
 )]
 pub struct DemoArgs {
+    /// The webshop to play against.
+    #[arg(long, value_enum, default_value_t = WebshopChoice::Woocommerce)]
+    pub webshop: WebshopChoice,
     /// Marketplace orders to play with.
     #[arg(long, default_value_t = 12)]
     pub orders: u32,
@@ -113,7 +118,7 @@ fn catalogue() -> Vec<SimProduct> {
 fn write_config(
     dir: &Path,
     bol: &BolSim,
-    woo: &WooSim,
+    shop: &DemoShop,
     login: &DemoLogin,
 ) -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(dir.join("connections"))?;
@@ -126,7 +131,7 @@ fn write_config(
         ),
     )?;
     let connection = format!(
-        r#"# Written by `orderbridge-demo`: bol.com simulator -> WooCommerce simulator.
+        r#"# Written by `orderbridge-demo`: bol.com simulator -> {shop_label} simulator.
 [marketplace]
 kind = "bol"
 client_id = "{client_id}"
@@ -144,14 +149,7 @@ shipments = {{ requests = 1000, per_secs = 1.0 }}
 process_status = {{ requests = 1000, per_secs = 1.0 }}
 offers = {{ requests = 1000, per_secs = 1.0 }}
 
-[webshop]
-kind = "woocommerce"
-base_url = "{woo}"
-consumer_key = "{key}"
-consumer_secret = "{secret}"
-timeout_secs = 5
-rate_limit = {{ requests = 1000, per_secs = 1.0 }}
-
+{webshop}
 [schedule]
 import_interval_secs = 1
 track_interval_secs = 1
@@ -174,9 +172,8 @@ rules = [{{ pattern = "^DEMO", carrier = "PostNL" }}]
         client_secret = BolSim::CLIENT_SECRET,
         bol_api = bol.api_base_url(),
         bol_token = bol.token_url(),
-        woo = woo.base_url(),
-        key = WooSim::CONSUMER_KEY,
-        secret = WooSim::CONSUMER_SECRET,
+        shop_label = shop.label(),
+        webshop = shop.section(),
     );
     std::fs::write(dir.join("connections").join("demo.toml"), connection)?;
     Ok(main)
@@ -204,33 +201,24 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let bol = BolSim::start()
         .await
         .context("starting the bol.com simulator")?;
-    let woo = WooSim::start()
-        .await
-        .context("starting the WooCommerce simulator")?;
     let products = catalogue();
-    for (idx, product) in products.iter().enumerate() {
-        woo.add_product(
-            &product.sku,
-            Some(&product.ean),
-            &product.title,
-            product.price_cents,
-            Some(20 + idx as i64),
-        );
+    let shop = DemoShop::start(args.webshop, &products)
+        .await
+        .context("starting the webshop simulator")?;
+    for product in &products {
         bol.add_offer(&product.sku, &product.ean, 5);
-        // Tea is food: the reduced VAT rate (9 % NL, 6 % BE).
-        if product.sku.starts_with("TEA-") {
-            woo.set_product_tax(&product.sku, "taxable", "reduced-rate");
-        }
     }
-    // A Dutch shop that adds VAT to the amounts it is sent, as most do.
-    woo.set_taxes(SimTaxSettings::dutch_shop());
     let dir = std::env::temp_dir().join(format!("orderbridge-demo-{}", std::process::id()));
     let login = DemoLogin::new(args.dashboard_port)?;
-    let config_path = write_config(&dir, &bol, &woo, &login)?;
+    let config_path = write_config(&dir, &bol, &shop, &login)?;
     let config = Config::load(&config_path)?;
     println!("orderbridge-demo");
     println!("  bol.com simulator      {}", bol.api_base_url());
-    println!("  WooCommerce simulator  {}", woo.base_url());
+    println!(
+        "  {:<22} {}",
+        format!("{} simulator", shop.label()),
+        shop.base_url()
+    );
     println!("  configuration          {}", config_path.display());
     println!("  state (SQLite)         {}", config.database_location());
     print_dashboard(&login);
@@ -275,7 +263,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let deadline = Duration::from_secs(args.timeout_secs);
     let mut seen: BTreeMap<String, OrderStatus> = BTreeMap::new();
-    let mut handled_in_webshop: HashSet<u64> = HashSet::new();
+    let mut handled_in_webshop: HashSet<String> = HashSet::new();
     let mut second_wave_placed = false;
     let mut fixed_unknown = false;
     let mut webshop_cancel_done = false;
@@ -295,21 +283,20 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             second_wave_placed = true;
         }
         // The merchant works through new webshop orders.
-        let mut fresh: Vec<_> = woo
-            .orders()
+        let fresh: Vec<String> = shop
+            .open_orders()
             .into_iter()
-            .filter(|o| o.status == "processing" && !handled_in_webshop.contains(&o.id))
+            .filter(|id| !handled_in_webshop.contains(id))
             .collect();
-        fresh.sort_by_key(|o| o.id);
-        for order in fresh {
-            handled_in_webshop.insert(order.id);
+        for id in fresh {
+            handled_in_webshop.insert(id.clone());
             if !webshop_cancel_done && handled_in_webshop.len() == 3 {
-                woo.cancel_order(order.id);
-                println!("merchant cancels webshop order {} (out of stock)", order.id);
+                shop.cancel(&id);
+                println!("merchant cancels webshop order {id} (out of stock)");
                 webshop_cancel_done = true;
                 continue;
             }
-            woo.complete_order(order.id, tracking_for(handled_in_webshop.len()));
+            shop.ship(&id, tracking_for(handled_in_webshop.len()));
         }
         // The merchant adds the missing product and resends the order in error.
         if !fixed_unknown {
@@ -324,13 +311,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
                 .find(|o| o.marketplace_order_id.as_str() == unknown_id)
             {
                 if started.elapsed() > Duration::from_secs(8) {
-                    woo.add_product(
-                        "LAMP-NEW",
-                        Some(&ean13("871234569999")),
-                        "Bureaulamp",
-                        3995,
-                        Some(3),
-                    );
+                    shop.add_product("LAMP-NEW", &ean13("871234569999"), "Bureaulamp", 3995, 3);
                     println!(
                         "\nmerchant adds LAMP-NEW to the webshop and resends {}\n",
                         order.code

@@ -1,8 +1,9 @@
 //! `orderbridge-demo`: the whole order loop on one machine with no accounts and no network,
-//! against the simulators of bol.com and WooCommerce. Its own binary, so the daemon's build
-//! (`orderbridge`) carries no simulator.
+//! against the simulators of bol.com and a webshop (`--webshop woocommerce|medusa`). Its own
+//! binary, so the daemon's build (`orderbridge`) carries no simulator.
 
 mod demo;
+mod shop;
 
 use clap::Parser;
 

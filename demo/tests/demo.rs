@@ -7,8 +7,27 @@ use std::process::Command;
 
 #[test]
 fn the_demo_carries_every_order_to_its_end() {
+    demo_ends_with_every_order_done("woocommerce");
+}
+
+#[test]
+fn the_demo_plays_a_medusa_shop_too() {
+    let stdout = demo_ends_with_every_order_done("medusa");
+    assert!(stdout.contains("Medusa simulator"), "{stdout}");
+}
+
+/// Runs the demo against `webshop` and checks it carried every order to its end; its output.
+fn demo_ends_with_every_order_done(webshop: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_orderbridge-demo"))
-        .args(["--orders", "6", "--exit", "--dashboard-port", "0"])
+        .args([
+            "--orders",
+            "6",
+            "--exit",
+            "--dashboard-port",
+            "0",
+            "--webshop",
+            webshop,
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -46,4 +65,5 @@ fn the_demo_carries_every_order_to_its_end() {
         stdout.contains(" 1 bol labels bought"),
         "the Verzenden via bol order got its label:\n{stdout}"
     );
+    stdout.into_owned()
 }
