@@ -3,7 +3,7 @@
 //! `x-ratelimit-*` headers tell them, `learned.rs`), waits out rate limits, retries what is
 //! safe to retry and turns every failure into a [`ConnectorError`]. Waiting is in `pacing.rs`.
 //!
-//! Retry rules. Reads (and the bulk process-status and delivery-options POSTs) are retried on
+//! Retry rules (the HTTP kit's, `orderbridge_http::wait_before_retry`, as for every connector). Reads (and the bulk process-status and delivery-options POSTs) are retried on
 //! any temporary failure: 5xx, timeout, reset connection, and a 2xx answer that is not even
 //! well-formed JSON (cut off or garbled on the way; for a label, not a whole PDF); when the
 //! attempts run out, the last error is returned, an unreadable answer as `InvalidPayload`
@@ -23,6 +23,8 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use url::Url;
+
+use orderbridge_http::{acted_but_unreadable, wait_before_retry, Failure, Replay};
 
 use crate::auth::TokenCache;
 use crate::budget::{check_limit, named_limits, RateBudgets};
@@ -190,7 +192,11 @@ impl BolClient {
     }
 
     /// Sends `call` with retries and reads a 2xx answer with `read`; returns where the call
-    /// went (`METHOD /path`) and what `read` made of the answer.
+    /// went (`METHOD /path`) and what `read` made of the answer. Whether a failure is sent
+    /// again, and after how long, is the HTTP kit's rule ([`wait_before_retry`]) — the same
+    /// for every connector; what is bol's own is around it: a token fetched first (not an API
+    /// request, so even a write may be sent again when that fails), a refused token renewed
+    /// once, and the rate budgets waited for before each attempt.
     async fn execute<T>(
         &self,
         call: ApiCall,
@@ -198,62 +204,56 @@ impl BolClient {
     ) -> Result<(String, T), ConnectorError> {
         let url = self.url(&call)?;
         let location = format!("{} {}", call.method, url.path());
-        let max_attempts = self.inner.retry.max_attempts.max(1);
+        let replay = match call.kind {
+            CallKind::Read => Replay::Safe,
+            CallKind::Write => Replay::OnlyIfUnsent,
+        };
         let mut attempt: u32 = 0;
         let mut token_refreshed = false;
         loop {
             attempt += 1;
-            let token = match self.inner.tokens.token().await {
-                Ok(token) => token,
-                Err(ConnectorError::RateLimited { retry_after }) => {
-                    self.wait_rate_limit(retry_after, attempt, max_attempts, &location)
-                        .await?;
-                    continue;
-                }
-                // No API request was sent, so even a write may be tried again.
-                Err(error @ ConnectorError::Transient { .. }) if attempt < max_attempts => {
-                    self.back_off(attempt, &location, &error).await;
-                    continue;
-                }
-                Err(error) => return Err(error),
-            };
-            self.wait_for_budget(&call, &location).await?;
-            let failure = match self.attempt(&call, &url, &location, &token).await {
-                Outcome::Success(answer) => match read(&answer, &location) {
-                    Ok(value) => return Ok((location, value)),
-                    Err(unreadable) => unreadable_answer(unreadable, call.kind, &location)?,
-                },
-                Outcome::Unauthorized(message) => {
-                    if token_refreshed {
-                        return Err(ConnectorError::Auth { message });
+            let failure = match self.inner.tokens.token().await {
+                // No API request was sent: even a write may be tried again.
+                Err(error) => Failure::unsent(error),
+                Ok(token) => {
+                    self.wait_for_budget(&call, &location).await?;
+                    match self.attempt(&call, &url, &location, &token).await {
+                        Outcome::Success(answer) => match read(&answer, &location) {
+                            Ok(value) => return Ok((location, value)),
+                            Err(unreadable) => unreadable_failure(unreadable, replay, &location),
+                        },
+                        Outcome::Unauthorized(message) => {
+                            if token_refreshed {
+                                return Err(ConnectorError::Auth { message });
+                            }
+                            tracing::debug!(endpoint = %location, "bol refused the access token; fetching a new one");
+                            self.inner.tokens.invalidate(&token).await;
+                            token_refreshed = true;
+                            attempt -= 1;
+                            continue;
+                        }
+                        // bol refused to act: sent again after its Retry-After.
+                        Outcome::RateLimited(retry_after) => {
+                            Failure::unsent(ConnectorError::RateLimited { retry_after })
+                        }
+                        Outcome::Failed {
+                            error,
+                            not_performed,
+                        } => Failure {
+                            unsent: not_performed,
+                            ..Failure::unsent(error)
+                        },
                     }
-                    tracing::debug!(endpoint = %location, "bol refused the access token; fetching a new one");
-                    self.inner.tokens.invalidate(&token).await;
-                    token_refreshed = true;
-                    attempt -= 1;
-                    continue;
-                }
-                Outcome::RateLimited(retry_after) => {
-                    self.wait_rate_limit(retry_after, attempt, max_attempts, &location)
-                        .await?;
-                    continue;
-                }
-                Outcome::Failed {
-                    error,
-                    not_performed,
-                } => {
-                    let retryable =
-                        error.is_retryable() && (not_performed || call.kind == CallKind::Read);
-                    if !retryable {
-                        return Err(error);
-                    }
-                    error
                 }
             };
-            if attempt >= max_attempts {
-                return Err(failure);
-            }
-            self.back_off(attempt, &location, &failure).await;
+            let jitter = rand::random::<f64>();
+            let Some(wait) =
+                wait_before_retry(&self.inner.retry, &failure, attempt, replay, jitter)
+            else {
+                return Err(failure.error);
+            };
+            tracing::debug!(endpoint = %location, ?wait, error = %failure.error, "retrying bol call");
+            tokio::time::sleep(wait).await;
         }
     }
 
@@ -296,24 +296,19 @@ impl BolClient {
     }
 }
 
-/// What to do with a 2xx answer that could not be read: `Ok` is the error to retry with (a
-/// damaged answer to a read), `Err` the error to return now. A write's answer is returned as
-/// `Transient`: bol accepted the request, so it may have taken effect.
-fn unreadable_answer(
-    unreadable: Unreadable,
-    kind: CallKind,
-    location: &str,
-) -> Result<ConnectorError, ConnectorError> {
-    match kind {
-        CallKind::Write => Err(ConnectorError::Transient {
-            message: format!(
-                "{location}: bol answered but the answer is unreadable ({}); the write may have \
-                 taken effect",
-                unreadable.error
-            ),
-        }),
-        CallKind::Read if unreadable.damaged => Ok(unreadable.error),
-        CallKind::Read => Err(unreadable.error),
+/// A 2xx answer `read` could not make sense of, as the kit's [`Failure`]: damaged (cut off,
+/// garbled) or of the wrong shape; for a write, bol accepted the request, so it may have taken
+/// effect ([`acted_but_unreadable`]: transient, never sent again by the client).
+fn unreadable_failure(unreadable: Unreadable, replay: Replay, location: &str) -> Failure {
+    let failure = Failure {
+        unsent: false,
+        damaged_body: unreadable.damaged,
+        status: Some(reqwest::StatusCode::OK),
+        ..Failure::unsent(unreadable.error)
+    };
+    match replay {
+        Replay::OnlyIfUnsent => acted_but_unreadable(location, failure),
+        Replay::Safe => failure,
     }
 }
 
@@ -340,17 +335,20 @@ mod tests {
 
     #[test]
     fn unreadable_answers_retry_damaged_reads_and_never_writes() {
+        let policy = RetryPolicy::default();
+        let retried = |failure: &Failure, replay| {
+            wait_before_retry(&policy, failure, 1, replay, 0.0).is_some()
+        };
+        let damaged_read = unreadable_failure(unreadable(true), Replay::Safe, "GET /x");
         assert!(matches!(
-            unreadable_answer(unreadable(true), CallKind::Read, "GET /x"),
-            Ok(ConnectorError::InvalidPayload { .. })
+            damaged_read.error,
+            ConnectorError::InvalidPayload { .. }
         ));
-        assert!(matches!(
-            unreadable_answer(unreadable(false), CallKind::Read, "GET /x"),
-            Err(ConnectorError::InvalidPayload { .. })
-        ));
-        assert!(matches!(
-            unreadable_answer(unreadable(true), CallKind::Write, "POST /x"),
-            Err(ConnectorError::Transient { .. })
-        ));
+        assert!(retried(&damaged_read, Replay::Safe));
+        let odd_read = unreadable_failure(unreadable(false), Replay::Safe, "GET /x");
+        assert!(!retried(&odd_read, Replay::Safe));
+        let write = unreadable_failure(unreadable(true), Replay::OnlyIfUnsent, "POST /x");
+        assert!(matches!(write.error, ConnectorError::Transient { .. }));
+        assert!(!retried(&write, Replay::OnlyIfUnsent));
     }
 }

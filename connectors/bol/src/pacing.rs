@@ -69,35 +69,4 @@ impl BolClient {
             }
         }
     }
-
-    /// Waits after a 429: `retry_after` when bol named it, else the policy's backoff.
-    ///
-    /// # Errors
-    ///
-    /// [`ConnectorError::RateLimited`] when the wait is longer than the policy waits out or
-    /// no attempt is left.
-    pub(crate) async fn wait_rate_limit(
-        &self,
-        retry_after: Option<Duration>,
-        attempt: u32,
-        max_attempts: u32,
-        location: &str,
-    ) -> Result<(), ConnectorError> {
-        let policy = self.inner.retry;
-        let too_long = retry_after.is_some_and(|wait| !policy.waits_out(wait));
-        if too_long || attempt >= max_attempts {
-            return Err(ConnectorError::RateLimited { retry_after });
-        }
-        let wait = retry_after.unwrap_or_else(|| policy.backoff(attempt, rand::random::<f64>()));
-        tracing::debug!(endpoint = %location, ?wait, "bol answered 429; waiting before the next attempt");
-        tokio::time::sleep(wait).await;
-        Ok(())
-    }
-
-    /// Waits the policy's backoff before attempt `attempt + 1`.
-    pub(crate) async fn back_off(&self, attempt: u32, location: &str, error: &ConnectorError) {
-        let wait = self.inner.retry.backoff(attempt, rand::random::<f64>());
-        tracing::debug!(endpoint = %location, ?wait, %error, "retrying bol call");
-        tokio::time::sleep(wait).await;
-    }
 }

@@ -53,8 +53,8 @@ pub fn acted_but_unreadable(endpoint: &str, failure: Failure) -> Failure {
     Failure {
         error: ConnectorError::Transient {
             message: format!(
-                "{endpoint} was accepted (HTTP {status}) but its reply could not be read, so \
-                 the vendor has probably acted: {}",
+                "{endpoint} was accepted (HTTP {status}) but its reply could not be read, so it \
+                 may have taken effect: {}",
                 failure.error
             ),
         },
