@@ -193,6 +193,13 @@ macro_rules! registry {
                 }
             }
 
+            /// What its connector can do.
+            pub fn capabilities(&self) -> WebshopCapabilities {
+                match self {
+                    $(Self::$w(_) => <$wt as WebshopKind>::CAPABILITIES,)+
+                }
+            }
+
             /// The address of an order in the shop's admin, when known.
             pub fn order_page(&self, order_id: &str) -> Option<String> {
                 match self {

@@ -62,6 +62,8 @@ pub fn engine_settings(connection: &ConnectionConfig, marketplace_label: &str) -
     EngineSettings {
         connection: connection.name.clone(),
         marketplace_label: marketplace_label.to_owned(),
+        marketplace_capabilities: connection.marketplace.capabilities(),
+        webshop_capabilities: connection.webshop.capabilities(),
         tracking_wait: connection.tracking_wait(),
         stock_buffer: connection.stock.buffer,
         carrier_rules: connection.carrier_rules.clone(),

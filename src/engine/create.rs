@@ -113,6 +113,10 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             order.create.intent_at = Some(order.create.intent_at.unwrap_or(now));
             order.create.step = Step::Requested;
             self.failpoint(Failpoint::CreateAfterIntent)?;
+        } else if !self.settings.webshop_capabilities.lookup_by_reference {
+            // An earlier attempt may have created it and this webshop cannot find orders by
+            // our code: creating again could make a second order. The merchant looks.
+            return self.unresolved_without_lookup(&order).await;
         } else {
             // An earlier attempt may have created it: look before creating again.
             let since = order.create.intent_at.unwrap_or(order.created_at)
@@ -323,6 +327,25 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     format!("webshop refused the order: {reason}"),
                 )
                 .event(EventKind::Status, "error"),
+        )
+        .await?;
+        Ok(Outcome::Failed)
+    }
+
+    /// An interrupted creation in a webshop that cannot look orders up by our code: stop in
+    /// `error` for the merchant instead of risking a second order.
+    async fn unresolved_without_lookup(&self, order: &OrderRecord) -> Result<Outcome, JobError> {
+        let message = format!(
+            "an earlier attempt to create this order may have reached the webshop, and this \
+             webshop cannot look orders up by our code: check whether order {} (marketplace \
+             order {}) is in the webshop; resend it only if it is not",
+            order.code, order.marketplace_order_id
+        );
+        self.transition(
+            order,
+            Transition::of(order.id)
+                .when(Column::CreateStep, Step::Requested)
+                .into_error(&message),
         )
         .await?;
         Ok(Outcome::Failed)

@@ -159,6 +159,19 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     .set(Column::Carrier, Option::<String>::None);
             }
         }
+        if order.create.step == Step::Requested
+            && !self.settings.webshop_capabilities.lookup_by_reference
+        {
+            // An interrupted creation in a webshop that cannot find orders by our code: the
+            // merchant checked it is not there (the error asked them to), so it is created anew.
+            transition = transition
+                .when(Column::CreateStep, Step::Requested)
+                .set(Column::CreateStep, Step::Pending)
+                .event(
+                    EventKind::Info,
+                    "the merchant found no webshop order from the earlier attempt; creating it",
+                );
+        }
         let status = derived_status(&reset);
         let applied = self
             .transition(

@@ -33,6 +33,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use orderbridge_core::carrier::CarrierRules;
+use orderbridge_core::kind::{MarketplaceCapabilities, WebshopCapabilities};
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
 use crate::clock::{to_millis, SharedClock};
@@ -68,6 +69,11 @@ pub struct EngineSettings {
     pub batch_limit: i64,
     /// Whether marketplace labels are bought for lines that must ship with one.
     pub labels: LabelPolicy,
+    /// What the marketplace connector can do (its kind's declaration): jobs a connector
+    /// cannot serve are not run, instead of failing every time.
+    pub marketplace_capabilities: MarketplaceCapabilities,
+    /// What the webshop connector can do.
+    pub webshop_capabilities: WebshopCapabilities,
 }
 
 /// Why a job run failed as a whole (per-order failures are recorded on the order instead).

@@ -24,6 +24,14 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     /// is logged and the others go on.
     pub async fn run_stock(&self) -> Result<JobReport, JobError> {
         let connection = &self.settings.connection;
+        // A marketplace that takes no stock, or a webshop that tells none: nothing to carry
+        // (the connectors' capabilities, not a failure every run).
+        if !self.settings.marketplace_capabilities.stock
+            || !self.settings.webshop_capabilities.stock
+        {
+            tracing::debug!(connection = %connection, "stock is not carried: a connector of this pair has no stock");
+            return Ok(JobReport::default());
+        }
         // Earlier pushes first: one the marketplace refused makes it list its offers anew
         // (the offer may be gone) before this run reads them.
         let mut pushed = self.store.pushed_stock(connection).await?;
