@@ -13,10 +13,12 @@
 //! - `client.rs` — [`HttpKit`]: one vendor's connection pool, timeout, retry policy and rate
 //!   budget, and the send loop that applies all of the above to a [`Request`];
 //! - `paging.rs` — [`OffsetPager`]: walking `limit`/`offset` lists to the end;
-//! - `redact.rs` — secrets kept out of URLs that end up in messages and logs.
+//! - `redact.rs` — secrets kept out of URLs that end up in messages and logs;
+//! - `address.rs` — where credentials may go (`https`, or `http` on loopback).
 //!
 //! [`ConnectorError`]: orderbridge_core::ConnectorError
 
+mod address;
 mod client;
 mod decode;
 mod failure;
@@ -24,6 +26,7 @@ mod paging;
 mod redact;
 mod replay;
 
+pub use address::{is_loopback, safe_for_credentials};
 pub use client::{Authorize, HttpKit, KitSettings, Raw, Request};
 pub use decode::{acted_but_unreadable, decode_json};
 pub use failure::{Classify, Failure, PlainClassify, VendorError};

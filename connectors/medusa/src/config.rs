@@ -3,9 +3,8 @@
 //! stock location stock is read from, time-outs, retries and the request rate. Parsed with
 //! serde from the connection's TOML file; unknown keys are errors.
 
-use std::net::IpAddr;
-
 use orderbridge_core::{RateLimit, RetryPolicy, SecretSource};
+use orderbridge_http::is_loopback;
 use serde::Deserialize;
 use url::Url;
 
@@ -150,15 +149,6 @@ impl MedusaConfig {
         root.set_path(&path);
         root.set_query(None);
         root
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(name)) => name == "localhost",
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
     }
 }
 

@@ -13,12 +13,9 @@
 use std::time::Duration as StdDuration;
 
 use base64::Engine;
-use chrono::{Duration, TimeZone, Utc};
-use orderbridge_core::domain::{
-    Address, AddressFields, Currency, MarketplaceOrderId, Money, OrderCode, Quantity, Sku,
-    WebshopOrderId,
-};
-use orderbridge_core::webshop::{NewOrder, NewOrderLine, WebshopStatus};
+use chrono::{Duration, Utc};
+use orderbridge_core::domain::{Sku, WebshopOrderId};
+use orderbridge_core::webshop::{NewOrder, WebshopStatus};
 use orderbridge_core::{ConnectorError, RetryPolicy, Secret, Webshop};
 use orderbridge_medusa::{MedusaClient, MedusaConfig};
 use serde_json::{json, Value};
@@ -97,53 +94,10 @@ impl Seed {
     }
 }
 
-fn address() -> Address {
-    Address::parse(
-        "shipping address",
-        AddressFields {
-            first_name: Some("Jan".into()),
-            surname: Some("Jansen".into()),
-            street_name: Some("Kerkstraat".into()),
-            house_number: Some("23".into()),
-            house_number_extension: Some("II".into()),
-            zip_code: Some("1017 GC".into()),
-            city: Some("Amsterdam".into()),
-            country_code: Some("NL".into()),
-            email: Some("2abc@verkopen.bol.com".into()),
-            ..AddressFields::default()
-        },
-    )
-    .expect("valid test fixture")
-}
-
 /// An order with one line; a run's orders get fresh ids from `run` so reruns on one server
 /// never meet an earlier run's orders.
 fn order(run: &str, n: u32, sku: &str, quantity: u32, total: i64) -> NewOrder {
-    let marketplace_order_id =
-        MarketplaceOrderId::parse(&format!("{run}{n}")).expect("valid test fixture");
-    NewOrder {
-        code: OrderCode::derive("real-medusa", &marketplace_order_id),
-        marketplace: "bol.com".into(),
-        marketplace_order_id,
-        placed_at: Utc
-            .with_ymd_and_hms(2026, 12, 1, 9, 0, 0)
-            .single()
-            .expect("valid test fixture"),
-        shipping: address(),
-        billing: address(),
-        pickup_point: None,
-        lines: vec![NewOrderLine {
-            sku: Some(Sku::parse(sku).expect("valid test fixture")),
-            ean: None,
-            title: sku.into(),
-            quantity: Quantity::new(quantity).expect("valid test fixture"),
-            unit_price: Money::from_cents(total / i64::from(quantity), Currency::EUR)
-                .expect("valid test fixture"),
-            line_total: Money::from_cents(total, Currency::EUR).expect("valid test fixture"),
-            discounts: Vec::new(),
-            marketplace_line_id: format!("{run}{n}-1"),
-        }],
-    }
+    orderbridge_testkit::fixtures::order("real-medusa", &format!("{run}{n}"), sku, quantity, total)
 }
 
 async fn available(shop: &MedusaClient, sku: &str) -> Option<i64> {

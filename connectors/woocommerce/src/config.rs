@@ -3,9 +3,8 @@
 //! whether amounts follow the shop's tax settings.
 //! Parsed with serde from the connection's TOML file; unknown keys are errors.
 
-use std::net::IpAddr;
-
 use orderbridge_core::{RateLimit, RetryPolicy, SecretSource};
+use orderbridge_http::is_loopback;
 use serde::Deserialize;
 use url::Url;
 
@@ -309,15 +308,6 @@ impl WooConfig {
         let path = format!("{}/wp-json/", root.path().trim_end_matches('/'));
         root.set_path(&path);
         root
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
     }
 }
 
