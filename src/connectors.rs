@@ -374,6 +374,8 @@ registry! {
     webshops {
         Woocommerce => orderbridge_woocommerce::WooClient,
         Medusa => orderbridge_medusa::MedusaClient,
+        Magento => orderbridge_magento::MagentoClient,
+        Shopify => orderbridge_shopify::ShopifyClient,
     }
 }
 

@@ -1,5 +1,5 @@
 //! `orderbridge-demo`: the whole order loop on one machine with no accounts and no network,
-//! against the simulators of bol.com and a webshop (`--webshop woocommerce|medusa`). Its own
+//! against the simulators of bol.com and a webshop (`--webshop woocommerce|medusa|magento|shopify`). Its own
 //! binary, so the daemon's build (`orderbridge`) carries no simulator.
 
 mod demo;

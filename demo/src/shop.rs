@@ -1,9 +1,12 @@
-//! The demo's webshop: the simulator of the kind chosen with `--webshop`, behind the few things
+//! The demo's webshop: the simulator of the kind chosen with `--webshop` (WooCommerce, Medusa,
+//! Magento, Shopify), behind the few things
 //! the demo's merchant does with it (stock the catalogue, work through new orders, ship or
 //! cancel them, add a missing product) and the connection file's `[webshop]` section.
 
 use orderbridge_bol::sim::SimProduct;
+use orderbridge_magento::sim::MagentoSim;
 use orderbridge_medusa::sim::MedusaSim;
+use orderbridge_shopify::sim::ShopifySim;
 use orderbridge_woocommerce::sim::{SimTaxSettings, WooSim};
 
 /// The webshop kinds the demo can play.
@@ -13,6 +16,10 @@ pub enum WebshopChoice {
     Woocommerce,
     /// Medusa 2 (Admin API), EUR prices including VAT.
     Medusa,
+    /// Magento 2 (REST API), catalogue prices including VAT.
+    Magento,
+    /// Shopify (GraphQL Admin API).
+    Shopify,
 }
 
 /// A running simulated webshop.
@@ -21,6 +28,10 @@ pub enum DemoShop {
     Woo(WooSim),
     /// Medusa 2.
     Medusa(MedusaSim),
+    /// Magento 2.
+    Magento(MagentoSim),
+    /// Shopify.
+    Shopify(ShopifySim),
 }
 
 impl DemoShop {
@@ -60,6 +71,29 @@ impl DemoShop {
                 }
                 DemoShop::Medusa(medusa)
             }
+            WebshopChoice::Magento => {
+                let magento = MagentoSim::start().await?;
+                for (idx, product) in products.iter().enumerate() {
+                    magento.add_product(&product.sku, product.price_cents, 20 + idx as i64, true);
+                }
+                DemoShop::Magento(magento)
+            }
+            WebshopChoice::Shopify => {
+                let shopify = ShopifySim::start().await?;
+                // The demo polls every second; Shopify's real cost bucket (1,000 points, 50 a
+                // second) would make it wait for points most of the time. Real connections
+                // poll every few minutes.
+                shopify.set_bucket(100_000.0, 100_000.0);
+                for (idx, product) in products.iter().enumerate() {
+                    shopify.add_variant(
+                        &product.sku,
+                        Some(&product.ean),
+                        product.price_cents,
+                        Some(20 + idx as i64),
+                    );
+                }
+                DemoShop::Shopify(shopify)
+            }
         })
     }
 
@@ -68,6 +102,8 @@ impl DemoShop {
         match self {
             DemoShop::Woo(_) => "WooCommerce",
             DemoShop::Medusa(_) => "Medusa",
+            DemoShop::Magento(_) => "Magento",
+            DemoShop::Shopify(_) => "Shopify",
         }
     }
 
@@ -76,6 +112,8 @@ impl DemoShop {
         match self {
             DemoShop::Woo(woo) => woo.base_url(),
             DemoShop::Medusa(medusa) => medusa.base_url(),
+            DemoShop::Magento(magento) => magento.base_url(),
+            DemoShop::Shopify(shopify) => shopify.base_url(),
         }
     }
 
@@ -105,6 +143,21 @@ impl DemoShop {
                     setup.stock_location_id
                 )
             }
+            DemoShop::Magento(magento) => format!(
+                "[webshop]\nkind = \"magento\"\nbase_url = \"{}\"\naccess_token = \"{}\"\n\
+                 timeout_secs = 5\nrate_limit = {{ requests = 1000, per_secs = 1.0 }}\n",
+                magento.base_url(),
+                MagentoSim::ACCESS_TOKEN
+            ),
+            DemoShop::Shopify(shopify) => format!(
+                "[webshop]\nkind = \"shopify\"\nshop_domain = \"{}\"\naccess_token = \"{}\"\n\
+                 location_id = \"{}\"\napi_base = \"{}\"\ntimeout_secs = 5\n\
+                 rate_limit = {{ requests = 1000, per_secs = 1.0 }}\n",
+                ShopifySim::SHOP_DOMAIN,
+                ShopifySim::ACCESS_TOKEN,
+                ShopifySim::LOCATION_ID,
+                shopify.base_url()
+            ),
         }
     }
 
@@ -128,6 +181,19 @@ impl DemoShop {
                 .filter(|o| o.status == "pending" && o.fulfillments.is_empty())
                 .map(|o| o.id)
                 .collect(),
+            DemoShop::Magento(magento) => magento
+                .orders()
+                .into_iter()
+                .filter(|o| o.state == "new" || o.state == "processing")
+                .filter(|o| o.items.iter().all(|i| i.qty_shipped == 0))
+                .map(|o| o.entity_id.to_string())
+                .collect(),
+            DemoShop::Shopify(shopify) => shopify
+                .orders()
+                .into_iter()
+                .filter(|o| o.cancelled_at.is_none() && o.fulfillments.is_empty())
+                .map(|o| o.id)
+                .collect(),
         }
     }
 
@@ -146,6 +212,23 @@ impl DemoShop {
                     println!("Medusa refused the shipment of {id}: {e}");
                 }
             }
+            DemoShop::Magento(magento) => {
+                let (title, code) = tracking.unwrap_or(("", ""));
+                let shipped = id
+                    .parse()
+                    .map_err(|e| format!("{e}"))
+                    .and_then(|id| magento.ship(id, "custom", title, code));
+                if let Err(e) = shipped {
+                    println!("Magento refused the shipment of {id}: {e}");
+                }
+            }
+            DemoShop::Shopify(shopify) => {
+                let (company, code) = tracking.unwrap_or(("", ""));
+                let company = Some(company).filter(|c| !c.is_empty());
+                if let Err(e) = shopify.fulfil(id, company, code) {
+                    println!("Shopify refused the fulfilment of {id}: {e}");
+                }
+            }
         }
     }
 
@@ -162,6 +245,20 @@ impl DemoShop {
                     println!("Medusa refused to cancel {id}: {e}");
                 }
             }
+            DemoShop::Magento(magento) => {
+                let cancelled = id
+                    .parse()
+                    .map_err(|e| format!("{e}"))
+                    .and_then(|id| magento.cancel(id));
+                if let Err(e) = cancelled {
+                    println!("Magento refused to cancel {id}: {e}");
+                }
+            }
+            DemoShop::Shopify(shopify) => {
+                if let Err(e) = shopify.cancel_as_merchant(id) {
+                    println!("Shopify refused to cancel {id}: {e}");
+                }
+            }
         }
     }
 
@@ -173,6 +270,10 @@ impl DemoShop {
             }
             DemoShop::Medusa(medusa) => {
                 medusa.add_variant(sku, Some(ean), price_cents, Some(stock));
+            }
+            DemoShop::Magento(magento) => magento.add_product(sku, price_cents, stock, true),
+            DemoShop::Shopify(shopify) => {
+                shopify.add_variant(sku, Some(ean), price_cents, Some(stock));
             }
         }
     }

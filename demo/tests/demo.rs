@@ -11,9 +11,21 @@ fn the_demo_carries_every_order_to_its_end() {
 }
 
 #[test]
-fn the_demo_plays_a_medusa_shop_too() {
+fn the_demo_plays_a_medusa_shop() {
     let stdout = demo_ends_with_every_order_done("medusa");
     assert!(stdout.contains("Medusa simulator"), "{stdout}");
+}
+
+#[test]
+fn the_demo_plays_a_magento_shop() {
+    let stdout = demo_ends_with_every_order_done("magento");
+    assert!(stdout.contains("Magento simulator"), "{stdout}");
+}
+
+#[test]
+fn the_demo_plays_a_shopify_shop() {
+    let stdout = demo_ends_with_every_order_done("shopify");
+    assert!(stdout.contains("Shopify simulator"), "{stdout}");
 }
 
 /// Runs the demo against `webshop` and checks it carried every order to its end; its output.

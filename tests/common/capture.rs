@@ -40,10 +40,12 @@ pub fn install() {
 }
 
 /// The secrets the simulators accept; none may ever be logged.
-pub const SECRETS: [&str; 3] = [
+pub const SECRETS: [&str; 5] = [
     BolSim::CLIENT_SECRET,
     WooSim::CONSUMER_SECRET,
     orderbridge_medusa::sim::MedusaSim::API_KEY,
+    orderbridge_magento::sim::MagentoSim::ACCESS_TOKEN,
+    orderbridge_shopify::sim::ShopifySim::ACCESS_TOKEN,
 ];
 
 /// Panics when a captured line holds a secret; returns the number of lines scanned.

@@ -10,7 +10,10 @@ use orderbridge::config::Config;
 use orderbridge::daemon::{build_engine, ConnectionEngine};
 use orderbridge::store::{OrderFilter, OrderRecord, Store};
 use orderbridge_bol::sim::{BolSim, SimOrder, SimProduct};
+use orderbridge_core::domain::{MarketplaceOrderId, OrderCode};
+use orderbridge_magento::sim::{MagentoEndpoint, MagentoFault, MagentoSim};
 use orderbridge_medusa::sim::{MedusaEndpoint, MedusaFault, MedusaSim};
+use orderbridge_shopify::sim::{ShopifyFault, ShopifyOperation, ShopifySim};
 use orderbridge_woocommerce::sim::{WooEndpoint, WooFault, WooSim};
 
 use super::{catalogue, line, marketplace_toml, woo_section, write_config, TestDb};
@@ -21,7 +24,14 @@ pub enum ShopSim {
     Woo(WooSim),
     /// Medusa 2.
     Medusa(MedusaSim),
+    /// Magento 2.
+    Magento(MagentoSim),
+    /// Shopify.
+    Shopify(ShopifySim),
 }
+
+/// The connection name every pair test uses (our order codes derive from it).
+const CONNECTION: &str = "shop";
 
 impl ShopSim {
     /// A shop of `kind` selling `products`, `stock` items each.
@@ -42,6 +52,25 @@ impl ShopSim {
                     medusa.add_variant(&p.sku, Some(&p.ean), p.price_cents, Some(stock));
                 }
                 ShopSim::Medusa(medusa)
+            }
+            "magento" => {
+                let magento = MagentoSim::start().await.expect("Magento simulator");
+                // Catalogue prices include VAT and are what bol's buyers pay (Magento prices
+                // orders from its catalogue).
+                for p in products {
+                    magento.add_product(&p.sku, p.price_cents, stock, true);
+                }
+                ShopSim::Magento(magento)
+            }
+            "shopify" => {
+                let shopify = ShopifySim::start().await.expect("Shopify simulator");
+                // Shopify's cost bucket is the Shopify crate's tests' subject; here it is
+                // large enough that the order loop never waits for points.
+                shopify.set_bucket(1_000_000.0, 1_000_000.0);
+                for p in products {
+                    shopify.add_variant(&p.sku, Some(&p.ean), p.price_cents, Some(stock));
+                }
+                ShopSim::Shopify(shopify)
             }
             other => panic!("no simulator for webshop kind {other}"),
         }
@@ -67,6 +96,24 @@ impl ShopSim {
                     setup.stock_location_id
                 )
             }
+            ShopSim::Magento(magento) => format!(
+                "[webshop]\nkind = \"magento\"\nbase_url = \"{}\"\naccess_token = \"{}\"\n\
+                 timeout_secs = 5\n\n[webshop.retry]\nmax_attempts = 3\n\
+                 initial_backoff_ms = 50\nmax_backoff_ms = 200\n\n[webshop.rate_limit]\n\
+                 requests = 1000\nper_secs = 1\n",
+                magento.base_url(),
+                MagentoSim::ACCESS_TOKEN
+            ),
+            ShopSim::Shopify(shopify) => format!(
+                "[webshop]\nkind = \"shopify\"\nshop_domain = \"{}\"\naccess_token = \"{}\"\n\
+                 location_id = \"{}\"\napi_base = \"{}\"\ntimeout_secs = 5\n\n\
+                 [webshop.retry]\nmax_attempts = 3\ninitial_backoff_ms = 50\n\
+                 max_backoff_ms = 200\n\n[webshop.rate_limit]\nrequests = 1000\nper_secs = 1\n",
+                ShopifySim::SHOP_DOMAIN,
+                ShopifySim::ACCESS_TOKEN,
+                ShopifySim::LOCATION_ID,
+                shopify.base_url()
+            ),
         }
     }
 
@@ -86,6 +133,32 @@ impl ShopSim {
                         .get(orderbridge_medusa::MARKETPLACE_ORDER_KEY)
                         .and_then(|v| v.as_str())
                         == Some(marketplace_order_id)
+                })
+                .map(|o| o.id)
+                .collect(),
+            ShopSim::Magento(magento) => {
+                let code = OrderCode::derive(
+                    CONNECTION,
+                    &MarketplaceOrderId::parse(marketplace_order_id).expect("an order id"),
+                );
+                magento
+                    .orders()
+                    .into_iter()
+                    .filter(|o| {
+                        o.ext_order_id.as_deref() == Some(code.as_str())
+                            || o.customer_email.contains(code.as_str())
+                    })
+                    .map(|o| o.entity_id.to_string())
+                    .collect()
+            }
+            ShopSim::Shopify(shopify) => shopify
+                .orders()
+                .into_iter()
+                .filter(|o| {
+                    o.metafield(
+                        orderbridge_shopify::METAFIELD_NAMESPACE,
+                        orderbridge_shopify::ORDER_ID_KEY,
+                    ) == Some(marketplace_order_id)
                 })
                 .map(|o| o.id)
                 .collect(),
@@ -112,6 +185,12 @@ impl ShopSim {
                 woo.complete_order(id.parse().expect("WooCommerce id"), Some((carrier, code)));
             }
             ShopSim::Medusa(medusa) => medusa.ship(id, &[code]).expect("shipped"),
+            ShopSim::Magento(magento) => magento
+                .ship(id.parse().expect("Magento id"), "custom", carrier, code)
+                .expect("shipped"),
+            ShopSim::Shopify(shopify) => {
+                shopify.fulfil(id, Some(carrier), code).expect("fulfilled")
+            }
         }
     }
 
@@ -120,6 +199,10 @@ impl ShopSim {
         match self {
             ShopSim::Woo(woo) => woo.cancel_order(id.parse().expect("WooCommerce id")),
             ShopSim::Medusa(medusa) => medusa.cancel(id).expect("cancelled"),
+            ShopSim::Magento(magento) => magento
+                .cancel(id.parse().expect("Magento id"))
+                .expect("cancelled"),
+            ShopSim::Shopify(shopify) => shopify.cancel_as_merchant(id).expect("cancelled"),
         }
     }
 
@@ -134,6 +217,14 @@ impl ShopSim {
                 .orders()
                 .into_iter()
                 .any(|o| o.id == id && o.status == "canceled"),
+            ShopSim::Magento(magento) => magento
+                .orders()
+                .into_iter()
+                .any(|o| o.entity_id.to_string() == id && o.state == "canceled"),
+            ShopSim::Shopify(shopify) => shopify
+                .orders()
+                .into_iter()
+                .any(|o| o.id == id && o.cancelled_at.is_some()),
         }
     }
 
@@ -142,6 +233,8 @@ impl ShopSim {
         match self {
             ShopSim::Woo(woo) => woo.set_stock(sku, Some(stock)),
             ShopSim::Medusa(medusa) => medusa.set_stock(sku, stock),
+            ShopSim::Magento(magento) => magento.set_stock(sku, stock),
+            ShopSim::Shopify(shopify) => shopify.set_stock(sku, stock),
         }
     }
 
@@ -154,6 +247,16 @@ impl ShopSim {
                 MedusaFault::LoseReplyAfterActing,
                 1,
             ),
+            ShopSim::Magento(magento) => magento.inject_fault(
+                MagentoEndpoint::PlaceOrder,
+                MagentoFault::LoseReplyAfterActing,
+                1,
+            ),
+            ShopSim::Shopify(shopify) => shopify.inject_fault(
+                ShopifyOperation::OrderCreate,
+                ShopifyFault::LoseReplyAfterActing,
+                1,
+            ),
         }
     }
 
@@ -162,6 +265,8 @@ impl ShopSim {
         match self {
             ShopSim::Woo(woo) => woo.create_requests(),
             ShopSim::Medusa(medusa) => medusa.requests(MedusaEndpoint::CreateDraft),
+            ShopSim::Magento(magento) => magento.requests(MagentoEndpoint::PlaceOrder),
+            ShopSim::Shopify(shopify) => shopify.requests(ShopifyOperation::OrderCreate),
         }
     }
 }
@@ -195,14 +300,14 @@ impl Pair {
         let products = catalogue();
         let shop = ShopSim::start(webshop, &products, 10).await;
         let connection = format!("{}\n{}\n{extra}\n", marketplace_toml(&bol), shop.section());
-        let path = write_config(db.dir(), &db, "shop", "", &connection);
+        let path = write_config(db.dir(), &db, CONNECTION, "", &connection);
         let config = Config::load(&path).expect("the connection file loads");
         let store = Store::open(&config.database_location())
             .await
             .expect("store");
         let clock = ManualClock::new(Utc::now());
         store
-            .ensure_connection("shop", "bol", webshop, 0)
+            .ensure_connection(CONNECTION, "bol", webshop, 0)
             .await
             .expect("connection recorded");
         let engine =
@@ -258,6 +363,8 @@ macro_rules! every_pair {
             mod $name {
                 $crate::every_pair!(@shop $name, woocommerce);
                 $crate::every_pair!(@shop $name, medusa);
+                $crate::every_pair!(@shop $name, magento);
+                $crate::every_pair!(@shop $name, shopify);
             }
         )+
     };
