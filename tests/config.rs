@@ -106,6 +106,27 @@ fn a_medusa_webshop_loads_from_the_example_and_its_ids_are_checked() {
 }
 
 #[test]
+fn every_example_connection_loads_with_its_webshop_kind() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/connections");
+    let mut kinds = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            // Medusa's ids are placeholders in its example.
+            .replace("reg_...", "reg_01ABC")
+            .replace("sc_...", "sc_01ABC")
+            .replace("so_...", "so_01ABC");
+        let tmp = tempfile::tempdir().unwrap();
+        let config = Config::load(&write(tmp.path(), "", &text))
+            .unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
+        kinds.push(config.connections[0].webshop.kind());
+    }
+    kinds.sort_unstable();
+    assert_eq!(kinds, ["magento", "medusa", "shopify", "woocommerce"]);
+}
+
+#[test]
 fn broken_configurations_name_the_file_and_the_key() {
     let cases: &[(&str, &str, &str, &[&str])] = &[
         ("unknown key in main file", "[databse]\nurl = \"x\"\n", VALID_CONNECTION, &["orderbridge.toml", "databse"]),

@@ -98,17 +98,33 @@ pub async fn conformance<F: WebshopFixture>() {
         .await
         .unwrap_or_else(|e| panic!("{kind}: create: {e}"));
     if let Some(total) = created.total {
-        assert_eq!(total.cents(), 3000, "{kind}: the order totals what the buyer paid");
+        assert_eq!(
+            total.cents(),
+            3000,
+            "{kind}: the order totals what the buyer paid"
+        );
     }
-    assert_eq!(fixture.orders_with_code(&first.code), 1, "{kind}: created once");
+    assert_eq!(
+        fixture.orders_with_code(&first.code),
+        1,
+        "{kind}: created once"
+    );
     assert_eq!(
         shop.find_order(&first.code, since).await.expect("find"),
         Some(created.id.clone()),
         "{kind}: found again by our code"
     );
     let read = shop.order(&created.id).await.expect("read back");
-    assert_eq!(read.code.as_ref(), Some(&first.code), "{kind}: our code read back");
-    assert_eq!(read.status, WebshopStatus::Open, "{kind}: a new order is open");
+    assert_eq!(
+        read.code.as_ref(),
+        Some(&first.code),
+        "{kind}: our code read back"
+    );
+    assert_eq!(
+        read.status,
+        WebshopStatus::Open,
+        "{kind}: a new order is open"
+    );
     let never = order(kind, "9100099", SKUS[0], 1, 1299);
     assert_eq!(
         shop.find_order(&never.code, since).await.expect("find"),
@@ -135,7 +151,11 @@ pub async fn conformance<F: WebshopFixture>() {
     );
     let found = shop.find_order(&lost.code, since).await.expect("find");
     assert!(found.is_some(), "{kind}: the order the shop made is found");
-    assert_eq!(fixture.orders_with_code(&lost.code), 1, "{kind}: exactly once");
+    assert_eq!(
+        fixture.orders_with_code(&lost.code),
+        1,
+        "{kind}: exactly once"
+    );
 
     // An unknown SKU names itself and creates nothing.
     let unknown = order(kind, "9100003", "KIT-NOPE", 1, 500);
@@ -151,7 +171,11 @@ pub async fn conformance<F: WebshopFixture>() {
     // A shipment reads back completed with its code.
     fixture.ship(&created.id, "3SABCD1234567");
     let shipped = shop.order(&created.id).await.expect("read back");
-    assert_eq!(shipped.status, WebshopStatus::Completed, "{kind}: shipped is completed");
+    assert_eq!(
+        shipped.status,
+        WebshopStatus::Completed,
+        "{kind}: shipped is completed"
+    );
     assert!(
         shipped.tracking.iter().any(|t| t.code == "3SABCD1234567"),
         "{kind}: the T&T code is read back: {:?}",
@@ -166,7 +190,10 @@ pub async fn conformance<F: WebshopFixture>() {
         let new = order(kind, &format!("92{n:05}"), SKUS[1], 1, 100);
         many.push(shop.create_order(&new).await.expect("create").id);
     }
-    let changed = shop.changed_orders(walk_from).await.expect("changed orders");
+    let changed = shop
+        .changed_orders(walk_from)
+        .await
+        .expect("changed orders");
     for id in &many {
         let times = changed.iter().filter(|o| &o.id == id).count();
         assert_eq!(times, 1, "{kind}: order {id} is in the walk {times} times");
@@ -204,7 +231,11 @@ pub async fn conformance<F: WebshopFixture>() {
         .map(|s| Sku::parse(s).expect("a valid SKU"))
         .collect();
     let levels = shop.stock_levels(&skus).await.expect("stock");
-    assert_eq!(levels.len(), 1, "{kind}: unknown SKUs are left out: {levels:?}");
+    assert_eq!(
+        levels.len(),
+        1,
+        "{kind}: unknown SKUs are left out: {levels:?}"
+    );
     assert_eq!(levels[0].sku.as_str(), SKUS[0]);
     let quantity = levels[0].quantity.expect("managed stock has a quantity");
     assert!(
@@ -213,10 +244,17 @@ pub async fn conformance<F: WebshopFixture>() {
     );
 
     // Error classes.
-    for fault in [ReadFault::ServerError, ReadFault::RateLimited, ReadFault::Damaged] {
+    for fault in [
+        ReadFault::ServerError,
+        ReadFault::RateLimited,
+        ReadFault::Damaged,
+    ] {
         fixture.fail_next_reads(fault, 1);
         let read = shop.order(&created.id).await;
-        assert!(read.is_ok(), "{kind}: a read is retried after {fault:?}: {read:?}");
+        assert!(
+            read.is_ok(),
+            "{kind}: a read is retried after {fault:?}: {read:?}"
+        );
     }
     let stranger = fixture.client_with_wrong_secret();
     let err = stranger.order(&created.id).await.expect_err("wrong key");
