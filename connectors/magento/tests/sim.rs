@@ -3,60 +3,16 @@
 //! and carrier, walked by change over several pages, cancelled both ways, stock per SKU, and
 //! every error class.
 
-use chrono::{Duration, TimeZone, Utc};
-use orderbridge_core::domain::{
-    Address, AddressFields, Currency, MarketplaceOrderId, Money, OrderCode, Quantity, Sku,
-    WebshopOrderId,
-};
-use orderbridge_core::webshop::{NewOrder, NewOrderLine, WebshopStatus};
+use chrono::{Duration, Utc};
+use orderbridge_core::domain::{OrderCode, Sku, WebshopOrderId};
+use orderbridge_core::webshop::{NewOrder, WebshopStatus};
 use orderbridge_core::{ConnectorError, RateLimit, Secret, Webshop};
 use orderbridge_magento::sim::{MagentoEndpoint, MagentoFault, MagentoSim};
 use orderbridge_magento::{MagentoClient, MagentoConfig};
 
-fn address() -> Address {
-    Address::parse(
-        "shipping address",
-        AddressFields {
-            first_name: Some("Jan".into()),
-            surname: Some("Jansen".into()),
-            street_name: Some("Kerkstraat".into()),
-            house_number: Some("23".into()),
-            zip_code: Some("1017 GC".into()),
-            city: Some("Amsterdam".into()),
-            country_code: Some("NL".into()),
-            email: Some("2abc@verkopen.bol.com".into()),
-            phone: Some("0612345678".into()),
-            ..AddressFields::default()
-        },
-    )
-    .expect("valid test fixture")
-}
-
+/// Marketplace order `id`: `quantity` × `sku` for `total` cents (the test kit's NL buyer).
 fn order(id: &str, sku: &str, quantity: u32, total: i64) -> NewOrder {
-    let marketplace_order_id = MarketplaceOrderId::parse(id).expect("valid test fixture");
-    NewOrder {
-        code: OrderCode::derive("bol-magento", &marketplace_order_id),
-        marketplace: "bol.com".into(),
-        marketplace_order_id,
-        placed_at: Utc
-            .with_ymd_and_hms(2026, 12, 1, 9, 0, 0)
-            .single()
-            .expect("valid test fixture"),
-        shipping: address(),
-        billing: address(),
-        pickup_point: None,
-        lines: vec![NewOrderLine {
-            sku: Some(Sku::parse(sku).expect("valid test fixture")),
-            ean: None,
-            title: "Mok".into(),
-            quantity: Quantity::new(quantity).expect("valid test fixture"),
-            unit_price: Money::from_cents(total / i64::from(quantity), Currency::EUR)
-                .expect("valid test fixture"),
-            line_total: Money::from_cents(total, Currency::EUR).expect("valid test fixture"),
-            discounts: Vec::new(),
-            marketplace_line_id: format!("{id}-1"),
-        }],
-    }
+    orderbridge_testkit::fixtures::order("bol-magento", id, sku, quantity, total)
 }
 
 fn fast(mut config: MagentoConfig) -> MagentoConfig {
@@ -104,7 +60,7 @@ async fn an_order_is_placed_once_at_the_shops_prices_with_our_code() {
         placed.shipping_address["email"], "2abc@verkopen.bol.com",
         "the buyer's e-mail stays on the delivery address"
     );
-    assert_eq!(placed.shipping_address["street"][1], "23");
+    assert_eq!(placed.shipping_address["street"][1], "23-II");
     assert_eq!(sim.products()[0].reserved, 2, "MSI reserves the items");
     assert_eq!(
         shop.find_order(&new.code, since).await.unwrap(),

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use orderbridge_core::domain::{
-    Address, AddressFields, Currency, Discount, MarketplaceOrderId, Money, OrderCode, Quantity,
-    Sku, WebshopOrderId,
+    Address, Currency, Discount, MarketplaceOrderId, Money, OrderCode, Quantity, Sku,
+    WebshopOrderId,
 };
 use orderbridge_core::webshop::{NewOrder, NewOrderLine, StockLevel, WebshopStatus};
 use orderbridge_core::{ConnectorError, RateLimit, Webshop};
@@ -21,22 +21,7 @@ fn eur(cents: i64) -> Money {
 }
 
 fn address() -> Address {
-    Address::parse(
-        "shipping address",
-        AddressFields {
-            first_name: Some("Jan".into()),
-            surname: Some("Jansen".into()),
-            street_name: Some("Kerkstraat".into()),
-            house_number: Some("23".into()),
-            house_number_extension: Some("A".into()),
-            zip_code: Some("1017 GC".into()),
-            city: Some("Amsterdam".into()),
-            country_code: Some("NL".into()),
-            email: Some("2abc@verkopen.bol.com".into()),
-            ..AddressFields::default()
-        },
-    )
-    .expect("valid test fixture")
+    orderbridge_testkit::fixtures::address()
 }
 
 fn line(sku: &str, quantity: u32, unit: i64, total: i64) -> NewOrderLine {
@@ -118,7 +103,7 @@ async fn an_order_is_created_once_with_what_the_buyer_paid_and_no_mail() {
     // No mail to the marketplace's buyer: both options sent explicitly as false.
     assert_eq!(placed.send_receipt, Some(false));
     assert_eq!(placed.send_fulfillment_receipt, Some(false));
-    assert_eq!(placed.shipping_address["address1"], "Kerkstraat 23A");
+    assert_eq!(placed.shipping_address["address1"], "Kerkstraat 23-II");
     assert_eq!(placed.shipping_address["countryCode"], "NL");
     // Stock taken from the tracked mug.
     assert_eq!(sim.variants()[0].available, 7);

@@ -70,14 +70,8 @@ impl MagentoSim {
     /// When the address cannot be bound.
     pub async fn start_on(address: SocketAddr) -> std::io::Result<MagentoSim> {
         let shared: Shared = Arc::new(Mutex::new(SimState::new()));
-        let listener = tokio::net::TcpListener::bind(address).await?;
-        let address = listener.local_addr()?;
-        let app = routes::router(shared.clone());
-        tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, app).await {
-                tracing::error!(error = %e, "Magento simulator stopped");
-            }
-        });
+        let address =
+            orderbridge_simkit::serve(routes::router(shared.clone()), address, "Magento").await?;
         Ok(MagentoSim { shared, address })
     }
 

@@ -3,8 +3,6 @@
 //! short, and a reply lost after the store acted (the client sees a gateway time-out while
 //! the order exists: the ambiguous outcome a create must survive).
 
-use std::collections::{HashMap, VecDeque};
-
 /// The endpoints a fault can be queued on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MedusaEndpoint {
@@ -37,28 +35,5 @@ pub enum MedusaFault {
     TruncatedBody,
 }
 
-/// Queued faults per endpoint and the requests seen.
-#[derive(Debug, Default)]
-pub(crate) struct FaultPlan {
-    queued: HashMap<MedusaEndpoint, VecDeque<MedusaFault>>,
-    requests: HashMap<MedusaEndpoint, usize>,
-}
-
-impl FaultPlan {
-    pub(crate) fn queue(&mut self, endpoint: MedusaEndpoint, fault: MedusaFault, times: u32) {
-        let queue = self.queued.entry(endpoint).or_default();
-        for _ in 0..times {
-            queue.push_back(fault.clone());
-        }
-    }
-
-    /// Counts a request of `endpoint` and hands it its fault, if one is queued.
-    pub(crate) fn next(&mut self, endpoint: MedusaEndpoint) -> Option<MedusaFault> {
-        *self.requests.entry(endpoint).or_default() += 1;
-        self.queued.get_mut(&endpoint)?.pop_front()
-    }
-
-    pub(crate) fn requests(&self, endpoint: MedusaEndpoint) -> usize {
-        self.requests.get(&endpoint).copied().unwrap_or(0)
-    }
-}
+/// Queued faults per endpoint and the requests seen (the simulators' shared plan).
+pub(crate) type FaultPlan = orderbridge_simkit::FaultPlan<MedusaEndpoint, MedusaFault>;

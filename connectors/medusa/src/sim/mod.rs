@@ -62,14 +62,8 @@ impl MedusaSim {
     /// When the address cannot be bound.
     pub async fn start_on(address: SocketAddr) -> std::io::Result<MedusaSim> {
         let shared: Shared = Arc::new(Mutex::new(SimState::new()));
-        let listener = tokio::net::TcpListener::bind(address).await?;
-        let address = listener.local_addr()?;
-        let app = routes::router(shared.clone());
-        tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, app).await {
-                tracing::error!(error = %e, "Medusa simulator stopped");
-            }
-        });
+        let address =
+            orderbridge_simkit::serve(routes::router(shared.clone()), address, "Medusa").await?;
         Ok(MedusaSim { shared, address })
     }
 

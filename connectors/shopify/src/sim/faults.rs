@@ -4,8 +4,6 @@
 //! shop acted, and a reply lost after the shop acted (the client sees a gateway time-out while
 //! the order exists: the ambiguous outcome a create must survive).
 
-use std::collections::{HashMap, VecDeque};
-
 /// The operations (and the token endpoint) a fault can be queued on, by the `operationName`
 /// the connector sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -64,28 +62,5 @@ pub enum ShopifyFault {
     TruncatedBody,
 }
 
-/// Queued faults per operation and the requests seen.
-#[derive(Debug, Default)]
-pub(crate) struct FaultPlan {
-    queued: HashMap<ShopifyOperation, VecDeque<ShopifyFault>>,
-    requests: HashMap<ShopifyOperation, usize>,
-}
-
-impl FaultPlan {
-    pub(crate) fn queue(&mut self, operation: ShopifyOperation, fault: ShopifyFault, times: u32) {
-        let queue = self.queued.entry(operation).or_default();
-        for _ in 0..times {
-            queue.push_back(fault.clone());
-        }
-    }
-
-    /// Counts a request of `operation` and hands it its fault, if one is queued.
-    pub(crate) fn next(&mut self, operation: ShopifyOperation) -> Option<ShopifyFault> {
-        *self.requests.entry(operation).or_default() += 1;
-        self.queued.get_mut(&operation)?.pop_front()
-    }
-
-    pub(crate) fn requests(&self, operation: ShopifyOperation) -> usize {
-        self.requests.get(&operation).copied().unwrap_or(0)
-    }
-}
+/// Queued faults per operation and the requests seen (the simulators' shared plan).
+pub(crate) type FaultPlan = orderbridge_simkit::FaultPlan<ShopifyOperation, ShopifyFault>;

@@ -80,14 +80,8 @@ impl ShopifySim {
     /// When the address cannot be bound.
     pub async fn start_on(address: SocketAddr) -> std::io::Result<ShopifySim> {
         let shared: Shared = Arc::new(Mutex::new(SimState::new()));
-        let listener = tokio::net::TcpListener::bind(address).await?;
-        let address = listener.local_addr()?;
-        let app = routes::router(shared.clone());
-        tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, app).await {
-                tracing::error!(error = %e, "Shopify simulator stopped");
-            }
-        });
+        let address =
+            orderbridge_simkit::serve(routes::router(shared.clone()), address, "Shopify").await?;
         Ok(ShopifySim { shared, address })
     }
 
