@@ -14,7 +14,7 @@ use chrono::Duration;
 use common::{Harness, TestDb};
 use orderbridge::connectors::{AnyMarketplace, AnyWebshop};
 use orderbridge::daemon::engine_settings;
-use orderbridge::engine::{Engine, EngineSettings};
+use orderbridge::engine::{Engine, EngineSettings, Failpoint};
 use orderbridge::status::OrderStatus;
 use orderbridge_woocommerce::sim::{WooEndpoint, WooFault};
 
@@ -91,7 +91,67 @@ async fn an_interrupted_create_without_lookup_waits_for_the_merchant(db: TestDb)
     assert_eq!(h.woo.create_requests(), 2);
 }
 
+async fn an_interrupted_shipment_without_process_lookup_waits_for_the_merchant(db: TestDb) {
+    let h = Harness::start(db, "").await;
+    let engine = engine_with(&h, |s| s.marketplace_capabilities.process_lookup = false);
+    let id = h.place(0, 1);
+    engine.run_import().await.unwrap();
+    h.woo
+        .complete_order(h.webshop_id(&id), Some(("PostNL", "3SABCD1234567")));
+    engine.run_track().await.unwrap();
+    // The run stops between recording the intent and hearing bol's answer.
+    engine.failpoints().arm(Failpoint::ShipAfterIntent);
+    assert!(engine.run_ship().await.is_err());
+    engine.run_ship().await.unwrap();
+    let order = h.order(&id).await;
+    assert_eq!(order.status, OrderStatus::Error);
+    assert!(
+        order
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("seller dashboard"),
+        "{:?}",
+        order.error
+    );
+    engine.run_ship().await.unwrap();
+    assert_eq!(h.bol.shipment_requests(), 0, "never sent again by itself");
+
+    // The merchant checked bol (not shipped) and resends: reported once.
+    engine.resend_order(order.code.as_str()).await.unwrap();
+    engine.run_ship().await.unwrap();
+    engine.run_ship().await.unwrap();
+    engine.run_ship().await.unwrap();
+    assert_eq!(h.bol.shipment_requests(), 1);
+    assert_eq!(h.bol.shipments().len(), 1);
+    assert_eq!(h.order(&id).await.status, OrderStatus::Shipped);
+}
+
+async fn an_interrupted_cancellation_without_process_lookup_waits_for_the_merchant(db: TestDb) {
+    let h = Harness::start(db, "").await;
+    let engine = engine_with(&h, |s| s.marketplace_capabilities.process_lookup = false);
+    let id = h.place(1, 2);
+    engine.run_import().await.unwrap();
+    h.woo.cancel_order(h.webshop_id(&id));
+    engine.failpoints().arm(Failpoint::CancelAfterIntent);
+    engine.run_track().await.ok();
+    engine.run_cancel().await.ok();
+    engine.run_cancel().await.unwrap();
+    let order = h.order(&id).await;
+    assert_eq!(order.status, OrderStatus::Error, "{:?}", order.error);
+    assert!(h.bol.cancellations().is_empty(), "never sent by itself");
+
+    engine.resend_order(order.code.as_str()).await.unwrap();
+    for _ in 0..3 {
+        engine.run_cancel().await.unwrap();
+    }
+    assert_eq!(h.bol.cancellations().len(), 1);
+    assert_eq!(h.order(&id).await.status, OrderStatus::Cancelled);
+}
+
 both_backends!(
+    an_interrupted_shipment_without_process_lookup_waits_for_the_merchant,
+    an_interrupted_cancellation_without_process_lookup_waits_for_the_merchant,
     the_capabilities_come_from_the_connectors_kinds,
     stock_is_not_carried_when_a_connector_has_none,
     an_interrupted_create_without_lookup_waits_for_the_merchant,

@@ -322,6 +322,18 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     .await
             }
         };
+        if !self.settings.marketplace_capabilities.process_lookup {
+            // The marketplace cannot find what an earlier attempt did: the merchant checks.
+            let message = format!(
+                "an earlier attempt to cancel this order may have reached {0}, which cannot \
+                 look its writes up: check in {0}'s seller dashboard whether order {1} is \
+                 cancelled; resend it only if it is not",
+                self.settings.marketplace_label, order.marketplace_order_id
+            );
+            self.stop_unresolved(order, Column::CancelStep, &message)
+                .await?;
+            return Ok(false);
+        }
         self.cancel_lines(order, &cancellations, true).await
     }
 

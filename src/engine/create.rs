@@ -341,13 +341,8 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
              order {}) is in the webshop; resend it only if it is not",
             order.code, order.marketplace_order_id
         );
-        self.transition(
-            order,
-            Transition::of(order.id)
-                .when(Column::CreateStep, Step::Requested)
-                .into_error(&message),
-        )
-        .await?;
+        self.stop_unresolved(order, Column::CreateStep, &message)
+            .await?;
         Ok(Outcome::Failed)
     }
 

@@ -159,6 +159,30 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     .set(Column::Carrier, Option::<String>::None);
             }
         }
+        if !self.settings.marketplace_capabilities.process_lookup {
+            // An interrupted write on a marketplace that cannot look writes up: the merchant
+            // checked it did not arrive (the error asked them to), so it is sent again.
+            if order.ship.step == Step::Requested {
+                reset.ship.step = Step::Ready;
+                transition = transition
+                    .when(Column::ShipStep, Step::Requested)
+                    .set(Column::ShipStep, Step::Ready)
+                    .event(
+                        EventKind::Info,
+                        "the merchant found the shipment not reported; reporting it again",
+                    );
+            }
+            if order.cancel.step == Step::Requested {
+                reset.cancel.step = Step::Ready;
+                transition = transition
+                    .when(Column::CancelStep, Step::Requested)
+                    .set(Column::CancelStep, Step::Ready)
+                    .event(
+                        EventKind::Info,
+                        "the merchant found the cancellation not sent; sending it again",
+                    );
+            }
+        }
         if order.create.step == Step::Requested
             && !self.settings.webshop_capabilities.lookup_by_reference
         {

@@ -26,6 +26,7 @@ mod ship_follow;
 mod stock;
 mod total_check;
 mod track;
+mod unresolved;
 
 use crate::store::Column;
 use std::sync::Arc;

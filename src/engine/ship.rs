@@ -247,6 +247,19 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let Some(first_line) = shipment.lines.first() else {
             return Ok(false);
         };
+        if !self.settings.marketplace_capabilities.process_lookup {
+            // The marketplace cannot find what an earlier attempt did: reporting the
+            // shipment again could report it twice. The merchant checks.
+            let message = format!(
+                "an earlier attempt to report this shipment may have reached {0}, which cannot \
+                 look its writes up: check in {0}'s seller dashboard whether order {1} is \
+                 marked shipped; resend it only if it is not",
+                self.settings.marketplace_label, order.marketplace_order_id
+            );
+            self.stop_unresolved(order, Column::ShipStep, &message)
+                .await?;
+            return Ok(false);
+        }
         match self
             .marketplace
             .find_processes(first_line.line_id.as_str(), ProcessKind::Shipment)
