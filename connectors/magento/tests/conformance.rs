@@ -77,6 +77,11 @@ impl WebshopFixture for Magento {
         self.0.inject_fault(MagentoEndpoint::GetOrder, fault, times);
     }
 
+    fn refuse_next_create(&self) {
+        self.0
+            .inject_fault(MagentoEndpoint::CreateCart, MagentoFault::Status(400), 1);
+    }
+
     fn create_requests(&self) -> usize {
         self.0.requests(MagentoEndpoint::PlaceOrder)
     }

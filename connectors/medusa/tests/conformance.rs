@@ -70,6 +70,11 @@ impl WebshopFixture for Medusa {
         self.0.inject_fault(MedusaEndpoint::GetOrder, fault, times);
     }
 
+    fn refuse_next_create(&self) {
+        self.0
+            .inject_fault(MedusaEndpoint::CreateDraft, MedusaFault::Status(400), 1);
+    }
+
     fn create_requests(&self) -> usize {
         self.0.requests(MedusaEndpoint::CreateDraft)
     }

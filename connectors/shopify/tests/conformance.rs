@@ -75,6 +75,11 @@ impl WebshopFixture for Shopify {
         self.0.inject_fault(ShopifyOperation::Order, fault, times);
     }
 
+    fn refuse_next_create(&self) {
+        self.0
+            .inject_fault(ShopifyOperation::OrderCreate, ShopifyFault::Status(400), 1);
+    }
+
     fn create_requests(&self) -> usize {
         self.0.requests(ShopifyOperation::OrderCreate)
     }

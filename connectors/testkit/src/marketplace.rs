@@ -7,7 +7,8 @@
 //! - a cancellation cancels the line, and the order leaves the open list;
 //! - offers are listed and a stock update reaches the marketplace;
 //! - error classes: a temporary server error, a rate limit and a damaged body on a read are
-//!   retried, a wrong secret is an auth failure, an unknown order is not found.
+//!   retried (a body that stays damaged is unreadable), a wrong secret is an auth failure, an
+//!   unknown order is not found.
 //!
 //! A write may apply at once or through a process the marketplace finishes later
 //! ([`WriteOutcome`]); the suite follows processes to their end, as the engine does.
@@ -47,7 +48,7 @@ pub trait MarketplaceFixture: Sized + Send + Sync {
     /// A fresh marketplace account, retries fast enough for tests.
     fn start() -> impl Future<Output = Self> + Send;
 
-    /// The connector, configured for this account.
+    /// The connector, configured for this account, making 3 attempts at a call.
     fn client(&self) -> Self::Client;
 
     /// The connector with a wrong secret and no retries.
@@ -251,6 +252,15 @@ pub async fn conformance<F: MarketplaceFixture>() {
             "{kind}: a read is retried after {fault:?}: {read:?}"
         );
     }
+    fixture.fail_next_reads(ReadFault::Damaged, 3);
+    let err = market
+        .order(&order_id)
+        .await
+        .expect_err("damaged three times");
+    assert!(
+        matches!(err, ConnectorError::InvalidPayload { .. }),
+        "{kind}: a body that stays damaged is unreadable: {err:?}"
+    );
     let stranger = fixture.client_with_wrong_secret();
     let err = stranger.order(&order_id).await.expect_err("wrong secret");
     assert!(

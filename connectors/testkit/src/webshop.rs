@@ -13,8 +13,9 @@
 //!   and cancelling again succeeds;
 //! - stock is read per SKU, an unknown SKU left out;
 //! - error classes: a temporary server error and a rate limit on a read are retried, a
-//!   damaged body on a read is read again, a wrong key is an auth failure, a deleted order
-//!   is not found.
+//!   damaged body on a read is read again (and is unreadable when it stays damaged), a
+//!   refused creation is rejected, a wrong key is an auth failure, a deleted order is not
+//!   found.
 
 use std::future::Future;
 
@@ -51,7 +52,7 @@ pub trait WebshopFixture: Sized + Send + Sync {
     /// what the buyer paid (e.g. prices including VAT), with retries fast enough for tests.
     fn start() -> impl Future<Output = Self> + Send;
 
-    /// The connector, configured for this shop.
+    /// The connector, configured for this shop, making 3 attempts at a call.
     fn client(&self) -> Self::Client;
 
     /// The connector with a wrong secret and no retries.
@@ -71,6 +72,10 @@ pub trait WebshopFixture: Sized + Send + Sync {
 
     /// The next `times` reads of an order by id get `fault`.
     fn fail_next_reads(&self, fault: ReadFault, times: u32);
+
+    /// The shop refuses the next order creation (HTTP 400 with its error body), creating
+    /// nothing.
+    fn refuse_next_create(&self);
 
     /// Order creations the shop was asked for (the first step of a creation, where a
     /// vendor needs several).
@@ -256,6 +261,27 @@ pub async fn conformance<F: WebshopFixture>() {
             "{kind}: a read is retried after {fault:?}: {read:?}"
         );
     }
+    fixture.fail_next_reads(ReadFault::Damaged, 3);
+    let err = shop
+        .order(&created.id)
+        .await
+        .expect_err("damaged three times");
+    assert!(
+        matches!(err, ConnectorError::InvalidPayload { .. }),
+        "{kind}: a body that stays damaged is unreadable: {err:?}"
+    );
+    fixture.refuse_next_create();
+    let refused = order(kind, "9100006", SKUS[0], 1, 1299);
+    let err = shop.create_order(&refused).await.expect_err("refused");
+    assert!(
+        matches!(err, ConnectorError::Rejected { .. }),
+        "{kind}: a refused creation is rejected: {err:?}"
+    );
+    assert_eq!(
+        fixture.orders_with_code(&refused.code),
+        0,
+        "{kind}: nothing created"
+    );
     let stranger = fixture.client_with_wrong_secret();
     let err = stranger.order(&created.id).await.expect_err("wrong key");
     assert!(

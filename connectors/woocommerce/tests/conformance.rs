@@ -65,6 +65,11 @@ impl WebshopFixture for Woo {
         self.0.inject_fault(WooEndpoint::GetOrder, fault, times);
     }
 
+    fn refuse_next_create(&self) {
+        self.0
+            .inject_fault(WooEndpoint::CreateOrder, WooFault::Status(400), 1);
+    }
+
     fn create_requests(&self) -> usize {
         self.0.create_requests()
     }
