@@ -12,6 +12,7 @@
 //!   "accepted but unreadable" rule for creating writes;
 //! - `client.rs` — [`HttpKit`]: one vendor's connection pool, timeout, retry policy and rate
 //!   budget, and the send loop that applies all of the above to a [`Request`];
+//! - `root.rs` — [`ApiRoot`]: the kit bound to a REST API's root (paths, endpoint names, JSON);
 //! - `paging.rs` — [`OffsetPager`]: walking `limit`/`offset` lists to the end;
 //! - `redact.rs` — secrets kept out of URLs that end up in messages and logs;
 //! - `address.rs` — where credentials may go (`https`, or `http` on loopback).
@@ -25,6 +26,7 @@ mod failure;
 mod paging;
 mod redact;
 mod replay;
+mod root;
 
 pub use address::{is_loopback, safe_for_credentials};
 pub use client::{Authorize, HttpKit, KitSettings, Raw, Request};
@@ -33,3 +35,4 @@ pub use failure::{Classify, Failure, PlainClassify, VendorError};
 pub use paging::OffsetPager;
 pub use redact::{redact_query, without_query};
 pub use replay::{wait_before_retry, Replay};
+pub use root::ApiRoot;

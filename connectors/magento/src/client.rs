@@ -10,11 +10,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use orderbridge_core::{ConnectorError, ConnectorResult, Secret};
-use orderbridge_http::{Authorize, HttpKit, KitSettings, OffsetPager, Replay, Request};
+use orderbridge_http::{ApiRoot, Authorize, HttpKit, KitSettings, OffsetPager, Replay};
 use reqwest::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use url::Url;
 
 use crate::config::MagentoConfig;
 use crate::error_mapping::{rejected, MagentoClassify, VENDOR};
@@ -48,15 +47,14 @@ fn assert_shareable<T: Clone + Send + Sync + 'static>() {}
 impl std::fmt::Debug for MagentoClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MagentoClient")
-            .field("rest_root", &self.http.rest_root.as_str())
+            .field("rest_root", &self.http.api.root().as_str())
             .finish_non_exhaustive()
     }
 }
 
 /// The shared part of a [`MagentoClient`].
 pub(crate) struct HttpCore {
-    kit: HttpKit,
-    rest_root: Url,
+    api: ApiRoot,
 }
 
 /// The integration's access token as a bearer token.
@@ -94,8 +92,7 @@ impl MagentoClient {
             i64::try_from(config.lookup_margin_secs.min(MAX_LOOKUP_MARGIN_SECS)).unwrap_or(0);
         Ok(Self {
             http: Arc::new(HttpCore {
-                kit,
-                rest_root: config.rest_root(),
+                api: ApiRoot::new(kit, config.rest_root(), ""),
             }),
             placement: Placement {
                 guest_email: String::new(),
@@ -126,12 +123,6 @@ pub(crate) fn segment(raw: &str) -> String {
 }
 
 impl HttpCore {
-    fn url(&self, path: &str) -> ConnectorResult<Url> {
-        self.rest_root
-            .join(path)
-            .map_err(|e| rejected(format!("bad path {path:?}: {e}")))
-    }
-
     /// `GET {path}?{query}`, retried on temporary failures; `endpoint` names it in messages.
     pub(crate) async fn get<T: DeserializeOwned>(
         &self,
@@ -139,11 +130,7 @@ impl HttpCore {
         endpoint: &str,
         query: &[(String, String)],
     ) -> ConnectorResult<T> {
-        let mut request = Request::get(self.url(path)?, format!("GET {endpoint}"));
-        for (name, value) in query {
-            request = request.query(name.clone(), value);
-        }
-        self.kit.json(&request).await.map_err(|f| f.error)
+        self.api.get(path, endpoint, query).await
     }
 
     /// `{method} {path}` with a JSON body, sent again per `replay`.
@@ -155,14 +142,10 @@ impl HttpCore {
         body: &B,
         replay: Replay,
     ) -> ConnectorResult<T> {
-        let request = Request::json(
-            method.clone(),
-            self.url(path)?,
-            format!("{method} {endpoint}"),
-            body,
-            replay,
-        )?;
-        self.kit.json(&request).await.map_err(|f| f.error)
+        const NO_QUERY: &[(&str, &str)] = &[];
+        self.api
+            .send(method, path, endpoint, NO_QUERY, body, replay)
+            .await
     }
 
     /// Walks every page of a `searchCriteria` list to its `total_count`, handing each page's

@@ -8,11 +8,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use orderbridge_core::{ConnectorError, ConnectorResult, Secret};
-use orderbridge_http::{Authorize, HttpKit, KitSettings, OffsetPager, Replay, Request};
+use orderbridge_http::{ApiRoot, Authorize, HttpKit, KitSettings, OffsetPager, Replay};
 use reqwest::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use url::Url;
 
 use crate::config::MedusaConfig;
 use crate::error_mapping::{rejected, MedusaClassify, VENDOR};
@@ -47,16 +46,15 @@ fn assert_shareable<T: Clone + Send + Sync + 'static>() {}
 impl std::fmt::Debug for MedusaClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MedusaClient")
-            .field("admin_root", &self.http.admin_root.as_str())
+            .field("admin_root", &self.http.api.root().as_str())
             .field("region_id", &self.region_id)
             .finish_non_exhaustive()
     }
 }
 
-/// The shared part of a [`MedusaClient`].
+/// The shared part of a [`MedusaClient`]: the HTTP kit below `{base_url}/admin/`.
 pub(crate) struct HttpCore {
-    kit: HttpKit,
-    admin_root: Url,
+    api: ApiRoot,
 }
 
 /// The secret API key as Basic user name, no password.
@@ -94,8 +92,7 @@ impl MedusaClient {
             i64::try_from(config.lookup_margin_secs.min(MAX_LOOKUP_MARGIN_SECS)).unwrap_or(0);
         Ok(Self {
             http: Arc::new(HttpCore {
-                kit,
-                admin_root: config.admin_root(),
+                api: ApiRoot::new(kit, config.admin_root(), "admin/"),
             }),
             region_id: config.region_id.clone(),
             sales_channel_id: config.sales_channel_id.clone(),
@@ -108,12 +105,6 @@ impl MedusaClient {
 }
 
 impl HttpCore {
-    fn url(&self, path: &str) -> ConnectorResult<Url> {
-        self.admin_root
-            .join(path)
-            .map_err(|e| rejected(format!("bad path {path:?}: {e}")))
-    }
-
     /// `GET /admin/{path}?{query}`, retried on temporary failures.
     pub(crate) async fn get<T: DeserializeOwned>(
         &self,
@@ -121,11 +112,7 @@ impl HttpCore {
         endpoint: &str,
         query: &[(&str, String)],
     ) -> ConnectorResult<T> {
-        let mut request = Request::get(self.url(path)?, format!("GET admin/{endpoint}"));
-        for (name, value) in query {
-            request = request.query(*name, value);
-        }
-        self.kit.json(&request).await.map_err(|f| f.error)
+        self.api.get(path, endpoint, query).await
     }
 
     /// `POST /admin/{path}` with a JSON body.
@@ -137,17 +124,9 @@ impl HttpCore {
         body: &B,
         replay: Replay,
     ) -> ConnectorResult<T> {
-        let mut request = Request::json(
-            Method::POST,
-            self.url(path)?,
-            format!("POST admin/{endpoint}"),
-            body,
-            replay,
-        )?;
-        for (name, value) in query {
-            request = request.query(*name, value);
-        }
-        self.kit.json(&request).await.map_err(|f| f.error)
+        self.api
+            .send(Method::POST, path, endpoint, query, body, replay)
+            .await
     }
 
     /// Walks every page of a list (`limit`/`offset`, to the reported `count`), handing each

@@ -15,7 +15,7 @@ use orderbridge_core::{ConnectorError, ConnectorResult, Webshop};
 use orderbridge_http::Replay;
 
 use crate::client::{MedusaClient, PAGE};
-use crate::mapping::{code_of, money, order_from_wire, order_to_wire};
+use crate::mapping::{code_of, order_from_wire, order_to_wire};
 use crate::wire::{DraftOrderReply, MedusaOrder, OrderPage, OrderReply};
 
 /// Fields an order is read with: what [`order_from_wire`] needs, fulfilments and their labels
@@ -36,16 +36,10 @@ fn iso(time: DateTime<Utc>) -> String {
 
 impl MedusaClient {
     fn created(order: &MedusaOrder) -> ConnectorResult<CreatedOrder> {
-        let webshop_order = order_from_wire(order)?;
-        let total = match (order.total, order.currency_code.as_deref()) {
-            (Some(total), Some(currency)) => Some(money(total, currency, || {
-                format!("order {} total", order.id)
-            })?),
-            _ => None,
-        };
+        let read = order_from_wire(order)?;
         Ok(CreatedOrder {
-            id: webshop_order.id,
-            total,
+            id: read.id,
+            total: read.total,
         })
     }
 
