@@ -3,7 +3,7 @@
 //! fulfilment is live), fulfilled and shipped by the merchant (stock taken), and variants and
 //! inventory read.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use serde_json::{Map, Value};
 
 use super::faults::FaultPlan;
@@ -109,7 +109,9 @@ impl SimState {
     /// The store's clock: now, but always later than the last time handed out (Medusa's
     /// `updated_at` has millisecond precision; two changes never share one).
     pub(crate) fn tick(&mut self) -> DateTime<Utc> {
-        let now = Utc::now();
+        // Whole milliseconds, as Medusa answers them: two changes in one millisecond would
+        // otherwise read back as the same time.
+        let now = Utc::now().trunc_subsecs(3);
         let time = if now > self.last_time {
             now
         } else {
