@@ -160,14 +160,11 @@ async fn a_sqlite_state_moves_into_postgresql_with_its_ids_and_whole_history() {
         .unwrap();
     assert!(finished);
     h.store.close().await;
-    // The last connection's close folds the write-ahead log into the file and removes it; on a
-    // busy machine that may finish just after `close` returns. Only then is the file what the
-    // copy must leave alone (a log left behind would be folded in by whoever opens it next).
+    // Closing folds the write-ahead log into the file and removes it: the file alone is the
+    // state the copy must leave alone (a log left behind would be folded in by whoever opens
+    // it next).
     let wal = PathBuf::from(format!("{}-wal", sqlite_file.display()));
-    common::wait_for("the SQLite write-ahead log to be folded in", || {
-        !wal.exists()
-    })
-    .await;
+    assert!(!wal.exists(), "the store's close leaves the write-ahead log");
     let file_before = std::fs::read(&sqlite_file).unwrap();
     let moved = orderbridge(&config, &["migrate", "--from-sqlite", file_arg]);
     let stdout = text(&moved.stdout);

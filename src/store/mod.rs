@@ -47,6 +47,9 @@ pub use sessions::StoredSession;
 pub use stock::PushedStock;
 pub use transition::{Transition, Value};
 
+/// How many times [`Store::close`] closes the pool before it gives up waiting (10 ms apart).
+const CLOSE_ROUNDS: usize = 500;
+
 /// A failure of the state store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -154,6 +157,9 @@ impl Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// A SQLite file's sqlx URL (its last close needs it; a PostgreSQL URL, which may hold a
+    /// password, is not kept).
+    sqlite_url: Option<String>,
 }
 
 /// The sqlx URL of a configured location: a SQLite file path becomes a `sqlite://` URL that
@@ -223,7 +229,12 @@ impl Store {
                 .after_connect(|conn, _| Box::pin(session::prepare(conn, POSTGRES_SETTINGS))),
         };
         let pool = options.connect(&url).await.map_err(unusable)?;
-        let store = Self { pool, backend };
+        let sqlite_url = (backend == Backend::Sqlite).then(|| url.clone());
+        let store = Self {
+            pool,
+            backend,
+            sqlite_url,
+        };
         store.check_schema(policy).await?;
         Ok(store)
     }
@@ -324,9 +335,46 @@ impl Store {
         Ok(rows.into_iter().map(|(n,)| n).collect())
     }
 
-    /// Closes the pool (waits for connections to be returned).
+    /// Closes the pool: waits for connections to be returned and closes every one; a SQLite
+    /// file is left whole, its write-ahead log folded in and removed.
+    ///
+    /// sqlx's `close` can return while a connection that was being handed back lands in the
+    /// idle queue (its permit comes back after `close` took the idle ones), and that connection
+    /// then stays open until the last handle on the pool goes: closing again takes it. And
+    /// SQLite removes the log only when the connection closing is the last one; connections
+    /// closing at the same moment can each see the other and all leave it. One more
+    /// connection, alone, folds the log in and removes it as it closes.
     pub async fn close(&self) {
-        self.pool.close().await;
+        for _ in 0..CLOSE_ROUNDS {
+            self.pool.close().await;
+            if self.pool.size() == 0 {
+                if let Some(url) = &self.sqlite_url {
+                    fold_sqlite_log(url).await;
+                }
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        tracing::warn!(
+            open = self.pool.size(),
+            "the state database still has open connections after closing"
+        );
+    }
+}
+
+/// Folds a SQLite file's write-ahead log into it from a connection of its own, which removes
+/// the log as it closes (being the last one). A failure is only logged: the log is folded
+/// in by the next open anyway.
+async fn fold_sqlite_log(url: &str) {
+    let folded = async {
+        let mut last = AnyConnection::connect(url).await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&mut last)
+            .await?;
+        last.close().await
+    };
+    if let Err(error) = folded.await {
+        tracing::warn!(%error, "the SQLite write-ahead log could not be folded in on close");
     }
 }
 
@@ -388,5 +436,30 @@ mod tests {
             "postgres://ob@db/ob?sslmode=require&password=***"
         );
         assert!(!redact_location("postgres://ob:pa#ss@db/ob").contains("pa#ss"));
+    }
+
+    /// A connection handed back while the store closes is closed too, and the SQLite
+    /// write-ahead log is folded into the file (sqlx's own `close` can miss it).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn closing_closes_a_connection_handed_back_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        for round in 0..40 {
+            let file = dir.path().join(format!("state-{round}.db"));
+            let store = Store::open(file.to_str().unwrap()).await.unwrap();
+            let mut handed: Vec<_> = Vec::new();
+            for _ in 0..3 {
+                handed.push(store.pool.acquire().await.unwrap());
+            }
+            // Handed back (by a task of sqlx's) as the close starts.
+            drop(handed);
+            store.close().await;
+            assert_eq!(
+                store.pool.size(),
+                0,
+                "round {round}: a connection is left open"
+            );
+            let wal = dir.path().join(format!("state-{round}.db-wal"));
+            assert!(!wal.exists(), "round {round}: the write-ahead log is left");
+        }
     }
 }
