@@ -164,7 +164,10 @@ async fn a_sqlite_state_moves_into_postgresql_with_its_ids_and_whole_history() {
     // state the copy must leave alone (a log left behind would be folded in by whoever opens
     // it next).
     let wal = PathBuf::from(format!("{}-wal", sqlite_file.display()));
-    assert!(!wal.exists(), "the store's close leaves the write-ahead log");
+    assert!(
+        !wal.exists(),
+        "the store's close leaves the write-ahead log"
+    );
     let file_before = std::fs::read(&sqlite_file).unwrap();
     let moved = orderbridge(&config, &["migrate", "--from-sqlite", file_arg]);
     let stdout = text(&moved.stdout);

@@ -5,15 +5,17 @@
 
 use crate::store::Column;
 use orderbridge_core::domain::OrderLineId;
+use orderbridge_core::domain::WebshopOrderId;
 use orderbridge_core::marketplace::{
     CancelReason, Cancellation, ProcessKind, ProcessState, WriteOutcome,
 };
+use orderbridge_core::webshop::WebshopStatus;
 use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 
 use super::lines::MarketplaceLines;
 use super::{CancelOrigin, Engine, Failpoint, JobError, JobReport};
 use crate::status::{OrderStatus, Step};
-use crate::store::{EventKind, OrderRecord, Transition};
+use crate::store::{EventKind, OrderLine, OrderRecord, Transition};
 
 impl<M: Marketplace, W: Webshop> Engine<M, W> {
     /// One cancel run.
@@ -121,6 +123,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let Some(webshop_id) = order.webshop_order_id.clone() else {
             return Ok(true);
         };
+        if !self.settings.webshop_capabilities.cancellation {
+            return self.cancelled_by_hand(order, &webshop_id).await;
+        }
         self.hold_lease("cancelling the webshop order").await?;
         match self.webshop.cancel_order(&webshop_id).await {
             Ok(()) => Ok(self
@@ -152,8 +157,53 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         }
     }
 
-    /// One cancellation per open line of the merchant's own (never an FBB line, which bol
-    /// refuses): bol takes one order item per request.
+    /// A webshop that cannot cancel orders through its API: the merchant cancels the order
+    /// there. Once the webshop says it is cancelled the cancellation goes on; until then the
+    /// order stops in `error` saying so (the merchant's resend reads the webshop again).
+    async fn cancelled_by_hand(
+        &self,
+        order: &OrderRecord,
+        webshop_id: &WebshopOrderId,
+    ) -> Result<bool, JobError> {
+        match self.webshop.order(webshop_id).await {
+            Ok(found) if found.status == WebshopStatus::Cancelled => Ok(self
+                .transition(
+                    order,
+                    Transition::of(order.id)
+                        .when(Column::WebshopCancelled, 0)
+                        .set(Column::WebshopCancelled, 1)
+                        .event(
+                            EventKind::Info,
+                            format!("webshop order {webshop_id} is cancelled (by hand: this webshop cannot cancel orders through its API)"),
+                        ),
+                )
+                .await?),
+            Ok(_) => {
+                let reason = format!(
+                    "this webshop cannot cancel orders through its API: cancel order                      {webshop_id} in the webshop, then resend this order"
+                );
+                self.fail_cancellation(order, order.cancel.step, &reason)
+                    .await?;
+                Ok(false)
+            }
+            Err(error) if error.is_retryable() || matches!(error, ConnectorError::Auth { .. }) => {
+                self.defer(order, "reading the webshop order to cancel", &error)
+                    .await?;
+                Ok(false)
+            }
+            Err(error) => {
+                let reason = format!("webshop order {webshop_id} cannot be read: {error}");
+                self.fail_cancellation(order, order.cancel.step, &reason)
+                    .await?;
+                Ok(false)
+            }
+        }
+    }
+
+    /// The cancellations of the order's open lines of the merchant's own (never an FBB line,
+    /// which bol refuses). A marketplace that cancels line by line gets one cancellation per
+    /// line (bol takes one order item per request); one that cancels whole orders only gets
+    /// one with every line, and only while the whole order is open and the merchant's.
     fn cancellations_of(
         &self,
         order: &OrderRecord,
@@ -167,6 +217,9 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
             CancelOrigin::Marketplace | CancelOrigin::Webshop => CancelReason::Other,
         };
         let marketplace_lines = MarketplaceLines::of(order);
+        if !self.settings.marketplace_capabilities.per_line_cancellation {
+            return whole_order_cancellation(order, lines, &marketplace_lines, reason);
+        }
         let cancellations: Vec<Cancellation> = lines
             .iter()
             .filter(|l| marketplace_lines.is_own(&l.line_id))
@@ -384,4 +437,42 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         .await?;
         Ok(false)
     }
+}
+
+/// The one cancellation of a whole order, for a marketplace that cancels no single line; why
+/// not when part of the order is shipped, cancelled or not the merchant's (the rest must then be
+/// settled in the seller dashboard).
+fn whole_order_cancellation(
+    order: &OrderRecord,
+    lines: &[OrderLine],
+    marketplace_lines: &MarketplaceLines,
+    reason: CancelReason,
+) -> Result<Vec<Cancellation>, String> {
+    let mut line_ids = Vec::with_capacity(lines.len());
+    for line in lines {
+        let settled = if !marketplace_lines.is_own(&line.line_id) {
+            Some("is fulfilled by the marketplace")
+        } else if line.quantity_shipped > 0 {
+            Some("is shipped in part")
+        } else if line.quantity_cancelled > 0 {
+            Some("is cancelled in part")
+        } else {
+            None
+        };
+        if let Some(settled) = settled {
+            return Err(format!(
+                "this marketplace cancels whole orders only, and line {} {settled}: cancel                  what is left of order {} in the seller dashboard, then handle it manually",
+                line.line_id, order.marketplace_order_id
+            ));
+        }
+        line_ids.push(OrderLineId::parse(&line.line_id).map_err(|e| e.to_string())?);
+    }
+    if line_ids.is_empty() {
+        return Err("no line has items left to cancel".into());
+    }
+    Ok(vec![Cancellation {
+        order_id: order.marketplace_order_id.clone(),
+        lines: line_ids,
+        reason,
+    }])
 }

@@ -87,6 +87,11 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         let mut shipment = self
             .own_shipment(order, lines, &marketplace_lines)
             .map_err(NoShipment::Invalid)?;
+        if !self.settings.marketplace_capabilities.partial_shipment {
+            if let Some(reason) = partial(order, lines, &marketplace_lines) {
+                return Err(NoShipment::Invalid(reason));
+            }
+        }
         if needs_label {
             // Never with the merchant's own transport: only with the label bought for it.
             match (order.label.step, &order.label_id) {
@@ -351,6 +356,29 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         .await?;
         Ok(false)
     }
+}
+
+/// Why the shipment of an order's open lines would not be the whole order (lines left to the
+/// marketplace, or shipped before), for a marketplace that takes whole-order shipments only.
+fn partial(
+    order: &OrderRecord,
+    lines: &[OrderLine],
+    marketplace_lines: &MarketplaceLines,
+) -> Option<String> {
+    let (line, why) = lines.iter().find_map(|line| {
+        if !marketplace_lines.is_own(&line.line_id) {
+            Some((line, "is fulfilled by the marketplace"))
+        } else if line.quantity_shipped > 0 {
+            Some((line, "is shipped in part already"))
+        } else {
+            None
+        }
+    })?;
+    Some(format!(
+        "this marketplace takes whole-order shipments only, and line {} {why}: ship order {} \
+         in the seller dashboard, then handle it manually",
+        line.line_id, order.marketplace_order_id
+    ))
 }
 
 /// Why no shipment is sent for an order.

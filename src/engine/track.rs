@@ -8,6 +8,9 @@
 //! `plugins/woocommerce/includes/data-stores/abstract-wc-order-data-store-cpt.php`, `update`).
 //! So every run also reads the `waiting` orders again by id, in batches, and applies the same
 //! rules to them.
+//!
+//! A webshop that cannot list its changed orders (its capabilities say so) has every order
+//! still open on our side (`not_shipped`, `waiting`) read again by id on each run instead.
 
 use crate::store::Column;
 use std::collections::HashSet;
@@ -39,6 +42,15 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
     pub async fn run_track(&self) -> Result<JobReport, JobError> {
         let connection = &self.settings.connection;
         let now = self.now();
+        if !self.settings.webshop_capabilities.changed_orders {
+            // The webshop cannot list its changes: every order still open on our side is read
+            // again by id.
+            let open = [OrderStatus::NotShipped, OrderStatus::Waiting];
+            let mut report = JobReport::default();
+            report.n_progressed += self.reread(&[], &open).await?;
+            report.n_progressed += self.end_expired_waits().await?;
+            return Ok(report);
+        }
         let since = match self.store.webshop_watermark(connection).await? {
             Some(watermark) => from_millis(watermark) - Duration::seconds(WATERMARK_OVERLAP_SECS),
             None => now - Duration::days(FIRST_RUN_LOOKBACK_DAYS),
@@ -100,18 +112,22 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 .await?;
         }
         // Before the waits end: a code that came late is still used.
-        report.n_progressed += self.reread_waiting(&changed).await?;
+        report.n_progressed += self.reread(&changed, &[OrderStatus::Waiting]).await?;
         report.n_progressed += self.end_expired_waits().await?;
         Ok(report)
     }
 
-    /// Reads the `waiting` orders (not among `changed`, read already) again by id and applies
-    /// what the webshop says now. Returns how many changed.
-    async fn reread_waiting(&self, changed: &[WebshopOrder]) -> Result<usize, JobError> {
+    /// Reads the orders in `statuses` (not among `changed`, read already) again by id and
+    /// applies what the webshop says now. Returns how many changed.
+    async fn reread(
+        &self,
+        changed: &[WebshopOrder],
+        statuses: &[OrderStatus],
+    ) -> Result<usize, JobError> {
         let read_already: HashSet<&str> = changed.iter().map(|o| o.id.as_str()).collect();
         let filter = OrderFilter {
             connection: Some(self.settings.connection.clone()),
-            statuses: vec![OrderStatus::Waiting],
+            statuses: statuses.to_vec(),
             ..OrderFilter::default()
         };
         let waiting: Vec<OrderRecord> = self
@@ -141,7 +157,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                         connection = %self.settings.connection,
                         n_orders = ids.len(),
                         error = %error,
-                        "waiting webshop orders could not be read again; next run"
+                        "webshop orders could not be read again; next run"
                     );
                     continue;
                 }
@@ -152,7 +168,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     tracing::warn!(
                         order_code = %order.code,
                         webshop_order_id = webshop_id.map_or("", |id| id.as_str()),
-                        "a waiting order is no longer in the webshop"
+                        "an order we follow is no longer in the webshop"
                     );
                     continue;
                 };

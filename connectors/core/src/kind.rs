@@ -22,9 +22,13 @@ pub struct MarketplaceCapabilities {
     /// Its writes run as processes that can be found again by the order line they are about,
     /// so an interrupted write is looked up before it is sent again.
     pub process_lookup: bool,
-    /// Lines of an order can be cancelled one by one.
+    /// Lines of an order can be cancelled one by one: the engine sends one cancellation per
+    /// line. Without, it sends one with every line, and only while the whole order is open and
+    /// the merchant's (otherwise the order stops for the merchant).
     pub per_line_cancellation: bool,
-    /// Some of an order's lines (or items) can be shipped now and the rest later.
+    /// Some of an order's lines (or items) can be shipped now and the rest later. Without, the
+    /// engine never sends a shipment that leaves part of the order out (the order stops for
+    /// the merchant instead).
     pub partial_shipment: bool,
     /// Offer stock can be set.
     pub stock: bool,
@@ -38,9 +42,11 @@ pub struct WebshopCapabilities {
     /// An order it may have created can be found by our order code (so a lost answer to a
     /// create never creates twice).
     pub lookup_by_reference: bool,
-    /// Orders changed since a time can be listed.
+    /// Orders changed since a time can be listed. Without, the engine reads every order still
+    /// open on our side again by id on each track run.
     pub changed_orders: bool,
-    /// Orders can be cancelled.
+    /// Orders can be cancelled through the API. Without, the merchant cancels in the shop and
+    /// resends; the engine carries on once the shop says the order is cancelled.
     pub cancellation: bool,
     /// Stock per SKU can be read.
     pub stock: bool,

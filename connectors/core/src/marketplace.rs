@@ -89,8 +89,10 @@ pub enum CancelReason {
 pub struct Cancellation {
     /// The order.
     pub order_id: MarketplaceOrderId,
-    /// The lines to cancel, whole. bol takes exactly one line per request; its connector
-    /// refuses more, so the daemon sends one cancellation per line.
+    /// The lines to cancel, whole. A marketplace that cancels line by line
+    /// ([`crate::kind::MarketplaceCapabilities::per_line_cancellation`]) gets one line per
+    /// cancellation (bol takes exactly one per request, and its connector refuses more); one
+    /// that cancels whole orders gets every line of the order in one.
     pub lines: Vec<OrderLineId>,
     /// Why.
     pub reason: CancelReason,
