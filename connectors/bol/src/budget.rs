@@ -1,7 +1,8 @@
 //! The client-side rate budgets of one [`crate::BolClient`]: which group of endpoints a call
 //! belongs to ([`RateGroup`]) and one core [`RateBudget`] per group, filled from
 //! [`crate::config::BolRateLimits`]. Before each request the client reserves a slot and waits
-//! the time the budget names; bol's own `x-ratelimit-*` headers are handled in `client.rs`.
+//! the time the budget names, until bol's own `x-ratelimit-*` headers told the endpoint's
+//! budget (the HTTP kit's `AdaptiveBudget`, fed by `client.rs`).
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,9 @@
 //! HTTP plumbing of the Retailer API: [`BolClient`] sends one logical call with the v10 media
-//! types and a bearer token, keeps to its rate budgets (configured at first, then as bol's
-//! `x-ratelimit-*` headers tell them, `learned.rs`), waits out rate limits, retries what is
-//! safe to retry and turns every failure into a [`ConnectorError`]. Waiting is in `pacing.rs`.
+//! types and a bearer token, keeps to its rate budgets (configured per group at first,
+//! `budget.rs`, then per endpoint as bol's `x-ratelimit-*` headers tell them: the HTTP kit's
+//! [`AdaptiveBudget`], which also does the waiting and hands back waits too long to sit out),
+//! waits out rate limits, retries what is safe to retry and turns every failure into a
+//! [`ConnectorError`].
 //!
 //! Retry rules (the HTTP kit's, `orderbridge_http::wait_before_retry`, as for every connector). Reads (and the bulk process-status and delivery-options POSTs) are retried on
 //! any temporary failure: 5xx, timeout, reset connection, and a 2xx answer that is not even
@@ -21,16 +23,16 @@ use std::time::Duration;
 use orderbridge_core::{ConnectorError, RetryPolicy, Secret};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
-use tokio::time::Instant;
 use url::Url;
 
-use orderbridge_http::{acted_but_unreadable, wait_before_retry, Failure, Replay};
+use orderbridge_http::{
+    acted_but_unreadable, wait_before_retry, AdaptiveBudget, Failure, Replay, Reply, Slot,
+};
 
 use crate::auth::TokenCache;
 use crate::budget::{check_limit, named_limits, RateBudgets};
 use crate::call::{ApiCall, CallKind};
 use crate::config::BolConfig;
-use crate::learned::LearnedBudgets;
 use crate::response::{classify, decode_json, rate_headers, Answer, Outcome, Unreadable};
 use crate::wire::JSON_MEDIA_TYPE;
 use crate::VENDOR;
@@ -52,7 +54,7 @@ pub(crate) struct Inner {
     /// Configured budgets per group of endpoints: the start, until bol's headers tell more.
     pub(crate) budgets: RateBudgets,
     /// Budgets per endpoint as bol's `x-ratelimit-*` headers and 429s tell them.
-    pub(crate) learned: LearnedBudgets,
+    learned: AdaptiveBudget,
     /// The cached offer list and an offer export requested earlier whose file was not ready.
     pub(crate) offer_cache: Mutex<crate::offers::OfferCache>,
 }
@@ -120,7 +122,7 @@ impl BolClient {
                 timeout,
                 include_fbb: config.include_fbb,
                 budgets: RateBudgets::new(&config.rate_limits),
-                learned: LearnedBudgets::default(),
+                learned: AdaptiveBudget::default(),
                 offer_cache: Mutex::new(crate::offers::OfferCache::default()),
             }),
         })
@@ -196,7 +198,10 @@ impl BolClient {
     /// again, and after how long, is the HTTP kit's rule ([`wait_before_retry`]) — the same
     /// for every connector; what is bol's own is around it: a token fetched first (not an API
     /// request, so even a write may be sent again when that fails), a refused token renewed
-    /// once, and the rate budgets waited for before each attempt.
+    /// once, and the rate budgets waited for before each attempt: the endpoint's learned
+    /// budget, or the configured budget of its group until bol's headers told one. A wait too
+    /// long to sit out (a window resetting after more than a quarter hour, a `Retry-After`
+    /// beyond the retry policy) is handed back as [`ConnectorError::RateLimited`].
     async fn execute<T>(
         &self,
         call: ApiCall,
@@ -216,8 +221,14 @@ impl BolClient {
                 // No API request was sent: even a write may be tried again.
                 Err(error) => Failure::unsent(error),
                 Ok(token) => {
-                    self.wait_for_budget(&call, &location).await?;
-                    match self.attempt(&call, &url, &location, &token).await {
+                    let slot = self
+                        .inner
+                        .learned
+                        .wait_for_turn(call.endpoint, &self.inner.retry, || {
+                            self.inner.budgets.reserve(call.group)
+                        })
+                        .await?;
+                    match self.attempt(&call, &url, &location, &token, slot).await {
                         Outcome::Success(answer) => match read(&answer, &location) {
                             Ok(value) => return Ok((location, value)),
                             Err(unreadable) => unreadable_failure(unreadable, replay, &location),
@@ -257,7 +268,15 @@ impl BolClient {
         }
     }
 
-    async fn attempt(&self, call: &ApiCall, url: &Url, location: &str, token: &str) -> Outcome {
+    /// One attempt, let go by the rate budget (`slot`), which hears what bol's answer told.
+    async fn attempt(
+        &self,
+        call: &ApiCall,
+        url: &Url,
+        location: &str,
+        token: &str,
+        slot: Slot<'_>,
+    ) -> Outcome {
         let mut request = self
             .inner
             .http
@@ -272,24 +291,19 @@ impl BolClient {
         tracing::debug!(endpoint = %location, "calling bol");
         match request.send().await {
             Ok(response) => {
-                let limits = rate_headers(response.headers());
+                let told = rate_headers(response.headers());
                 let outcome = classify(response, location, self.inner.timeout).await;
-                let rate_limited = match &outcome {
-                    Outcome::RateLimited(retry_after) => Some(*retry_after),
-                    _ => None,
-                };
-                self.inner.learned.record(
-                    call.endpoint,
-                    Instant::now(),
-                    Some(limits),
-                    rate_limited,
-                );
+                slot.record(match &outcome {
+                    Outcome::RateLimited(retry_after) => Reply::Refused {
+                        headers: told,
+                        retry_after: *retry_after,
+                    },
+                    _ => Reply::Answered(told),
+                });
                 outcome
             }
             Err(err) => {
-                self.inner
-                    .learned
-                    .record(call.endpoint, Instant::now(), None, None);
+                slot.record(Reply::NoAnswer);
                 crate::response::transport_failure(&err, location, self.inner.timeout)
             }
         }

@@ -5,12 +5,13 @@
 //! loopback for the demo and for tests.
 //!
 //! Layout: [`config`] (the connection file section), `client` (HTTP plumbing: token, retries,
-//! error mapping) with `call` (one API call), `budget` (configured rate budgets, the start),
-//! `learned` (budgets learned from bol's `x-ratelimit-*` headers) and `pacing` (waiting),
-//! [`wire`] (bol's JSON as its spec names it), `mapping` (wire ↔ domain; `mapping_labels` for
-//! shipping labels), [`transporter`] (carriers ↔ bol transporter codes), `labels` (delivery
-//! options, buying and reading labels), `marketplace` (the trait implementation), `kind` (bol as
-//! a marketplace kind: capabilities, build, the seller-dashboard link) and `sim`.
+//! error mapping; budgets learned from bol's `x-ratelimit-*` headers, and the waiting for
+//! them, are the HTTP kit's `AdaptiveBudget`) with `call` (one API call), `budget`
+//! (configured rate budgets per group, the start), [`wire`] (bol's JSON as its spec names
+//! it), `mapping` (wire ↔ domain; `mapping_labels` for shipping labels), [`transporter`]
+//! (carriers ↔ bol transporter codes), `labels` (delivery options, buying and reading
+//! labels), `marketplace` (the trait implementation), `kind` (bol as a marketplace kind:
+//! capabilities, build, the seller-dashboard link) and `sim`.
 //! bol's types never leave this crate's public API except through the simulator, which speaks
 //! them on purpose.
 
@@ -21,14 +22,12 @@ mod client;
 pub mod config;
 mod kind;
 mod labels;
-mod learned;
 mod mapping;
 mod mapping_labels;
 mod mapping_process;
 mod marketplace;
 mod offer_export;
 mod offers;
-mod pacing;
 mod response;
 #[cfg(feature = "sim")]
 pub mod sim;

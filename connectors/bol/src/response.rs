@@ -12,7 +12,8 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::learned::RateHeaders;
+use orderbridge_http::RateHeaders;
+
 use crate::wire::Problem;
 use crate::VENDOR;
 
@@ -69,7 +70,8 @@ fn rate_limit_reset(headers: &HeaderMap) -> Option<Duration> {
     Some(Duration::from_secs(value.saturating_sub(now)))
 }
 
-/// The three rate-limit headers of an answer, each when present and a number.
+/// The three rate-limit headers of an answer, each when present and a number, as the HTTP
+/// kit's adaptive budget takes them.
 pub(crate) fn rate_headers(headers: &HeaderMap) -> RateHeaders {
     let number = |name: &str| header_text(headers, name)?.parse::<u32>().ok();
     RateHeaders {

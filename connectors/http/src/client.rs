@@ -1,12 +1,15 @@
 //! [`HttpKit`]: one vendor's HTTP client — connection pool, timeout, retry policy, client-side
-//! rate budget, its [`Classify`] and [`Authorize`] — and the send loop every call goes
-//! through: wait for the budget, send, read the reply (a non-2xx through [`Failure`], a 2xx
-//! through the caller's decoder), and per [`Replay`] send again or give the failure back.
+//! rate budgets, its [`Classify`] and [`Authorize`] — and the send loop every call goes
+//! through: wait for the endpoint's budget (learned from the vendor's rate headers, or the
+//! configured one until it told one; a wait too long to sit out is handed back as
+//! `RateLimited`), send, record what the answer's headers told, read the reply (a non-2xx
+//! through [`Failure`], a 2xx through the caller's decoder), and per [`Replay`] send again or
+//! give the failure back.
 //! Redirects are never followed: a redirected POST would turn into a GET, and credentials must
 //! not follow a redirect to another host; the failure names the target instead.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use orderbridge_core::{ConnectorError, RateBudget, RateLimit, RetryPolicy};
 use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE};
@@ -15,7 +18,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use url::Url;
 
-use crate::{acted_but_unreadable, decode_json, wait_before_retry, Classify, Failure, Replay};
+use crate::{
+    acted_but_unreadable, decode_json, wait_before_retry, AdaptiveBudget, Classify, Failure,
+    Replay, Reply, Slot,
+};
 
 /// How a request is authenticated (a Basic header, a bearer token, a key pair in the query).
 pub trait Authorize: Send + Sync {
@@ -34,7 +40,8 @@ pub struct KitSettings {
     pub timeout: Duration,
     /// How failed requests are sent again.
     pub retry: RetryPolicy,
-    /// The client-side rate budget.
+    /// The configured client-side rate budget: kept by every endpoint until the vendor's
+    /// answers tell its own ([`Classify::rate_headers`]).
     pub rate_limit: RateLimit,
 }
 
@@ -46,7 +53,9 @@ pub struct Request {
     /// The full URL without the query.
     pub url: Url,
     /// The endpoint's name in messages and logs (`POST admin/draft-orders`): never the URL,
-    /// which may hold ids the merchant does not need and secrets nobody should see.
+    /// which may hold ids the merchant does not need and secrets nobody should see. Budgets
+    /// learned from the vendor's rate headers are kept per name, so a vendor that tells them
+    /// names each endpoint the same way whatever ids its path holds (`GET orders/{id}`).
     pub endpoint: String,
     /// Query parameters.
     pub query: Vec<(String, String)>,
@@ -122,7 +131,10 @@ pub struct HttpKit {
     vendor: &'static str,
     timeout: Duration,
     retry: RetryPolicy,
+    /// The configured budget, shared by every endpoint nothing was learned for.
     budget: RateBudget,
+    /// Per endpoint, what the vendor's rate headers and 429s told.
+    learned: AdaptiveBudget,
     classify: Arc<dyn Classify>,
     auth: Arc<dyn Authorize>,
 }
@@ -163,6 +175,7 @@ impl HttpKit {
             timeout: settings.timeout,
             retry: settings.retry,
             budget: RateBudget::new(settings.rate_limit),
+            learned: AdaptiveBudget::default(),
             classify,
             auth,
         })
@@ -187,11 +200,13 @@ impl HttpKit {
 
     /// Sends `request` until `decode` accepts a 2xx reply or the failure is final. A reply
     /// `decode` refuses is read again for a [`Replay::Safe`] request when it was damaged; for a
-    /// creating write it means the vendor acted ([`acted_but_unreadable`]).
+    /// creating write it means the vendor acted ([`acted_but_unreadable`]). Each attempt
+    /// first waits for the endpoint's rate budget ([`AdaptiveBudget::wait_for_turn`]).
     ///
     /// # Errors
     ///
-    /// The last attempt's failure.
+    /// The last attempt's failure; [`ConnectorError::RateLimited`] (unsent) when the budget's
+    /// wait is too long to sit out.
     pub async fn send<T>(
         &self,
         request: &Request,
@@ -199,7 +214,14 @@ impl HttpKit {
     ) -> Result<T, Failure> {
         let mut attempt: u32 = 1;
         loop {
-            let result = match self.attempt(request).await {
+            let slot = self
+                .learned
+                .wait_for_turn(&request.endpoint, &self.retry, || {
+                    self.budget.reserve(std::time::Instant::now())
+                })
+                .await
+                .map_err(Failure::unsent)?;
+            let result = match self.attempt(request, slot).await {
                 Ok(raw) => decode(&raw).map_err(|failure| match request.replay {
                     Replay::OnlyIfUnsent => acted_but_unreadable(&request.endpoint, failure),
                     Replay::Safe => failure,
@@ -229,17 +251,8 @@ impl HttpKit {
         }
     }
 
-    async fn attempt(&self, request: &Request) -> Result<Raw, Failure> {
-        let wait = self.budget.reserve(Instant::now());
-        if !wait.is_zero() {
-            tracing::debug!(
-                vendor = self.vendor,
-                endpoint = %request.endpoint,
-                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                "waiting for the rate budget"
-            );
-            tokio::time::sleep(wait).await;
-        }
+    /// One attempt, let go by the budget (`slot`), which hears what the answer told.
+    async fn attempt(&self, request: &Request, slot: Slot<'_>) -> Result<Raw, Failure> {
         let mut builder = self
             .http
             .request(request.method.clone(), request.url.clone())
@@ -258,25 +271,46 @@ impl HttpKit {
         let transport = |e: reqwest::Error| {
             Failure::from_transport(&request.endpoint, self.timeout, &e.without_url())
         };
-        let response = builder.send().await.map_err(transport)?;
+        let response = match builder.send().await {
+            Ok(response) => response,
+            Err(e) => {
+                slot.record(Reply::NoAnswer);
+                return Err(transport(e));
+            }
+        };
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport)?.to_vec();
+        let told = self.classify.rate_headers(&headers).unwrap_or_default();
+        let body = match response.bytes().await {
+            Ok(body) => body.to_vec(),
+            Err(e) => {
+                slot.record(Reply::Answered(told));
+                return Err(transport(e));
+            }
+        };
         if status.is_success() {
-            Ok(Raw {
+            slot.record(Reply::Answered(told));
+            return Ok(Raw {
                 status,
                 headers,
                 body,
-            })
-        } else {
-            Err(Failure::from_status(
-                self.vendor,
-                self.classify.as_ref(),
-                &request.endpoint,
-                status,
-                &headers,
-                &body,
-            ))
+            });
         }
+        let failure = Failure::from_status(
+            self.vendor,
+            self.classify.as_ref(),
+            &request.endpoint,
+            status,
+            &headers,
+            &body,
+        );
+        slot.record(match failure.error {
+            ConnectorError::RateLimited { retry_after } => Reply::Refused {
+                headers: told,
+                retry_after,
+            },
+            _ => Reply::Answered(told),
+        });
+        Err(failure)
     }
 }

@@ -18,6 +18,7 @@ use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER};
 use reqwest::StatusCode;
 
 use crate::redact::without_query;
+use crate::RateHeaders;
 
 /// A vendor's error body, read by its [`Classify`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +29,8 @@ pub struct VendorError {
     pub message: String,
 }
 
-/// How one vendor's failed replies are read.
+/// How one vendor's replies are read: its error bodies, the statuses it means differently, and
+/// the rate budget its answers tell.
 pub trait Classify: Send + Sync {
     /// The vendor's error body in `body`, when it has the vendor's usual shape.
     fn vendor_error(&self, body: &[u8]) -> Option<VendorError>;
@@ -41,6 +43,14 @@ pub trait Classify: Send + Sync {
         _status: StatusCode,
         _error: Option<&VendorError>,
     ) -> Option<ConnectorError> {
+        None
+    }
+
+    /// What the headers of an answer (any status) say about its endpoint's rate budget, for
+    /// a vendor that tells it (bol's `x-ratelimit-limit`/`-remaining`/`-reset`). The kit then
+    /// keeps each endpoint within what the vendor allows ([`crate::AdaptiveBudget`]) instead
+    /// of the configured budget. `None`: the vendor tells nothing.
+    fn rate_headers(&self, _headers: &HeaderMap) -> Option<RateHeaders> {
         None
     }
 }

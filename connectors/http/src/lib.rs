@@ -10,8 +10,12 @@
 //!   vendor's error body ([`Classify`] hook) or from a transport error;
 //! - `decode.rs` — JSON bodies decoded with the path of the first bad field, and the
 //!   "accepted but unreadable" rule for creating writes;
+//! - `adaptive.rs` — [`AdaptiveBudget`]: per-endpoint rate budgets learned from the vendor's
+//!   answers ([`RateHeaders`], read by [`Classify::rate_headers`]) and its 429s;
+//! - `pacing.rs` — waiting for that budget (or the configured one until the vendor told one),
+//!   handing back waits too long to sit out;
 //! - `client.rs` — [`HttpKit`]: one vendor's connection pool, timeout, retry policy and rate
-//!   budget, and the send loop that applies all of the above to a [`Request`];
+//!   budgets, and the send loop that applies all of the above to a [`Request`];
 //! - `root.rs` — [`ApiRoot`]: the kit bound to a REST API's root (paths, endpoint names, JSON);
 //! - `paging.rs` — [`OffsetPager`]: walking `limit`/`offset` lists to the end;
 //! - `redact.rs` — secrets kept out of URLs that end up in messages and logs;
@@ -19,19 +23,23 @@
 //!
 //! [`ConnectorError`]: orderbridge_core::ConnectorError
 
+mod adaptive;
 mod address;
 mod client;
 mod decode;
 mod failure;
+mod pacing;
 mod paging;
 mod redact;
 mod replay;
 mod root;
 
+pub use adaptive::{AdaptiveBudget, Admission, RateHeaders, Reply};
 pub use address::{is_loopback, safe_for_credentials};
 pub use client::{Authorize, HttpKit, KitSettings, Raw, Request};
 pub use decode::{acted_but_unreadable, decode_json};
 pub use failure::{Classify, Failure, PlainClassify, VendorError};
+pub use pacing::{Slot, MAX_WINDOW_WAIT};
 pub use paging::OffsetPager;
 pub use redact::{redact_query, without_query};
 pub use replay::{wait_before_retry, Replay};
