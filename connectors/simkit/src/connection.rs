@@ -182,18 +182,18 @@ impl Drop for Server {
     }
 }
 
-/// Serves `app` on `address` (port 0: any free one) in the background, with a [`Connection`]
-/// for every request (`ConnectInfo<Connection>`), until the [`Server`] is dropped.
+/// Serves `app` on `listener` (bound by the caller, who may need its address to build `app`)
+/// in the background, with a [`Connection`] for every request (`ConnectInfo<Connection>`),
+/// until the [`Server`] is dropped.
 ///
 /// # Errors
 ///
-/// When the address cannot be bound.
-pub async fn serve_breakable(
+/// When the listener's address cannot be read.
+pub fn serve_breakable(
+    listener: TcpListener,
     app: axum::Router,
-    address: SocketAddr,
     name: &'static str,
 ) -> io::Result<Server> {
-    let listener = TcpListener::bind(address).await?;
     let address = listener.local_addr()?;
     let service = app.into_make_service_with_connect_info::<Connection>();
     let task = tokio::spawn(async move {
@@ -248,10 +248,10 @@ mod tests {
 
     async fn start() -> (Server, mpsc::UnboundedReceiver<()>) {
         let (stalling, stalled) = mpsc::unbounded_channel();
-        let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
-        let server = serve_breakable(app(stalling), loopback, "test")
+        let listener = TcpListener::bind(("127.0.0.1", 0))
             .await
             .expect("loopback port");
+        let server = serve_breakable(listener, app(stalling), "test").expect("bound");
         (server, stalled)
     }
 

@@ -94,8 +94,8 @@ impl WooSim {
             .merge(control::router())
             .fallback(|| async { error_response(no_route()) })
             .with_state(shared.clone());
-        let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
-        let server = serve_breakable(app, loopback, "WooCommerce").await?;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let server = serve_breakable(listener, app, "WooCommerce")?;
         Ok(WooSim {
             shared,
             address: server.address(),

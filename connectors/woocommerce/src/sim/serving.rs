@@ -76,9 +76,10 @@ pub(crate) async fn serve(
         WooFault::RateLimited { retry_after_secs } => rate_limited(retry_after_secs),
         WooFault::ConnectionReset => drop_connection(caller),
         WooFault::Hang => {
-            match &caller.connection {
-                Some(connection) => drop(connection.stall(HANG).await),
-                None => tokio::time::sleep(HANG).await,
+            if let Some(connection) = &caller.connection {
+                connection.stall(HANG).await;
+            } else {
+                tokio::time::sleep(HANG).await;
             }
             drop_connection(caller)
         }
