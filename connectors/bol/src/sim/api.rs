@@ -14,7 +14,7 @@ use axum::routing::{get, post, put};
 use axum::{middleware, Router};
 use base64::Engine;
 
-use super::gate::{fault_gate, GateState};
+use super::gate::fault_gate;
 use super::http::{admit, bad_request, json_response, problem, read_body, Refusal};
 use super::orders_wire::{wire_order, ListFilter};
 use super::rate_limit::{rate_gate, SharedLimiter};
@@ -28,7 +28,7 @@ use crate::wire::{
 
 /// All routes of the simulator: the Retailer API behind the rate gate (`rate_limit.rs`) and the
 /// fault gate, and the `/_sim/` control surface without them.
-pub(crate) fn router(state: SharedState, gate: GateState, limiter: SharedLimiter) -> Router {
+pub(crate) fn router(state: SharedState, limiter: SharedLimiter) -> Router {
     Router::new()
         .route("/token", post(token))
         .route("/retailer/orders", get(list_orders))
@@ -67,7 +67,7 @@ pub(crate) fn router(state: SharedState, gate: GateState, limiter: SharedLimiter
             get(processes_by_entity).post(processes_in_bulk),
         )
         .route("/shared/process-status/{process_id}", get(process_by_id))
-        .route_layer(middleware::from_fn_with_state(gate, fault_gate))
+        .route_layer(middleware::from_fn_with_state(state.clone(), fault_gate))
         .route_layer(middleware::from_fn_with_state(limiter, rate_gate))
         .merge(control::routes())
         .with_state(state)

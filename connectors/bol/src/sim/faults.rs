@@ -1,17 +1,17 @@
 //! What can go wrong in the simulator and when: the endpoints ([`SimEndpoint`]), the faults
-//! ([`SimFault`]), the switchable oddities of valid answers ([`SimQuirks`]), and the plan that
-//! picks the fault for each request: faults injected a number of times first, then faults
-//! injected at a rate, then chaos. Every fault picked is counted by kind. How a fault looks on
-//! the wire is in `gate.rs`.
+//! ([`SimFault`]), the switchable oddities of valid answers ([`SimQuirks`]), the mix chaos
+//! draws from, and bol's own faults beside the requests' (processes that fail or time out).
+//! Which fault a request meets (injected a number of times first, then at a rate, then chaos;
+//! every fault picked counted by kind) is the simulator kit's plan
+//! ([`orderbridge_simkit::FaultPlan`]); how a fault looks on the wire is in `gate.rs`.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use orderbridge_simkit::Scope;
 
 /// An endpoint a fault can be injected into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SimEndpoint {
     /// `POST /token`.
     Token,
@@ -40,6 +40,14 @@ pub enum SimEndpoint {
 }
 
 impl SimEndpoint {
+    /// The requests a fault injected for this endpoint is for ([`SimEndpoint::Any`]: all).
+    fn scope(self) -> Scope<SimEndpoint> {
+        match self {
+            Self::Any => Scope::Every,
+            endpoint => Scope::Only(endpoint),
+        }
+    }
+
     /// Whether requests to this endpoint change something the merchant sees.
     pub(crate) fn is_write(self) -> bool {
         matches!(
@@ -149,29 +157,12 @@ fn chaos_mix(endpoint: SimEndpoint) -> Vec<SimFault> {
     mix
 }
 
-struct CountedFault {
-    endpoint: SimEndpoint,
-    fault: SimFault,
-    remaining: u32,
-}
-
-struct RateFault {
-    endpoint: SimEndpoint,
-    fault: SimFault,
-    rate: f64,
-}
-
-fn matches(injected: SimEndpoint, endpoint: SimEndpoint) -> bool {
-    injected == endpoint || injected == SimEndpoint::Any
-}
-
-/// Which fault each request meets.
-pub(crate) struct FaultPlan {
-    counted: Vec<CountedFault>,
-    rated: Vec<RateFault>,
-    chaos_rate: f64,
-    rng: StdRng,
-    counts: BTreeMap<String, u64>,
+/// Which fault each request meets (the kit's plan), and bol's own faults: processes that end
+/// in FAILURE or TIMEOUT, counted beside the requests' faults.
+pub(crate) struct BolFaults {
+    plan: orderbridge_simkit::FaultPlan<SimEndpoint, SimFault>,
+    /// Faults that are not a request's (`process_failure`, `label_process_timeout`), by kind.
+    own_counts: BTreeMap<String, u64>,
     /// Whether the next lost answer resets the connection (they alternate, 502 first).
     next_lost_resets: bool,
     /// Share of shipment and cancellation processes that end in FAILURE without effect.
@@ -182,19 +173,20 @@ pub(crate) struct FaultPlan {
     label_timeouts: bool,
 }
 
-impl FaultPlan {
+impl BolFaults {
     pub(crate) fn new() -> Self {
         Self {
-            counted: Vec::new(),
-            rated: Vec::new(),
-            chaos_rate: 0.0,
-            rng: StdRng::seed_from_u64(0),
-            counts: BTreeMap::new(),
+            plan: orderbridge_simkit::FaultPlan::default(),
+            own_counts: BTreeMap::new(),
             next_lost_resets: false,
             process_failure_rate: 0.0,
             failing_entities: Vec::new(),
             label_timeouts: false,
         }
+    }
+
+    fn count_own(&mut self, kind: &str) {
+        *self.own_counts.entry(kind.to_owned()).or_default() += 1;
     }
 
     /// Label purchase processes end in `TIMEOUT` from now on (see
@@ -206,18 +198,15 @@ impl FaultPlan {
     /// Whether the label purchase process that resolves now ends in `TIMEOUT`.
     pub(crate) fn label_purchase_times_out(&mut self) -> bool {
         if self.label_timeouts {
-            *self
-                .counts
-                .entry("label_process_timeout".to_owned())
-                .or_default() += 1;
+            self.count_own("label_process_timeout");
         }
         self.label_timeouts
     }
 
     /// A share of the shipment and cancellation processes fail (see
-    /// [`FaultPlan::process_fails`]).
+    /// [`BolFaults::process_fails`]).
     pub(crate) fn fail_processes_at_rate(&mut self, rate: f64) {
-        self.process_failure_rate = rate.clamp(0.0, 1.0);
+        self.process_failure_rate = rate;
     }
 
     /// Every shipment and cancellation process about `entity_id` fails.
@@ -230,46 +219,32 @@ impl FaultPlan {
     /// that kept answering unexpectedly ("we retry your request 5 times every 5 minutes. If
     /// it fails 5 times in a row, the status will become FAILURE",
     /// https://api.bol.com/retailer/public/Retailer-API/v4/functional/process-status.html):
-    /// a failure unrelated to the request, which may well succeed when sent again. Counted as
-    /// `process_failure`.
+    /// a failure unrelated to the request, which may well succeed when sent again. Drawn from
+    /// the plan's seeded RNG; counted as `process_failure`.
     pub(crate) fn process_fails(&mut self, entity_id: Option<&str>) -> bool {
         let stubborn = entity_id.is_some_and(|id| self.failing_entities.iter().any(|e| e == id));
-        let fails = stubborn
-            || (self.process_failure_rate > 0.0 && self.rng.random_bool(self.process_failure_rate));
+        let fails = stubborn || self.plan.draw(self.process_failure_rate);
         if fails {
-            *self.counts.entry("process_failure".to_owned()).or_default() += 1;
+            self.count_own("process_failure");
         }
         fails
     }
 
     pub(crate) fn inject(&mut self, endpoint: SimEndpoint, fault: SimFault, times: u32) {
-        if times > 0 {
-            self.counted.push(CountedFault {
-                endpoint,
-                fault,
-                remaining: times,
-            });
-        }
+        self.plan.queue(endpoint.scope(), fault, times);
     }
 
     pub(crate) fn inject_rate(&mut self, endpoint: SimEndpoint, fault: SimFault, rate: f64) {
-        self.rated.push(RateFault {
-            endpoint,
-            fault,
-            rate: rate.clamp(0.0, 1.0),
-        });
+        self.plan.queue_rate(endpoint.scope(), fault, rate);
     }
 
     pub(crate) fn set_chaos(&mut self, rate: f64, seed: u64) {
-        self.chaos_rate = rate.clamp(0.0, 1.0);
-        self.rng = StdRng::seed_from_u64(seed);
+        self.plan.set_chaos(rate, seed, chaos_mix);
     }
 
-    /// Drops every injected fault and stops chaos; the counts stay.
+    /// Drops every injected fault, stops chaos and bol's own faults; the counts stay.
     pub(crate) fn clear(&mut self) {
-        self.counted.clear();
-        self.rated.clear();
-        self.chaos_rate = 0.0;
+        self.plan.clear();
         self.process_failure_rate = 0.0;
         self.failing_entities.clear();
         self.label_timeouts = false;
@@ -277,37 +252,7 @@ impl FaultPlan {
 
     /// The fault a request to `endpoint` meets now, if any (counted faults are used up).
     pub(crate) fn take(&mut self, endpoint: SimEndpoint) -> Option<SimFault> {
-        let fault = self.pick(endpoint)?;
-        *self.counts.entry(fault.kind()).or_default() += 1;
-        Some(fault)
-    }
-
-    fn pick(&mut self, endpoint: SimEndpoint) -> Option<SimFault> {
-        if let Some(idx) = self
-            .counted
-            .iter()
-            .position(|f| matches(f.endpoint, endpoint))
-        {
-            let injected = &mut self.counted[idx];
-            let fault = injected.fault.clone();
-            injected.remaining -= 1;
-            if injected.remaining == 0 {
-                self.counted.remove(idx);
-            }
-            return Some(fault);
-        }
-        for idx in 0..self.rated.len() {
-            let (injected, rate) = (self.rated[idx].endpoint, self.rated[idx].rate);
-            if matches(injected, endpoint) && self.rng.random_bool(rate) {
-                return Some(self.rated[idx].fault.clone());
-            }
-        }
-        if self.chaos_rate > 0.0 && self.rng.random_bool(self.chaos_rate) {
-            let mix = chaos_mix(endpoint);
-            let idx = self.rng.random_range(0..mix.len());
-            return mix.into_iter().nth(idx);
-        }
-        None
+        self.plan.next(endpoint)
     }
 
     /// Whether this lost answer resets the connection (every second one) instead of 502.
@@ -317,12 +262,13 @@ impl FaultPlan {
         resets
     }
 
-    /// How many faults of each kind were picked, by kind name.
+    /// How many faults of each kind were picked, bol's own included, sorted by kind name.
     pub(crate) fn counts(&self) -> Vec<(String, u64)> {
-        self.counts
-            .iter()
-            .map(|(kind, n)| (kind.clone(), *n))
-            .collect()
+        let mut counts: BTreeMap<String, u64> = self.own_counts.clone();
+        for (kind, n) in self.plan.served_by(SimFault::kind) {
+            *counts.entry(kind).or_default() += n;
+        }
+        counts.into_iter().collect()
     }
 }
 
@@ -331,51 +277,86 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counted_faults_come_first_and_are_used_up() {
-        let mut plan = FaultPlan::new();
-        plan.inject_rate(SimEndpoint::Any, SimFault::Status(500), 1.0);
-        plan.inject(SimEndpoint::GetOrder, SimFault::Hang, 1);
-        assert_eq!(plan.take(SimEndpoint::GetOrder), Some(SimFault::Hang));
+    fn a_fault_for_any_endpoint_meets_the_token_endpoint_too() {
+        let mut faults = BolFaults::new();
+        faults.inject(SimEndpoint::GetOrder, SimFault::Hang, 1);
+        faults.inject(SimEndpoint::Any, SimFault::Status(500), 1);
+        assert_eq!(faults.take(SimEndpoint::Token), Some(SimFault::Status(500)));
+        assert_eq!(faults.take(SimEndpoint::Token), None);
+        assert_eq!(faults.take(SimEndpoint::GetOrder), Some(SimFault::Hang));
+    }
+
+    #[test]
+    fn chaos_keeps_lost_answers_to_writes() {
+        for endpoint in [
+            SimEndpoint::CreateShipment,
+            SimEndpoint::Cancellation,
+            SimEndpoint::OfferStock,
+            SimEndpoint::CreateShippingLabel,
+        ] {
+            assert!(chaos_mix(endpoint).contains(&SimFault::AppliedButLost));
+        }
+        for endpoint in [
+            SimEndpoint::Token,
+            SimEndpoint::ListOrders,
+            SimEndpoint::GetOrder,
+            SimEndpoint::ProcessStatus,
+            SimEndpoint::OfferExport,
+            SimEndpoint::DeliveryOptions,
+            SimEndpoint::ShippingLabel,
+        ] {
+            let mix = chaos_mix(endpoint);
+            assert!(!mix.contains(&SimFault::AppliedButLost), "{endpoint:?}");
+            assert!(mix.contains(&SimFault::ConnectionReset), "{endpoint:?}");
+        }
+    }
+
+    #[test]
+    fn process_failures_are_counted_beside_the_requests_faults_and_cleared() {
+        let mut faults = BolFaults::new();
+        faults.inject(SimEndpoint::GetOrder, SimFault::Status(503), 2);
+        faults.fail_processes_of("item-1");
+        faults.time_out_label_purchases();
+        assert!(!faults.process_fails(Some("item-2")));
+        assert!(faults.process_fails(Some("item-1")));
+        assert!(faults.label_purchase_times_out());
+        faults.take(SimEndpoint::GetOrder);
+        faults.take(SimEndpoint::GetOrder);
+        faults.clear();
+        assert!(!faults.process_fails(Some("item-1")));
+        assert!(!faults.label_purchase_times_out());
         assert_eq!(
-            plan.take(SimEndpoint::GetOrder),
-            Some(SimFault::Status(500))
-        );
-        plan.clear();
-        assert_eq!(plan.take(SimEndpoint::GetOrder), None);
-        assert_eq!(
-            plan.counts(),
-            vec![("hang".to_owned(), 1), ("status_500".to_owned(), 1)]
+            faults.counts(),
+            vec![
+                ("label_process_timeout".to_owned(), 1),
+                ("process_failure".to_owned(), 1),
+                ("status_503".to_owned(), 2),
+            ]
         );
     }
 
     #[test]
-    fn chaos_is_seeded_and_keeps_lost_answers_to_writes() {
-        let draw = |seed| {
-            let mut plan = FaultPlan::new();
-            plan.set_chaos(0.5, seed);
-            (0..200)
-                .map(|_| plan.take(SimEndpoint::ListOrders))
+    fn process_failures_at_a_rate_repeat_with_the_chaos_seed() {
+        let run = |seed| {
+            let mut faults = BolFaults::new();
+            faults.set_chaos(0.0, seed);
+            faults.fail_processes_at_rate(0.5);
+            (0..100)
+                .map(|_| faults.process_fails(None))
                 .collect::<Vec<_>>()
         };
-        let first = draw(7);
-        assert_eq!(first, draw(7));
-        let n_faults = first.iter().flatten().count();
-        assert!((60..140).contains(&n_faults), "{n_faults}");
-        assert!(!first.contains(&Some(SimFault::AppliedButLost)));
-
-        let mut plan = FaultPlan::new();
-        plan.set_chaos(1.0, 1);
-        let writes: Vec<_> = (0..200)
-            .filter_map(|_| plan.take(SimEndpoint::CreateShipment))
-            .collect();
-        assert!(writes.contains(&SimFault::AppliedButLost));
+        let first = run(7);
+        assert_eq!(first, run(7));
+        assert_ne!(first, run(8));
+        let n_failed = first.iter().filter(|failed| **failed).count();
+        assert!((25..75).contains(&n_failed), "{n_failed}");
     }
 
     #[test]
     fn lost_answers_alternate_between_502_and_reset() {
-        let mut plan = FaultPlan::new();
-        assert!(!plan.next_lost_answer_resets());
-        assert!(plan.next_lost_answer_resets());
-        assert!(!plan.next_lost_answer_resets());
+        let mut faults = BolFaults::new();
+        assert!(!faults.next_lost_answer_resets());
+        assert!(faults.next_lost_answer_resets());
+        assert!(!faults.next_lost_answer_resets());
     }
 }

@@ -1,38 +1,27 @@
 //! The fault gate every Retailer API request passes first (an axum middleware): it names the
 //! endpoint, asks the fault plan (`faults.rs`) whether this request meets a fault, and plays
 //! the fault on the wire: an error answer, a 429, a hang, a reset connection, or the real
-//! answer delayed, garbled, cut in half or lost after the request took effect.
+//! answer delayed, garbled, cut in half or lost after the request took effect. Resets, hangs
+//! and cut answers are the simulator kit's (`orderbridge-simkit`); the answers are bol's.
 
 use std::time::Duration;
 
-use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use tokio::sync::watch;
+use orderbridge_simkit::{first_half, Connection};
 
 use super::faults::{SimEndpoint, SimFault};
 use super::http::{problem, refusal, Refusal};
-use super::listener::SimConnection;
 use super::{with_state, SharedState};
 use crate::wire::JSON_MEDIA_TYPE;
 
 /// How long a [`SimFault::Hang`] holds a request when the simulator keeps running.
 const HANG: Duration = Duration::from_secs(3600);
-/// Largest answer the gate reads back to cut it in half.
-const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
 /// What a [`SimFault::GarbageBody`] answers.
 const GARBAGE: &str = "<html><body><h1>502 Bad Gateway</h1>upstream sent garbage</body></html>";
-
-/// What the gate needs: the simulated account and a signal that closes when the simulator stops
-/// (so hanging requests end with it).
-#[derive(Clone)]
-pub(crate) struct GateState {
-    pub(crate) shared: SharedState,
-    pub(crate) stopped: watch::Receiver<()>,
-}
 
 /// The endpoint a request goes to, or `None` for anything faults do not apply to.
 pub(crate) fn endpoint_of(method: &Method, path: &str) -> Option<SimEndpoint> {
@@ -58,15 +47,15 @@ pub(crate) fn endpoint_of(method: &Method, path: &str) -> Option<SimEndpoint> {
 
 /// The middleware: plays the fault this request meets, if any.
 pub(crate) async fn fault_gate(
-    State(gate): State<GateState>,
-    ConnectInfo(connection): ConnectInfo<SimConnection>,
+    State(shared): State<SharedState>,
+    ConnectInfo(connection): ConnectInfo<Connection>,
     request: Request,
     next: Next,
 ) -> Response {
     let Some(endpoint) = endpoint_of(request.method(), request.uri().path()) else {
         return next.run(request).await;
     };
-    let Some(fault) = with_state(&gate.shared, |s| s.faults.take(endpoint)) else {
+    let Some(fault) = with_state(&shared, |s| s.faults.take(endpoint)) else {
         return next.run(request).await;
     };
     tracing::debug!(?endpoint, ?fault, "bol simulator injects a fault");
@@ -79,11 +68,7 @@ pub(crate) async fn fault_gate(
             Refusal::RateLimited { retry_after_secs }.into_response()
         }
         SimFault::Hang => {
-            let mut stopped = gate.stopped.clone();
-            tokio::select! {
-                () = tokio::time::sleep(HANG) => {}
-                _ = stopped.changed() => {}
-            }
+            connection.stall(HANG).await;
             problem(
                 StatusCode::GATEWAY_TIMEOUT,
                 "The simulator stopped hanging.",
@@ -102,10 +87,10 @@ pub(crate) async fn fault_gate(
             response
         }
         SimFault::GarbageBody => garbled(next.run(request).await),
-        SimFault::TruncatedBody => truncated(next.run(request).await).await,
+        SimFault::TruncatedBody => first_half(next.run(request).await).await,
         SimFault::AppliedButLost => {
             drop(next.run(request).await);
-            if with_state(&gate.shared, |s| s.faults.next_lost_answer_resets()) {
+            if with_state(&shared, |s| s.faults.next_lost_answer_resets()) {
                 connection.reset();
             }
             problem(
@@ -124,22 +109,6 @@ fn garbled(real: Response) -> Response {
         .cloned()
         .unwrap_or_else(|| HeaderValue::from_static(JSON_MEDIA_TYPE));
     (StatusCode::OK, [(CONTENT_TYPE, content_type)], GARBAGE).into_response()
-}
-
-/// The real answer with only the first half of its body.
-async fn truncated(real: Response) -> Response {
-    let (mut parts, body) = real.into_parts();
-    let bytes = match to_bytes(body, MAX_ANSWER_BYTES).await {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            return problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("cannot read the answer to cut it: {error}"),
-            )
-        }
-    };
-    parts.headers.remove(CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(bytes.slice(..bytes.len() / 2)))
 }
 
 #[cfg(test)]

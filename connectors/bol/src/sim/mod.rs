@@ -19,7 +19,6 @@ mod http;
 mod label_pdf;
 mod labels;
 mod labels_api;
-mod listener;
 mod model;
 mod orders_wire;
 mod processes;
@@ -32,12 +31,9 @@ mod writes;
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use tokio::sync::watch;
-use tokio::task::AbortHandle;
+use orderbridge_simkit::{serve_breakable, Server};
 
 pub use faults::{SimEndpoint, SimFault, SimQuirks};
-use gate::GateState;
-use listener::{SimConnection, SimListener};
 pub use model::{
     SimCancellation, SimItemView, SimLabel, SimLine, SimOrder, SimOrderView, SimProduct,
     SimShipment,
@@ -56,27 +52,14 @@ pub(crate) fn with_state<T>(state: &SharedState, f: impl FnOnce(&mut State) -> T
     f(&mut guard)
 }
 
-/// Aborts the server task when the last [`BolSim`] handle goes, and (by dropping the sender)
-/// ends every request still hanging.
-#[derive(Debug)]
-struct ServerGuard {
-    server: AbortHandle,
-    _stop: watch::Sender<()>,
-}
-
-impl Drop for ServerGuard {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
-}
-
 /// A running simulator of one bol.com seller account.
 #[derive(Debug, Clone)]
 pub struct BolSim {
     state: SharedState,
     limiter: SharedLimiter,
     base_url: String,
-    _server: Arc<ServerGuard>,
+    /// Stops the server, and ends every request still hanging, when the last handle goes.
+    _server: Arc<Server>,
 }
 
 impl BolSim {
@@ -95,28 +78,14 @@ impl BolSim {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let base_url = format!("http://{}", listener.local_addr()?);
         let state: SharedState = Arc::new(Mutex::new(State::new(base_url.clone())));
-        let (stop, stopped) = watch::channel(());
-        let gate = GateState {
-            shared: state.clone(),
-            stopped,
-        };
         let limiter = SharedLimiter::default();
-        let app = api::router(state.clone(), gate, limiter.clone())
-            .into_make_service_with_connect_info::<SimConnection>();
-        let server = tokio::spawn(async move {
-            if let Err(error) = axum::serve(SimListener(listener), app).await {
-                tracing::debug!(%error, "bol simulator stopped");
-            }
-        });
-        tracing::debug!(%base_url, "bol simulator listening");
+        let app = api::router(state.clone(), limiter.clone());
+        let server = serve_breakable(listener, app, "bol")?;
         Ok(BolSim {
             state,
             limiter,
             base_url,
-            _server: Arc::new(ServerGuard {
-                server: server.abort_handle(),
-                _stop: stop,
-            }),
+            _server: Arc::new(server),
         })
     }
 

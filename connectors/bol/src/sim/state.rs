@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use super::faults::{FaultPlan, SimQuirks};
+use super::faults::{BolFaults, SimQuirks};
 use super::labels::{LabelOfferRecord, LabelRecord};
 use super::model::{SimCancellation, SimItemView, SimOrder, SimOrderView, SimShipment};
 use super::processes::ProcessRecord;
@@ -82,7 +82,7 @@ pub(crate) struct State {
     pub label_purchase_requests: usize,
     pub pending_reads: u32,
     pub exports: HashMap<String, String>,
-    pub faults: FaultPlan,
+    pub faults: BolFaults,
     pub quirks: SimQuirks,
     /// Orders whose details are served verbatim (the bad-input corpus).
     pub raw_orders: Vec<RawOrder>,
@@ -119,7 +119,7 @@ impl State {
             stock_updates: Vec::new(),
             pending_reads: 1,
             exports: HashMap::new(),
-            faults: FaultPlan::new(),
+            faults: BolFaults::new(),
             quirks: SimQuirks::default(),
             raw_orders: Vec::new(),
             listed_twice: Vec::new(),

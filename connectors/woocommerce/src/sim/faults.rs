@@ -1,16 +1,11 @@
-//! Faults a test can make the simulator serve, and the plan that picks one per request: faults
-//! queued for an endpoint (served a given number of times, oldest first), faults served at a
-//! rate (each matching request with a probability), and chaos (every request, with a
-//! probability, gets a fault drawn from a mix suited to its endpoint). Draws come from a seeded
-//! RNG, so a run with the same seed and the same request sequence serves the same faults.
-//! How each fault looks on the wire is in `serving.rs`.
+//! Faults a test can make the simulator serve: the endpoints ([`WooEndpoint`]), the faults
+//! ([`WooFault`]) and the mix chaos draws from per endpoint. Which fault a request meets
+//! (queued, at a rate, seeded chaos) is the simulator kit's [`FaultPlan`]; how each fault looks
+//! on the wire is in `serving.rs`.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use rand::rngs::StdRng;
-use rand::seq::IndexedRandom;
-use rand::{Rng, SeedableRng};
+use orderbridge_simkit::Scope;
 
 /// Which simulated endpoint a fault applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -34,8 +29,12 @@ pub enum WooEndpoint {
 }
 
 impl WooEndpoint {
-    fn covers(self, endpoint: WooEndpoint) -> bool {
-        self == endpoint || self == WooEndpoint::Any
+    /// The requests a fault injected for this endpoint is for ([`WooEndpoint::Any`]: all).
+    pub(crate) fn scope(self) -> Scope<WooEndpoint> {
+        match self {
+            WooEndpoint::Any => Scope::Every,
+            endpoint => Scope::Only(endpoint),
+        }
     }
 }
 
@@ -91,9 +90,6 @@ impl WooFault {
 /// with such a time-out gives up while the shop still acts.
 pub(crate) const CHAOS_DELAY: Duration = Duration::from_millis(2_500);
 
-/// Seed of the plan's RNG until [`FaultPlan::set_chaos`] sets one.
-const DEFAULT_SEED: u64 = 0x00C0_FFEE;
-
 /// The faults chaos draws from for `endpoint`: server errors, resets, slow replies, rate limits
 /// with and without `Retry-After`, damaged bodies, and for writes also lost replies.
 pub(crate) fn chaos_mix(endpoint: WooEndpoint) -> Vec<WooFault> {
@@ -121,182 +117,42 @@ pub(crate) fn chaos_mix(endpoint: WooEndpoint) -> Vec<WooFault> {
     mix
 }
 
-/// Which fault, if any, each request gets; and how many of each were served.
-#[derive(Debug)]
-pub(crate) struct FaultPlan {
-    queued: Vec<(WooEndpoint, WooFault, u32)>,
-    rated: Vec<(WooEndpoint, WooFault, f64)>,
-    chaos_rate: f64,
-    rng: StdRng,
-    served: BTreeMap<String, u64>,
-}
-
-impl Default for FaultPlan {
-    fn default() -> Self {
-        Self {
-            queued: Vec::new(),
-            rated: Vec::new(),
-            chaos_rate: 0.0,
-            rng: StdRng::seed_from_u64(DEFAULT_SEED),
-            served: BTreeMap::new(),
-        }
-    }
-}
-
-/// A probability in `0.0..=1.0` (NaN counts as 0).
-fn probability(rate: f64) -> f64 {
-    if rate.is_nan() {
-        0.0
-    } else {
-        rate.clamp(0.0, 1.0)
-    }
-}
-
-impl FaultPlan {
-    /// Queues `fault` for the next `times` requests to `endpoint`.
-    pub(crate) fn push(&mut self, endpoint: WooEndpoint, fault: WooFault, times: u32) {
-        if times > 0 {
-            self.queued.push((endpoint, fault, times));
-        }
-    }
-
-    /// Serves `fault` to each request to `endpoint` with probability `rate`.
-    pub(crate) fn push_rate(&mut self, endpoint: WooEndpoint, fault: WooFault, rate: f64) {
-        self.rated.push((endpoint, fault, probability(rate)));
-    }
-
-    /// Gives every request a chaos fault with probability `rate`, drawing from a fresh RNG
-    /// seeded with `seed`.
-    pub(crate) fn set_chaos(&mut self, rate: f64, seed: u64) {
-        self.chaos_rate = probability(rate);
-        self.rng = StdRng::seed_from_u64(seed);
-    }
-
-    /// Stops every queued, rated and chaos fault. The counts stay.
-    pub(crate) fn clear(&mut self) {
-        self.queued.clear();
-        self.rated.clear();
-        self.chaos_rate = 0.0;
-    }
-
-    /// How many of each fault were served, by [`WooFault::label`], sorted by label.
-    pub(crate) fn counts(&self) -> Vec<(String, u64)> {
-        self.served.iter().map(|(k, v)| (k.clone(), *v)).collect()
-    }
-
-    /// The fault to serve for a request to `endpoint`, if any, counting it as served: a queued
-    /// one first, then a rated one, then chaos.
-    pub(crate) fn take(&mut self, endpoint: WooEndpoint) -> Option<WooFault> {
-        let fault = self
-            .take_queued(endpoint)
-            .or_else(|| self.draw_rated(endpoint))
-            .or_else(|| self.draw_chaos(endpoint))?;
-        *self.served.entry(fault.label()).or_default() += 1;
-        Some(fault)
-    }
-
-    fn take_queued(&mut self, endpoint: WooEndpoint) -> Option<WooFault> {
-        let position = self
-            .queued
-            .iter()
-            .position(|(e, _, _)| e.covers(endpoint))?;
-        let (_, fault, remaining) = &mut self.queued[position];
-        let fault = *fault;
-        *remaining -= 1;
-        if *remaining == 0 {
-            self.queued.remove(position);
-        }
-        Some(fault)
-    }
-
-    fn draw_rated(&mut self, endpoint: WooEndpoint) -> Option<WooFault> {
-        let rng = &mut self.rng;
-        self.rated
-            .iter()
-            .filter(|(e, _, _)| e.covers(endpoint))
-            .find(|(_, _, rate)| rng.random_bool(*rate))
-            .map(|(_, fault, _)| *fault)
-    }
-
-    fn draw_chaos(&mut self, endpoint: WooEndpoint) -> Option<WooFault> {
-        if self.chaos_rate <= 0.0 || !self.rng.random_bool(self.chaos_rate) {
-            return None;
-        }
-        chaos_mix(endpoint).choose(&mut self.rng).copied()
-    }
-}
+/// Which fault, if any, each request gets (queued, at a rate, chaos from [`chaos_mix`]); the
+/// requests seen and the faults served.
+pub(crate) type FaultPlan = orderbridge_simkit::FaultPlan<WooEndpoint, WooFault>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn faults_are_served_the_given_number_of_times_per_endpoint() {
+    fn a_fault_for_any_endpoint_meets_every_endpoint() {
         let mut plan = FaultPlan::default();
-        plan.push(WooEndpoint::CreateOrder, WooFault::Status(500), 2);
-        plan.push(WooEndpoint::Any, WooFault::LostReply, 1);
+        plan.queue(WooEndpoint::CreateOrder.scope(), WooFault::Status(500), 1);
+        plan.queue(WooEndpoint::Any.scope(), WooFault::LostReply, 1);
+        assert_eq!(plan.next(WooEndpoint::Products), Some(WooFault::LostReply));
+        assert_eq!(plan.next(WooEndpoint::Products), None);
         assert_eq!(
-            plan.take(WooEndpoint::CreateOrder),
+            plan.next(WooEndpoint::CreateOrder),
             Some(WooFault::Status(500))
-        );
-        assert_eq!(plan.take(WooEndpoint::Products), Some(WooFault::LostReply));
-        assert_eq!(plan.take(WooEndpoint::Products), None);
-        assert_eq!(
-            plan.take(WooEndpoint::CreateOrder),
-            Some(WooFault::Status(500))
-        );
-        assert_eq!(plan.take(WooEndpoint::CreateOrder), None);
-        plan.push(WooEndpoint::GetOrder, WooFault::Status(503), 0);
-        assert_eq!(plan.take(WooEndpoint::GetOrder), None);
-        assert_eq!(
-            plan.counts(),
-            vec![("lost_reply".to_owned(), 1), ("status_500".to_owned(), 2)]
         );
     }
 
     #[test]
-    fn rated_faults_follow_their_rate_until_cleared() {
-        let mut plan = FaultPlan::default();
-        plan.push_rate(WooEndpoint::ListOrders, WooFault::Hang, 1.0);
-        plan.push_rate(WooEndpoint::Products, WooFault::GarbageBody, 0.0);
-        for _ in 0..20 {
-            assert_eq!(plan.take(WooEndpoint::ListOrders), Some(WooFault::Hang));
-            assert_eq!(plan.take(WooEndpoint::Products), None);
+    fn chaos_loses_replies_of_writes_only() {
+        for endpoint in [WooEndpoint::CreateOrder, WooEndpoint::UpdateOrder] {
+            assert!(chaos_mix(endpoint).contains(&WooFault::LostReply));
         }
-        plan.push_rate(WooEndpoint::GetOrder, WooFault::TruncatedBody, 0.5);
-        let served = (0..400)
-            .filter(|_| plan.take(WooEndpoint::GetOrder).is_some())
-            .count();
-        assert!((120..280).contains(&served), "{served}");
-        plan.clear();
-        assert_eq!(plan.take(WooEndpoint::ListOrders), None);
-        assert_eq!(plan.counts()[0], ("hang".to_owned(), 20));
-    }
-
-    #[test]
-    fn chaos_is_reproducible_by_seed_and_suited_to_the_endpoint() {
-        let run = |seed| {
-            let mut plan = FaultPlan::default();
-            plan.set_chaos(0.3, seed);
-            (0..300)
-                .map(|_| plan.take(WooEndpoint::ListOrders))
-                .collect::<Vec<_>>()
-        };
-        let first = run(7);
-        assert_eq!(first, run(7));
-        assert_ne!(first, run(8));
-        let n_faults = first.iter().flatten().count();
-        assert!((50..130).contains(&n_faults), "{n_faults}");
-        assert!(!first.contains(&Some(WooFault::LostReply)));
-        assert!(first.contains(&Some(WooFault::ConnectionReset)));
-
-        let mut plan = FaultPlan::default();
-        plan.set_chaos(1.0, 1);
-        let writes: Vec<_> = (0..200)
-            .filter_map(|_| plan.take(WooEndpoint::UpdateOrder))
-            .collect();
-        assert_eq!(writes.len(), 200);
-        assert!(writes.contains(&WooFault::LostReply));
-        assert!(chaos_mix(WooEndpoint::CreateOrder).contains(&WooFault::LostReply));
+        for endpoint in [
+            WooEndpoint::ListOrders,
+            WooEndpoint::GetOrder,
+            WooEndpoint::Products,
+            WooEndpoint::ShipmentTrackings,
+            WooEndpoint::Settings,
+        ] {
+            let mix = chaos_mix(endpoint);
+            assert!(!mix.contains(&WooFault::LostReply), "{endpoint:?}");
+            assert!(mix.contains(&WooFault::ConnectionReset), "{endpoint:?}");
+        }
     }
 }

@@ -20,12 +20,11 @@
 //! filters and pagination), `render.rs` (JSON), `quirks.rs` (unexpected answers), `routes.rs`
 //! (REST routes), `taxes.rs` (tax options and rates), `totals.rs` (order totals and taxes),
 //! `serving.rs` (authentication and faults per request), `auth.rs` (core's rules for the key
-//! pair), `faults.rs` (which fault a request gets), `conn.rs` (connections a fault can abort),
-//! `emails.rs` (customer e-mails core would send), `control.rs` (`/_sim/`), `timeline.rs` (the
+//! pair), `faults.rs` (the endpoints, faults and chaos mix; the plan and the connections a fault
+//! can break are the simulator kit's, `orderbridge-simkit`), `emails.rs` (customer e-mails core would send), `control.rs` (`/_sim/`), `timeline.rs` (the
 //! shop's clock, classic vs HPOS storage, orders changed during a walk).
 
 mod auth;
-mod conn;
 mod control;
 mod emails;
 mod faults;
@@ -45,6 +44,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
+use orderbridge_simkit::{serve_breakable, Server};
 
 pub use emails::SimEmail;
 pub use faults::{WooEndpoint, WooFault};
@@ -53,15 +53,15 @@ pub use quirks::WooQuirks;
 pub use taxes::{SimTaxRate, SimTaxSettings};
 
 use crate::mapping::{MARKETPLACE_ORDER_META, ORDER_CODE_META};
-use conn::{SimConnection, SimListener};
 use routes::{error_response, lock, no_route, Shared};
 use state::SimState;
 
-/// Handle on a running simulated shop. Clones share the shop.
+/// Handle on a running simulated shop. Clones share the shop; it stops when the last one goes.
 #[derive(Clone)]
 pub struct WooSim {
     shared: Shared,
     address: SocketAddr,
+    _server: Arc<Server>,
 }
 
 /// Compile-time check: tests and the demo hand the handle to other tasks.
@@ -82,27 +82,25 @@ impl WooSim {
     /// The consumer secret the simulator accepts.
     pub const CONSUMER_SECRET: &'static str = "cs_orderbridge_simulator";
 
-    /// Starts a shop on `127.0.0.1` with a free port; it serves until the runtime stops.
+    /// Starts a shop on `127.0.0.1` with a free port; it serves until the last handle is
+    /// dropped (or the runtime stops).
     ///
     /// # Errors
     ///
     /// When no loopback port can be bound.
     pub async fn start() -> std::io::Result<WooSim> {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
-        let address = listener.local_addr()?;
         let shared: Shared = Arc::new(Mutex::new(SimState::default()));
         let app: Router = routes::router()
             .merge(control::router())
             .fallback(|| async { error_response(no_route()) })
             .with_state(shared.clone());
-        let listener = SimListener::new(listener);
-        let service = app.into_make_service_with_connect_info::<SimConnection>();
-        tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, service).await {
-                tracing::error!(%error, "WooCommerce simulator stopped");
-            }
-        });
-        Ok(WooSim { shared, address })
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let server = serve_breakable(listener, app, "WooCommerce")?;
+        Ok(WooSim {
+            shared,
+            address: server.address(),
+            _server: Arc::new(server),
+        })
     }
 
     /// The site address, `http://127.0.0.1:PORT` (the API is under `/wp-json/wc/v3/`).
@@ -285,13 +283,13 @@ impl WooSim {
     /// Serves `fault` for the next `times` requests to `endpoint`. Queued faults come before
     /// rated and chaos faults.
     pub fn inject_fault(&self, endpoint: WooEndpoint, fault: WooFault, times: u32) {
-        self.with_state(|state| state.faults.push(endpoint, fault, times));
+        self.with_state(|state| state.faults.queue(endpoint.scope(), fault, times));
     }
 
     /// Serves `fault` to each request to `endpoint` with probability `rate` (clamped to
     /// `0.0..=1.0`) until [`WooSim::clear_faults`].
     pub fn inject_fault_rate(&self, endpoint: WooEndpoint, fault: WooFault, rate: f64) {
-        self.with_state(|state| state.faults.push_rate(endpoint, fault, rate));
+        self.with_state(|state| state.faults.queue_rate(endpoint.scope(), fault, rate));
     }
 
     /// Chaos: from now on every request, to any endpoint, gets with probability `rate` a fault
@@ -300,7 +298,7 @@ impl WooSim {
     /// `Retry-After: 1` and without, a garbage body, a truncated body, and for order creation
     /// and updates also a lost reply. Draws come from an RNG seeded with `seed`.
     pub fn set_chaos(&self, rate: f64, seed: u64) {
-        self.with_state(|state| state.faults.set_chaos(rate, seed));
+        self.with_state(|state| state.faults.set_chaos(rate, seed, faults::chaos_mix));
     }
 
     /// Stops every queued, rated and chaos fault; [`WooSim::fault_counts`] keeps counting.
@@ -311,7 +309,7 @@ impl WooSim {
     /// How many of each fault were served since the start, by [`WooFault::label`] (e.g.
     /// `("status_503", 4)`), sorted by label.
     pub fn fault_counts(&self) -> Vec<(String, u64)> {
-        self.with_state(|state| state.faults.counts())
+        self.with_state(|state| state.faults.served_by(WooFault::label))
     }
 
     /// Which valid-but-unexpected answers the shop gives from now on.

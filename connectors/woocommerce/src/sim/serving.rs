@@ -1,21 +1,22 @@
 //! How the simulator serves one REST request: authenticate, ask the fault plan, then act and
 //! answer normally or as the fault says. On the wire: `Status` and `RateLimited` answer without
-//! acting; `ConnectionReset` and `Hang` (after an hour) drop the connection with a reset and no
-//! answer; `Delay`, `LostReply` (502), `GarbageBody` (200, PHP warning in front of the JSON)
-//! and `TruncatedBody` (first half of the real answer) act first.
+//! acting; `ConnectionReset` and `Hang` (after an hour, or when the simulator stops) drop the
+//! connection with a reset and no answer (the simulator kit's breakable connections);
+//! `Delay`, `LostReply` (502), `GarbageBody` (200, PHP warning in front of the JSON) and
+//! `TruncatedBody` (first half of the real answer) act first.
 
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use orderbridge_simkit::{first_half, read_answer, Connection};
+
 use super::auth::check_auth;
-use super::conn::SimConnection;
 use super::faults::{WooEndpoint, WooFault};
 use super::model::SimError;
 use super::routes::{error_response, lock, Shared};
@@ -33,7 +34,7 @@ const PHP_WARNING: &str = "<br />\n<b>Warning</b>:  Undefined array key \"shippi
 pub(crate) struct Caller {
     headers: HeaderMap,
     query: Option<String>,
-    connection: Option<SimConnection>,
+    connection: Option<Connection>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Caller {
@@ -45,7 +46,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
             query: parts.uri.query().map(str::to_owned),
             connection: parts
                 .extensions
-                .get::<ConnectInfo<SimConnection>>()
+                .get::<ConnectInfo<Connection>>()
                 .map(|info| info.0.clone()),
         })
     }
@@ -62,7 +63,7 @@ pub(crate) async fn serve(
     if let Err(error) = check_auth(&caller.headers, caller.query.as_deref(), header_stripped) {
         return error_response(error);
     }
-    let fault = lock(shared).faults.take(endpoint);
+    let fault = lock(shared).faults.next(endpoint);
     let Some(fault) = fault else {
         return run(shared, act);
     };
@@ -75,7 +76,11 @@ pub(crate) async fn serve(
         WooFault::RateLimited { retry_after_secs } => rate_limited(retry_after_secs),
         WooFault::ConnectionReset => drop_connection(caller),
         WooFault::Hang => {
-            tokio::time::sleep(HANG).await;
+            if let Some(connection) = &caller.connection {
+                connection.stall(HANG).await;
+            } else {
+                tokio::time::sleep(HANG).await;
+            }
             drop_connection(caller)
         }
         WooFault::Delay(delay) => {
@@ -93,9 +98,11 @@ pub(crate) async fn serve(
                 .into_response()
         }
         WooFault::GarbageBody => {
-            let (_, body) = split(run(shared, act)).await;
             let mut garbage = PHP_WARNING.as_bytes().to_vec();
-            garbage.extend_from_slice(&body);
+            match read_answer(run(shared, act)).await {
+                Ok((_, body)) => garbage.extend_from_slice(&body),
+                Err(error) => tracing::warn!(%error, "simulator: cannot read its own answer"),
+            }
             (
                 StatusCode::OK,
                 [(CONTENT_TYPE, "application/json; charset=UTF-8")],
@@ -103,12 +110,7 @@ pub(crate) async fn serve(
             )
                 .into_response()
         }
-        WooFault::TruncatedBody => {
-            let (mut parts, body) = split(run(shared, act)).await;
-            parts.headers.remove(CONTENT_LENGTH);
-            let half = body.slice(..body.len() / 2);
-            Response::from_parts(parts, Body::from(half))
-        }
+        WooFault::TruncatedBody => first_half(run(shared, act)).await,
     }
 }
 
@@ -134,17 +136,8 @@ fn rate_limited(retry_after_secs: Option<u64>) -> Response {
 /// Aborts the caller's connection; the returned response is never sent.
 fn drop_connection(caller: &Caller) -> Response {
     match &caller.connection {
-        Some(connection) => connection.abort(),
+        Some(connection) => connection.reset(),
         None => tracing::warn!("simulator: no connection handle; answering 502 instead"),
     }
     StatusCode::BAD_GATEWAY.into_response()
-}
-
-/// A response's head and its whole body.
-async fn split(response: Response) -> (axum::http::response::Parts, Bytes) {
-    let (parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
-    (parts, bytes)
 }
