@@ -13,7 +13,7 @@ impl WebshopKind for ShopifyClient {
     const KIND: &'static str = "shopify";
     const LABEL: &'static str = "Shopify";
     const CAPABILITIES: WebshopCapabilities = WebshopCapabilities {
-        // Our code as the order's source identifier (searchable) and metafield.
+        // Our code as the order's custom id, read with `orderByIdentifier` (and unique).
         lookup_by_reference: true,
         // `updated_at:>=` with cursor paging.
         changed_orders: true,
