@@ -15,7 +15,7 @@ impl WebshopKind for ShopifyClient {
     const CAPABILITIES: WebshopCapabilities = WebshopCapabilities {
         // Our code as the order's custom id, read with `orderByIdentifier` (and unique).
         lookup_by_reference: true,
-        // `updated_at:>=` with cursor paging.
+        // `updated_at:>=` with cursor paging, overlapping for the search index's lag.
         changed_orders: true,
         // `orderCancel`, refused for fulfilled orders.
         cancellation: true,

@@ -13,7 +13,8 @@
 //!   search is an index, and an unknown filter would be ignored rather than refused). See
 //!   `VENDOR.md` §Finding an order again.
 //! - Changed orders: `orders(sortKey: UPDATED_AT, query: "updated_at:>='…'")` with cursor
-//!   paging to the last page.
+//!   paging to the last page, from `since` minus [`INDEX_LAG_OVERLAP`]: the search is an index
+//!   too, and a change indexed late would otherwise fall behind the caller's watermark.
 //! - Cancel: nothing to do when `cancelledAt` is set; refused for a fulfilled order (Shopify
 //!   cannot cancel one); else `orderCancel` without a mail to the buyer, restocking, the
 //!   payment marked refunded (the marketplace refunds the buyer). Shopify cancels in a job: the
@@ -39,6 +40,14 @@ use crate::wire::{self, NodesData, OrderCancelData, OrderCreateData, OrderData, 
 
 /// Longest walk of an order list, in pages.
 const MAX_PAGES: u32 = 1_000;
+
+/// How far before `since` the changed orders are searched. `orders(query: "updated_at:>=…")`
+/// reads Shopify's search index, which takes a moment to catch up with a change
+/// (`VENDOR.md` §Finding an order again): a change indexed after a later change was already
+/// seen would otherwise fall behind the caller's watermark and never be read. Orders changed
+/// before `since` come back more than once; the engine applies a state it already applied as
+/// nothing new (`src/engine/track.rs`: guarded transitions, a watermark that only moves on).
+pub(crate) const INDEX_LAG_OVERLAP: chrono::Duration = chrono::Duration::minutes(5);
 
 fn iso(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -212,7 +221,7 @@ impl Webshop for ShopifyClient {
     }
 
     async fn changed_orders(&self, since: DateTime<Utc>) -> ConnectorResult<Vec<WebshopOrder>> {
-        let query = format!("updated_at:>='{}'", iso(since));
+        let query = format!("updated_at:>='{}'", iso(since - INDEX_LAG_OVERLAP));
         // Shopify's times have whole seconds: within one, the walk's order (Shopify's own) is
         // kept. An order changed during the walk shows up again later; its later reading
         // counts, at its later place.

@@ -1,7 +1,8 @@
 //! Our order code as a Shopify custom id, against the simulator with a search index that lags
 //! (as Shopify's does): an order whose create reply was lost is found while the search cannot
 //! see it yet; a second create of the same code makes no second order; the definition is made
-//! once and one of another type is a configuration error.
+//! once and one of another type is a configuration error; and a change indexed late is still
+//! walked although a later change was seen first.
 
 mod common;
 
@@ -125,4 +126,46 @@ async fn a_definition_of_another_type_is_a_configuration_error() {
     }
     assert!(sim.orders().is_empty(), "nothing created");
     assert_eq!(sim.requests(ShopifyOperation::MetafieldDefinitionCreate), 0);
+}
+
+#[tokio::test]
+async fn a_change_indexed_late_is_still_walked() {
+    let (sim, shop) = shop().await;
+    let late = shop
+        .create_order(&order("8401", vec![line("POSTER", 1, 500, 500)]))
+        .await
+        .unwrap();
+    let other = shop
+        .create_order(&order("8402", vec![line("POSTER", 1, 500, 500)]))
+        .await
+        .unwrap();
+    // Ten minutes later the merchant edits the first order, and Shopify's search index takes
+    // its time over it; a minute after, the second order changes and is indexed at once.
+    sim.advance_clock(chrono::Duration::minutes(10));
+    sim.set_index_lag(Some(IndexLag::Searches(1)));
+    sim.touch(late.id.as_str());
+    sim.set_index_lag(None);
+    sim.advance_clock(chrono::Duration::minutes(1));
+    sim.touch(other.id.as_str());
+
+    // A track run now sees only the second change: its watermark moves past the first.
+    let seen = shop
+        .changed_orders(Utc::now() + chrono::Duration::minutes(7))
+        .await
+        .unwrap();
+    let ids: Vec<&str> = seen.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        vec![other.id.as_str()],
+        "the late change is not indexed yet"
+    );
+    let watermark = seen[0].modified_at.expect("a modification time");
+
+    // The next run, from that watermark, still walks the first order's change.
+    let next = shop.changed_orders(watermark).await.unwrap();
+    let late_change = next
+        .iter()
+        .find(|o| o.id == late.id)
+        .expect("the change indexed late is walked");
+    assert!(late_change.modified_at.expect("a modification time") < watermark);
 }
