@@ -59,6 +59,9 @@ pub(crate) struct Core {
     tokens: Arc<Tokens>,
     bucket: CostBucket,
     retry: RetryPolicy,
+    /// Set once the order metafield definition of our code is known to be usable
+    /// (`custom_id.rs`); clones of a client share it.
+    pub(crate) code_definition: tokio::sync::OnceCell<()>,
 }
 
 fn settings(config: &ShopifyConfig) -> KitSettings {
@@ -154,6 +157,7 @@ impl ShopifyClient {
                 tokens,
                 bucket: CostBucket::default(),
                 retry: config.retry,
+                code_definition: tokio::sync::OnceCell::new(),
             }),
             location_id: config.location_id.clone(),
             vat_rate_percent: config.vat_rate_percent,

@@ -10,7 +10,8 @@
 //!   by `envelope.rs`; `ACCESS_DENIED` is credentials (a missing scope);
 //!   `INTERNAL_SERVER_ERROR` is temporary; anything else (a bad query, `MAX_COST_EXCEEDED`) is
 //!   a refusal naming the messages.
-//! - A mutation's `userErrors`: a refusal naming each field path and message.
+//! - A mutation's `userErrors`: a refusal naming each field path and message (an `orderCreate`
+//!   refused because our code is taken is read in `webshop.rs` first).
 
 use orderbridge_core::ConnectorError;
 use orderbridge_http::{Classify, VendorError};
@@ -116,6 +117,11 @@ pub(crate) fn graphql_error(operation: &str, errors: &Value) -> ConnectorError {
 
 /// A mutation's `userErrors` as a refusal naming each field and message.
 pub(crate) fn user_errors(operation: &str, errors: &[UserError]) -> ConnectorError {
+    rejected(format!("{operation} refused: {}", describe(errors)))
+}
+
+/// `userErrors` as text: each field path, message and code.
+pub(crate) fn describe(errors: &[UserError]) -> String {
     let described: Vec<String> = errors
         .iter()
         .map(|e| {
@@ -128,7 +134,7 @@ pub(crate) fn user_errors(operation: &str, errors: &[UserError]) -> ConnectorErr
             }
         })
         .collect();
-    rejected(format!("{operation} refused: {}", described.join("; ")))
+    described.join("; ")
 }
 
 /// A refusal of ours or Shopify's.

@@ -13,9 +13,9 @@ impl WebshopKind for ShopifyClient {
     const KIND: &'static str = "shopify";
     const LABEL: &'static str = "Shopify";
     const CAPABILITIES: WebshopCapabilities = WebshopCapabilities {
-        // Our code as the order's source identifier (searchable) and metafield.
+        // Our code as the order's custom id, read with `orderByIdentifier` (and unique).
         lookup_by_reference: true,
-        // `updated_at:>=` with cursor paging.
+        // `updated_at:>=` with cursor paging, overlapping for the search index's lag.
         changed_orders: true,
         // `orderCancel`, refused for fulfilled orders.
         cancellation: true,

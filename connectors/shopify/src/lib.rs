@@ -13,19 +13,23 @@
 //! - `envelope.rs` — reading a GraphQL reply: `data`, top-level `errors`, `extensions.cost`;
 //! - `error_mapping.rs` — Shopify's HTTP error bodies, GraphQL error codes and `userErrors`;
 //! - `queries.rs` — the GraphQL documents the connector sends, one named operation each;
+//! - `custom_id.rs` — our code as a custom id: its metafield definition, ensured once, and the
+//!   order read by it (`orderByIdentifier`);
 //! - `wire.rs` — Shopify's JSON as the schema names it; `wire_input.rs` — the inputs sent;
 //! - `mapping.rs` — wire ↔ domain (order input with exact totals, status, tracking, code);
 //! - `products.rs` — SKU/EAN → variant, stock at the configured location;
 //! - `webshop.rs` — `impl Webshop for ShopifyClient`; `kind.rs` — Shopify as a webshop kind;
 //! - `sim/` — the simulator, with cost accounting and fault injection.
 //!
-//! Our order code goes into the order's `sourceIdentifier` (searchable as
-//! `source_identifier:`) and into the metafield `orderbridge.code`; the connector keeps no
-//! state besides the access token and the cost bucket.
+//! Our order code goes into the metafield `orderbridge.order_code` of type `id` (a custom id:
+//! unique, read directly with `orderByIdentifier`) and into the order's `sourceIdentifier`; the
+//! connector keeps no state besides the access token, the cost bucket and whether the custom
+//! id's definition is known to exist.
 
 mod auth;
 mod client;
 mod config;
+mod custom_id;
 mod envelope;
 mod error_mapping;
 mod kind;

@@ -7,8 +7,9 @@
 //! line whose total is above unit × quantity (it should not happen) is priced from its total
 //! instead, split into two prices one cent apart when it does not divide by its quantity.
 //! Payment: one successful `SALE` transaction of the paid total through the marketplace's
-//! gateway, financial status `PAID`. Our order code goes into `sourceIdentifier` and the
-//! metafield `orderbridge.code`.
+//! gateway, financial status `PAID`. Our order code goes into `sourceIdentifier` and into the
+//! metafield `orderbridge.order_code` of type `id`: a custom id, unique per order, that Shopify
+//! looks up directly (`custom_id.rs`).
 //!
 //! An order read back becomes a [`WebshopOrder`]: cancelled when `cancelledAt` is set,
 //! completed when `displayFulfillmentStatus` is `FULFILLED`, tracking from the live
@@ -29,8 +30,13 @@ use crate::wire_input::{
 
 /// Namespace of our metafields on orders.
 pub const METAFIELD_NAMESPACE: &str = "orderbridge";
-/// Key of the metafield holding our order code (`orderbridge.code`).
-pub const CODE_KEY: &str = "code";
+/// Key of the metafield holding our order code as a custom id (`orderbridge.order_code`, type
+/// `id`). Not `code`: connector versions before custom ids wrote a text metafield
+/// `orderbridge.code` on orders, and Shopify enables unique values only on a definition that
+/// has no metafields yet (`VENDOR.md` §Finding an order again).
+pub const CODE_KEY: &str = "order_code";
+/// The metafield type of a custom id.
+pub(crate) const CUSTOM_ID_TYPE: &str = "id";
 /// Key of the metafield holding the marketplace's order id.
 pub const ORDER_ID_KEY: &str = "marketplace_order_id";
 
@@ -191,10 +197,10 @@ pub(crate) fn order_input(
             value: point.clone(),
         });
     }
-    let metafield = |key: &str, value: &str| MetafieldInput {
+    let metafield = |key: &str, kind: &str, value: &str| MetafieldInput {
         namespace: METAFIELD_NAMESPACE.to_owned(),
         key: key.to_owned(),
-        kind: "single_line_text_field".to_owned(),
+        kind: kind.to_owned(),
         value: value.to_owned(),
     };
     Ok(OrderCreateOrderInput {
@@ -225,8 +231,12 @@ pub(crate) fn order_input(
         ),
         tags: vec!["orderbridge".to_owned(), order.marketplace.clone()],
         metafields: vec![
-            metafield(CODE_KEY, order.code.as_str()),
-            metafield(ORDER_ID_KEY, order.marketplace_order_id.as_str()),
+            metafield(CODE_KEY, CUSTOM_ID_TYPE, order.code.as_str()),
+            metafield(
+                ORDER_ID_KEY,
+                "single_line_text_field",
+                order.marketplace_order_id.as_str(),
+            ),
         ],
         custom_attributes,
     })
@@ -259,7 +269,8 @@ pub(crate) fn money(value: &MoneyV2, location: impl Fn() -> String) -> Connector
     Money::parse_decimal(&value.amount, currency).map_err(|e| invalid(location(), e.to_string()))
 }
 
-/// Our order code on an order: the metafield, else the source identifier, when it reads as one.
+/// Our order code on an order: the custom id, else the source identifier (orders created before
+/// the custom id), when it reads as one.
 pub(crate) fn code_of(order: &wire::Order) -> Option<OrderCode> {
     order
         .metafield

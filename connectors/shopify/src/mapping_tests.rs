@@ -155,8 +155,8 @@ fn references_addresses_and_no_mail() {
     assert_eq!(value["sourceIdentifier"], json!(order.code.as_str()));
     assert_eq!(
         value["metafields"][0],
-        json!({"namespace": "orderbridge", "key": "code",
-               "type": "single_line_text_field", "value": order.code.as_str()})
+        json!({"namespace": "orderbridge", "key": "order_code",
+               "type": "id", "value": order.code.as_str()})
     );
     assert_eq!(value["email"], json!("2abc@verkopen.bol.com"));
     assert_eq!(value["processedAt"], json!("2026-11-22T09:00:00+00:00"));

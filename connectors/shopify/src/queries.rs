@@ -34,7 +34,7 @@ macro_rules! order_fragment {
     () => {
         "fragment OrderParts on Order { id name createdAt updatedAt cancelledAt \
 displayFulfillmentStatus sourceIdentifier \
-metafield(namespace: \"orderbridge\", key: \"code\") { value } \
+metafield(namespace: \"orderbridge\", key: \"order_code\") { value } \
 totalPriceSet { shopMoney { amount currencyCode } } \
 fulfillments(first: 5) { status createdAt trackingInfo(first: 3) { company number url } } }"
     };
@@ -67,6 +67,39 @@ orders(first: $first, after: $after, sortKey: CREATED_AT, query: $query) { \
 nodes { ...OrderParts } pageInfo { hasNextPage endCursor } } }"
     ),
     cost_guess: 400.0,
+};
+
+/// One order by our code as its custom id: `orderByIdentifier(identifier: {customId:
+/// {namespace, key, value}})`, a direct read, not the search index
+/// (shopify.dev/docs/api/admin-graphql/2026-07/input-objects/OrderIdentifierInput).
+pub(crate) const ORDER_BY_CODE: Operation = Operation {
+    name: "OrderbridgeOrderByCode",
+    document: with_order_fragment!(
+        "query OrderbridgeOrderByCode($identifier: OrderIdentifierInput!) { \
+orderByIdentifier(identifier: $identifier) { ...OrderParts } }"
+    ),
+    cost_guess: 10.0,
+};
+
+/// The order metafield definition our code is kept in, by owner type, namespace and key
+/// (`metafieldDefinition(identifier: MetafieldDefinitionIdentifierInput)`; `null` when absent).
+pub(crate) const CODE_DEFINITION: Operation = Operation {
+    name: "OrderbridgeCodeDefinition",
+    document:
+        "query OrderbridgeCodeDefinition($identifier: MetafieldDefinitionIdentifierInput!) { \
+metafieldDefinition(identifier: $identifier) { id namespace key ownerType type { name } \
+capabilities { uniqueValues { enabled } } } }",
+    cost_guess: 10.0,
+};
+
+/// `metafieldDefinitionCreate` of that definition.
+pub(crate) const CODE_DEFINITION_CREATE: Operation = Operation {
+    name: "OrderbridgeCodeDefinitionCreate",
+    document: "mutation OrderbridgeCodeDefinitionCreate($definition: MetafieldDefinitionInput!) { \
+metafieldDefinitionCreate(definition: $definition) { createdDefinition { id namespace key \
+ownerType type { name } capabilities { uniqueValues { enabled } } } \
+userErrors { field message code } } }",
+    cost_guess: 10.0,
 };
 
 /// Orders changed since a time, oldest change first.
@@ -149,11 +182,28 @@ mod tests {
 
     #[test]
     fn every_order_operation_reads_the_same_fields() {
-        for op in [ORDER_CREATE, FIND_ORDERS, CHANGED_ORDERS, ORDER, ORDERS] {
+        for op in [
+            ORDER_CREATE,
+            FIND_ORDERS,
+            ORDER_BY_CODE,
+            CHANGED_ORDERS,
+            ORDER,
+            ORDERS,
+        ] {
             assert!(op.document.ends_with(order_fragment!()), "{}", op.name);
             assert!(op.document.contains(op.name), "{}", op.name);
         }
         assert!(ORDER_CANCEL.document.contains("notifyCustomer"));
+        // The fragment reads the metafield our code is written to.
+        let code_field = format!(
+            "metafield(namespace: \"{}\", key: \"{}\")",
+            crate::METAFIELD_NAMESPACE,
+            crate::CODE_KEY
+        );
+        assert!(order_fragment!().contains(&code_field));
+        for op in [CODE_DEFINITION, CODE_DEFINITION_CREATE] {
+            assert!(op.document.contains(op.name), "{}", op.name);
+        }
     }
 
     #[test]

@@ -1,16 +1,20 @@
 //! `impl Webshop for ShopifyClient`.
 //!
 //! - Create: the lines' variants are resolved, then one `orderCreate` (sent again only when
-//!   Shopify provably did not run it). Our code is the order's `sourceIdentifier` and its
-//!   `orderbridge.code` metafield.
-//! - Find: `orders(query: "source_identifier:\"CODE\" AND created_at:>='…'")`, walked to the
-//!   end, and every hit checked on the order itself (its metafield or source identifier):
-//!   Shopify's search is an index, not an equality test, and an unknown filter would be
-//!   ignored rather than refused, so the filter narrows and the check decides. Metafields of
-//!   orders are not searchable without a merchant-made definition, so the metafield is only
-//!   the second witness. See `VENDOR.md` §Finding an order again.
+//!   Shopify provably did not run it). Our code is the order's custom id
+//!   `orderbridge.order_code` (type `id`, unique; `custom_id.rs`) and its `sourceIdentifier`.
+//!   A refused creation is first looked up by that custom id: Shopify refuses a second order
+//!   carrying a code that is taken, and that order is the one an earlier attempt made, so it
+//!   is the answer (never a second order).
+//! - Find: `orderByIdentifier` by the custom id, a direct read that does not wait for the
+//!   search index. Only when it finds nothing, the search
+//!   `orders(query: "source_identifier:\"CODE\" AND created_at:>='…'")` for orders created by
+//!   connector versions before the custom id, every hit checked on the order itself (the
+//!   search is an index, and an unknown filter would be ignored rather than refused). See
+//!   `VENDOR.md` §Finding an order again.
 //! - Changed orders: `orders(sortKey: UPDATED_AT, query: "updated_at:>='…'")` with cursor
-//!   paging to the last page.
+//!   paging to the last page, from `since` minus [`INDEX_LAG_OVERLAP`]: the search is an index
+//!   too, and a change indexed late would otherwise fall behind the caller's watermark.
 //! - Cancel: nothing to do when `cancelledAt` is set; refused for a fulfilled order (Shopify
 //!   cannot cancel one); else `orderCancel` without a mail to the buyer, restocking, the
 //!   payment marked refunded (the marketplace refunds the buyer). Shopify cancels in a job: the
@@ -26,7 +30,7 @@ use orderbridge_http::Replay;
 use serde_json::json;
 
 use crate::client::ShopifyClient;
-use crate::error_mapping::{rejected, user_errors};
+use crate::error_mapping::{describe, rejected, user_errors};
 use crate::mapping::{code_of, create_options, order_from_wire, order_input};
 use crate::queries::{
     search_value, Operation, CHANGED_ORDERS, FIND_ORDERS, IDS_PER_REQUEST, ORDER, ORDERS,
@@ -36,6 +40,14 @@ use crate::wire::{self, NodesData, OrderCancelData, OrderCreateData, OrderData, 
 
 /// Longest walk of an order list, in pages.
 const MAX_PAGES: u32 = 1_000;
+
+/// How far before `since` the changed orders are searched. `orders(query: "updated_at:>=…")`
+/// reads Shopify's search index, which takes a moment to catch up with a change
+/// (`VENDOR.md` §Finding an order again): a change indexed after a later change was already
+/// seen would otherwise fall behind the caller's watermark and never be read. Orders changed
+/// before `since` come back more than once; the engine applies a state it already applied as
+/// nothing new (`src/engine/track.rs`: guarded transitions, a watermark that only moves on).
+pub(crate) const INDEX_LAG_OVERLAP: chrono::Duration = chrono::Duration::minutes(5);
 
 fn iso(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -70,6 +82,48 @@ impl ShopifyClient {
     }
 }
 
+/// Whether Shopify's `userErrors` say a value is taken. `OrderCreateUserErrorCode` has no code
+/// for it (shopify.dev/docs/api/admin-graphql/latest/enums/OrderCreateUserErrorCode: `INVALID`,
+/// `PROCESSED_AT_INVALID`, …; `TAKEN` is "The input value is already taken." in
+/// `MetafieldsSetUserErrorCode`), so the message is read too. Only the wording of the refusal
+/// depends on it: the lookup by custom id decides.
+fn says_code_taken(errors: &[wire::UserError]) -> bool {
+    errors.iter().any(|e| {
+        e.code.as_deref() == Some("TAKEN") || e.message.to_ascii_lowercase().contains("taken")
+    })
+}
+
+impl ShopifyClient {
+    /// `orderCreate` answered `userErrors`. When an order already carries our code, Shopify
+    /// refused a second one (the custom id is unique): an earlier attempt created it, and it is
+    /// the answer. Otherwise the refusal stands.
+    async fn refused_create(
+        &self,
+        code: &OrderCode,
+        errors: &[wire::UserError],
+    ) -> ConnectorResult<CreatedOrder> {
+        if let Some(existing) = self.order_by_code(code).await? {
+            tracing::warn!(
+                code = %code,
+                order = %existing.id,
+                "Shopify refused a second order with our code; the order an earlier attempt \
+                 created is ours"
+            );
+            return created(Some(&existing));
+        }
+        if says_code_taken(errors) {
+            return Err(rejected(format!(
+                "orderCreate refused our order code {code} as taken, but no order readable by \
+                 this app carries it (Shopify shows apps only the last 60 days of orders \
+                 without read_all_orders): not created again; look for the order in the \
+                 Shopify admin ({})",
+                describe(errors)
+            )));
+        }
+        Err(user_errors("orderCreate", errors))
+    }
+}
+
 /// A created order's answer, read after Shopify acted: what cannot be read is "created, but
 /// unknown", never a refusal (the engine then looks the order up before anything else).
 fn created(order: Option<&wire::Order>) -> ConnectorResult<CreatedOrder> {
@@ -86,6 +140,7 @@ fn created(order: Option<&wire::Order>) -> ConnectorResult<CreatedOrder> {
 
 impl Webshop for ShopifyClient {
     async fn create_order(&self, order: &NewOrder) -> ConnectorResult<CreatedOrder> {
+        self.ensure_code_definition().await?;
         let variant_ids = self.resolve_variants(&order.lines).await?;
         let input = order_input(order, &variant_ids, self.vat_rate_percent)?;
         let data: OrderCreateData = self
@@ -98,7 +153,7 @@ impl Webshop for ShopifyClient {
             .await?;
         let payload = data.order_create;
         if !payload.user_errors.is_empty() {
-            return Err(user_errors("orderCreate", &payload.user_errors));
+            return self.refused_create(&order.code, &payload.user_errors).await;
         }
         created(payload.order.as_ref())
     }
@@ -108,6 +163,10 @@ impl Webshop for ShopifyClient {
         code: &OrderCode,
         created_since: DateTime<Utc>,
     ) -> ConnectorResult<Option<WebshopOrderId>> {
+        if let Some(order) = self.order_by_code(code).await? {
+            return order_from_wire(&order).map(|read| Some(read.id));
+        }
+        // Orders created before the custom id carry the code only as source identifier.
         let since = created_since - self.lookup_margin;
         let query = format!(
             "source_identifier:{} AND created_at:>='{}'",
@@ -162,7 +221,7 @@ impl Webshop for ShopifyClient {
     }
 
     async fn changed_orders(&self, since: DateTime<Utc>) -> ConnectorResult<Vec<WebshopOrder>> {
-        let query = format!("updated_at:>='{}'", iso(since));
+        let query = format!("updated_at:>='{}'", iso(since - INDEX_LAG_OVERLAP));
         // Shopify's times have whole seconds: within one, the walk's order (Shopify's own) is
         // kept. An order changed during the walk shows up again later; its later reading
         // counts, at its later place.

@@ -103,7 +103,7 @@ pub struct Order {
     /// The id on the platform the order came from: our order code.
     #[serde(default)]
     pub source_identifier: Option<String>,
-    /// The metafield `orderbridge.code`.
+    /// The metafield `orderbridge.order_code` (our code as a custom id).
     #[serde(default)]
     pub metafield: Option<MetafieldValue>,
     /// The original total, taxes included.
@@ -156,7 +156,8 @@ pub struct NodesData {
     pub nodes: Vec<Option<Order>>,
 }
 
-/// A mutation's user error (`UserError`, `OrderCreateUserError`, `OrderCancelUserError`).
+/// A mutation's user error (`UserError`, `OrderCreateUserError`, `OrderCancelUserError`,
+/// `MetafieldDefinitionCreateUserError`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct UserError {
     /// The path of the input field it is about.
@@ -186,6 +187,82 @@ pub struct OrderCreatePayload {
 pub struct OrderCreateData {
     /// The payload.
     pub order_create: OrderCreatePayload,
+}
+
+/// `data` of `OrderbridgeOrderByCode`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderByIdentifierData {
+    /// The order carrying the custom id, `null` when none does.
+    pub order_by_identifier: Option<Order>,
+}
+
+/// `MetafieldDefinitionType`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct DefinitionType {
+    /// `id`, `single_line_text_field`, …
+    pub name: String,
+}
+
+/// `MetafieldCapabilityUniqueValues`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct UniqueValues {
+    /// Whether Shopify keeps the definition's values unique.
+    pub enabled: bool,
+}
+
+/// `MetafieldCapabilities` (the one capability asked for).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Capabilities {
+    /// Unique values.
+    pub unique_values: UniqueValues,
+}
+
+/// `MetafieldDefinition`, with the fields `queries::CODE_DEFINITION` asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetafieldDefinition {
+    /// `gid://shopify/MetafieldDefinition/…`.
+    pub id: String,
+    /// Its namespace.
+    pub namespace: String,
+    /// Its key.
+    pub key: String,
+    /// `ORDER`, …
+    pub owner_type: String,
+    /// The type its metafields have.
+    #[serde(rename = "type")]
+    pub kind: DefinitionType,
+    /// Its capabilities.
+    pub capabilities: Capabilities,
+}
+
+/// `data` of `OrderbridgeCodeDefinition`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DefinitionData {
+    /// The definition, `null` when there is none.
+    pub metafield_definition: Option<MetafieldDefinition>,
+}
+
+/// `MetafieldDefinitionCreatePayload`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DefinitionCreatePayload {
+    /// The definition, when created.
+    #[serde(default)]
+    pub created_definition: Option<MetafieldDefinition>,
+    /// Why not.
+    pub user_errors: Vec<UserError>,
+}
+
+/// `data` of `OrderbridgeCodeDefinitionCreate`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DefinitionCreateData {
+    /// The payload.
+    pub metafield_definition_create: DefinitionCreatePayload,
 }
 
 /// `Job`.

@@ -1,5 +1,6 @@
 //! Shopify GraphQL Admin API input objects the connector sends (`OrderCreateOrderInput` and
-//! what it holds, `OrderCreateOptionsInput`), field names as the schema has them. A field left
+//! what it holds, `OrderCreateOptionsInput`, `MetafieldDefinitionInput`), field names as the
+//! schema has them. A field left
 //! `None` or empty is left out, never sent as `null`: the simulator, like Shopify, refuses a
 //! field the input type does not define.
 
@@ -164,4 +165,25 @@ pub struct OrderCreateOptionsInput {
     pub send_fulfillment_receipt: bool,
     /// `DECREMENT_IGNORING_POLICY`: the marketplace already sold the items.
     pub inventory_behaviour: String,
+}
+
+/// `MetafieldDefinitionInput` (shopify.dev/docs/api/admin-graphql/2025-07/input-objects/
+/// MetafieldDefinitionInput: `name`, `namespace`, `key`, `type`, `ownerType` and optional
+/// settings left at their defaults).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetafieldDefinitionInput {
+    /// For people, in the Shopify admin.
+    pub name: String,
+    /// `orderbridge`.
+    pub namespace: String,
+    /// `order_code`.
+    pub key: String,
+    /// For people.
+    pub description: String,
+    /// `id`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `ORDER`.
+    pub owner_type: String,
 }

@@ -2,7 +2,8 @@
 //! depends on it: an input field the schema does not define is a top-level GraphQL error;
 //! amounts are decimal strings; no line items, an unknown variant or a shipping address
 //! without street, postal code, city, country or last name are `userErrors`; only one kind of
-//! discount code. The total is Shopify's: Σ price × quantity − discount, plus the tax lines
+//! discount code; metafields are checked against their definitions (`definitions.rs`: a value
+//! a unique definition already has is refused). The total is Shopify's: Σ price × quantity − discount, plus the tax lines
 //! unless `taxesIncluded`. Stock is taken (`DECREMENT_IGNORING_POLICY`) from tracked variants.
 
 use orderbridge_core::domain::{Currency, Money};
@@ -69,9 +70,23 @@ const ADDRESS_FIELDS: &[&str] = &[
     "zip",
 ];
 
-/// A top-level GraphQL error (the whole request refused).
+/// A top-level GraphQL error (the whole request refused): its message and
+/// `extensions.code`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct TopLevelError(pub String);
+pub(crate) struct TopLevelError {
+    pub message: String,
+    pub code: &'static str,
+}
+
+impl TopLevelError {
+    /// A variable the schema does not accept.
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            code: "INVALID_VARIABLE",
+        }
+    }
+}
 
 fn unknown_field(
     input: &Map<String, Value>,
@@ -79,7 +94,7 @@ fn unknown_field(
     type_name: &str,
 ) -> Result<(), TopLevelError> {
     match input.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(key) => Err(TopLevelError(format!(
+        Some(key) => Err(TopLevelError::invalid(format!(
             "Variable $order of type OrderCreateOrderInput! was provided invalid value for \
              {key} (Field is not defined on {type_name})"
         ))),
@@ -96,7 +111,7 @@ fn bag_cents(bag: &Value) -> Option<i64> {
 }
 
 fn invalid_amount(field: &str) -> TopLevelError {
-    TopLevelError(format!(
+    TopLevelError::invalid(format!(
         "Variable $order of type OrderCreateOrderInput! was provided invalid value for {field} \
          (expected a decimal amount)"
     ))
@@ -110,8 +125,8 @@ impl SimState {
     ) -> Result<(Option<String>, Value), TopLevelError> {
         let empty = Map::new();
         let input = variables["order"].as_object().ok_or_else(|| {
-            TopLevelError(
-                "Variable $order of type OrderCreateOrderInput! was provided invalid value".into(),
+            TopLevelError::invalid(
+                "Variable $order of type OrderCreateOrderInput! was provided invalid value",
             )
         })?;
         unknown_field(input, ORDER_FIELDS, "OrderCreateOrderInput")?;
@@ -199,6 +214,12 @@ impl SimState {
                 .transpose()?
                 .unwrap_or(0),
         };
+        let metafield_inputs: Vec<Value> = input
+            .get("metafields")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        errors.extend(self.order_metafield_errors(&metafield_inputs));
         if !errors.is_empty() {
             return Ok((None, json!({ "order": null, "userErrors": errors })));
         }
@@ -217,11 +238,8 @@ impl SimState {
         let number = self.id();
         let time = self.tick();
         let text = |key: &str| input.get(key).and_then(Value::as_str).map(str::to_owned);
-        let metafields = input
-            .get("metafields")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
+        let metafields = metafield_inputs
+            .iter()
             .filter_map(|m| {
                 Some((
                     m["namespace"].as_str()?.to_owned(),
@@ -275,6 +293,7 @@ impl SimState {
         };
         let id = order.id.clone();
         self.orders.push(order);
+        self.reindex(&id);
         Ok((Some(id), json!({ "userErrors": [] })))
     }
 }

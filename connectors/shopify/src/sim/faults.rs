@@ -16,6 +16,12 @@ pub enum ShopifyOperation {
     FindOrders,
     /// `OrderbridgeChangedOrders` (`orders` by `updated_at`).
     ChangedOrders,
+    /// `OrderbridgeOrderByCode` (`orderByIdentifier` by custom id).
+    OrderByIdentifier,
+    /// `OrderbridgeCodeDefinition` (`metafieldDefinition`).
+    MetafieldDefinition,
+    /// `OrderbridgeCodeDefinitionCreate` (`metafieldDefinitionCreate`).
+    MetafieldDefinitionCreate,
     /// `OrderbridgeOrder` (`order(id:)`).
     Order,
     /// `OrderbridgeOrders` (`nodes(ids:)`).
@@ -36,6 +42,9 @@ impl ShopifyOperation {
             "OrderbridgeOrderCancel" => Self::OrderCancel,
             "OrderbridgeFindOrders" => Self::FindOrders,
             "OrderbridgeChangedOrders" => Self::ChangedOrders,
+            "OrderbridgeOrderByCode" => Self::OrderByIdentifier,
+            "OrderbridgeCodeDefinition" => Self::MetafieldDefinition,
+            "OrderbridgeCodeDefinitionCreate" => Self::MetafieldDefinitionCreate,
             "OrderbridgeOrder" => Self::Order,
             "OrderbridgeOrders" => Self::Orders,
             "OrderbridgeVariants" => Self::Variants,

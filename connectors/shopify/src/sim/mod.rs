@@ -4,20 +4,26 @@
 //! required (401 with Shopify's body), another API version is 404, every query is charged to a
 //! leaky cost bucket (1,000 points, 50 per second by default) and reports `extensions.cost`,
 //! `THROTTLED` when short; `orderCreate` refuses unknown input fields and answers bad input with
-//! `userErrors`; `orderCancel` runs as a job and is refused for fulfilled or cancelled orders;
-//! lists page with cursors. It does not parse GraphQL: it recognises the connector's operations
-//! by `operationName` and reads their `variables`.
+//! `userErrors`; metafield definitions are kept and a custom id (type `id`) is unique and read
+//! with `orderByIdentifier`; `orderCancel` runs as a job and is refused for fulfilled or
+//! cancelled orders; lists page with cursors over a search index that can lag behind. It does
+//! not parse GraphQL: it recognises the connector's operations by `operationName` and reads
+//! their `variables`.
 //!
 //! Tests drive it through [`ShopifySim`] (add variants, fulfil or cancel orders as the
-//! merchant, set stock, queue faults) and read its state.
+//! merchant, set stock, define metafields, make the search index lag, move the shop's clock,
+//! queue faults) and read its state.
 //!
 //! Layout: `model.rs` (what the shop holds), `state.rs` (how it changes), `create.rs`
-//! (`orderCreate`), `search.rs` (the search syntax), `cost.rs` (the bucket), `render.rs` (JSON),
+//! (`orderCreate`), `definitions.rs` (metafield definitions, custom ids), `index.rs` (the
+//! search index), `search.rs` (the search syntax), `cost.rs` (the bucket), `render.rs` (JSON),
 //! `routes.rs` (HTTP), `faults.rs` (faults queued per operation).
 
 mod cost;
 mod create;
+mod definitions;
 mod faults;
+mod index;
 mod model;
 mod render;
 mod routes;
@@ -29,7 +35,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use faults::{ShopifyFault, ShopifyOperation};
-pub use model::{SimFulfillment, SimLine, SimOrder, SimVariant};
+pub use index::IndexLag;
+pub use model::{SimFulfillment, SimLine, SimMetafieldDefinition, SimOrder, SimVariant};
 
 use orderbridge_core::SecretSource;
 use routes::{lock, Shared};
@@ -160,12 +167,43 @@ impl ShopifySim {
         lock(&self.shared).orders.clone()
     }
 
-    /// Orders whose metafield `orderbridge.code` is `code`.
+    /// Orders whose custom id `orderbridge.order_code` is `code`.
     pub fn orders_with_code(&self, code: &str) -> Vec<SimOrder> {
         self.orders()
             .into_iter()
-            .filter(|o| o.metafield("orderbridge", "code") == Some(code))
+            .filter(|o| o.metafield(crate::METAFIELD_NAMESPACE, crate::CODE_KEY) == Some(code))
             .collect()
+    }
+
+    /// The metafield definitions.
+    pub fn metafield_definitions(&self) -> Vec<SimMetafieldDefinition> {
+        lock(&self.shared).definitions.clone()
+    }
+
+    /// The merchant (or another app) defines `owner_type` metafields `namespace.key` of type
+    /// `type_name` in the admin. Returns its id.
+    pub fn define_metafield(
+        &self,
+        owner_type: &str,
+        namespace: &str,
+        key: &str,
+        type_name: &str,
+    ) -> String {
+        lock(&self.shared)
+            .add_definition(owner_type, namespace, key, type_name, false)
+            .id
+            .clone()
+    }
+
+    /// Changes from now on stay out of the order search (`orders(query:)`) for `lag`; `None`:
+    /// searchable at once (the default). Reads by id and custom id are never affected.
+    pub fn set_index_lag(&self, lag: Option<IndexLag>) {
+        lock(&self.shared).index.set_lag(lag);
+    }
+
+    /// Moves the shop's clock on by `by` (the times it stamps on changes).
+    pub fn advance_clock(&self, by: chrono::Duration) {
+        lock(&self.shared).clock_offset += by;
     }
 
     /// The merchant fulfils the whole order with a tracking number and carrier.
@@ -198,6 +236,7 @@ impl ShopifySim {
         if let Some(order) = state.order_mut(order_id) {
             order.updated_at = time;
         }
+        state.reindex(order_id);
     }
 
     /// Replaces the cost bucket: `maximum` points restoring `restore_rate` per second.

@@ -1,5 +1,6 @@
 //! What the simulated shop holds: product variants with their inventory at the one location,
-//! and orders with their lines, totals, references, options, fulfilments and cancellation.
+//! orders with their lines, totals, references, options, fulfilments and cancellation, and
+//! metafield definitions.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -113,4 +114,21 @@ impl SimOrder {
             "UNFULFILLED"
         }
     }
+}
+
+/// A metafield definition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimMetafieldDefinition {
+    /// `gid://shopify/MetafieldDefinition/…`.
+    pub id: String,
+    /// `ORDER`, `PRODUCT`, …
+    pub owner_type: String,
+    /// Its namespace.
+    pub namespace: String,
+    /// Its key.
+    pub key: String,
+    /// The type of its metafields: `id`, `single_line_text_field`, …
+    pub type_name: String,
+    /// Whether its values are unique across the owner type (always for `id`).
+    pub unique_values: bool,
 }

@@ -25,7 +25,7 @@ pub(crate) fn time(t: DateTime<Utc>) -> String {
 
 /// An order as `fragment OrderParts` reads it.
 pub(crate) fn order(order: &SimOrder) -> Value {
-    let code = order.metafield("orderbridge", "code");
+    let code = order.metafield(crate::METAFIELD_NAMESPACE, crate::CODE_KEY);
     json!({
         "id": order.id,
         "name": order.name,

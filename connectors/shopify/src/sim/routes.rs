@@ -16,6 +16,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+use super::create::TopLevelError;
 use super::faults::{ShopifyFault, ShopifyOperation};
 use super::render;
 use super::state::SimState;
@@ -71,7 +72,7 @@ fn requested_cost(operation: ShopifyOperation, variables: &Value) -> f64 {
     }
 }
 
-fn page(state: &SimState, variables: &Value, sort_key: &str) -> Value {
+fn page(state: &mut SimState, variables: &Value, sort_key: &str) -> Value {
     let first = usize::try_from(variables["first"].as_u64().unwrap_or(10)).unwrap_or(10);
     let (orders, more, cursor) = state.order_page(
         variables["query"].as_str().unwrap_or_default(),
@@ -90,7 +91,7 @@ fn run(
     state: &mut SimState,
     operation: ShopifyOperation,
     variables: &Value,
-) -> Result<Value, String> {
+) -> Result<Value, TopLevelError> {
     let variants = |state: &SimState, location: Option<&str>| {
         let first = usize::try_from(variables["first"].as_u64().unwrap_or(10)).unwrap_or(10);
         let query = variables["query"].as_str().unwrap_or_default();
@@ -103,13 +104,18 @@ fn run(
     };
     Ok(match operation {
         ShopifyOperation::OrderCreate => {
-            let (id, mut payload) = state.order_create(variables).map_err(|e| e.0)?;
+            let (id, mut payload) = state.order_create(variables)?;
             payload["order"] = id
                 .and_then(|id| state.orders.iter().find(|o| o.id == id))
                 .map_or(Value::Null, render::order);
             json!({ "orderCreate": payload })
         }
         ShopifyOperation::OrderCancel => json!({ "orderCancel": state.order_cancel(variables) }),
+        ShopifyOperation::OrderByIdentifier => state.order_by_identifier(variables)?,
+        ShopifyOperation::MetafieldDefinition => state.metafield_definition(variables),
+        ShopifyOperation::MetafieldDefinitionCreate => json!({
+            "metafieldDefinitionCreate": state.metafield_definition_create(variables)?
+        }),
         ShopifyOperation::FindOrders => page(state, variables, "CREATED_AT"),
         ShopifyOperation::ChangedOrders => page(state, variables, "UPDATED_AT"),
         ShopifyOperation::Order => {
@@ -139,7 +145,7 @@ fn run(
                 .to_owned();
             variants(state, Some(&location))
         }
-        ShopifyOperation::Token => return Err("not a GraphQL operation".into()),
+        ShopifyOperation::Token => return Err(TopLevelError::invalid("not a GraphQL operation")),
     })
 }
 
@@ -240,7 +246,7 @@ async fn graphql(
     let cost = state.bucket.report(requested, Some(requested), now);
     let body = match run(&mut state, operation, &variables) {
         Ok(data) => json!({ "data": data, "extensions": { "cost": cost } }),
-        Err(message) => graphql_errors(&message, "INVALID_VARIABLE", Some(cost)),
+        Err(error) => graphql_errors(&error.message, error.code, Some(cost)),
     };
     deliver(fault.as_ref(), body)
 }

@@ -1,8 +1,10 @@
-//! How the simulated shop changes, apart from order creation (`create.rs`): orders listed
-//! with Shopify's search and cursor paging, read by id, cancelled in a job that runs before
-//! the shop's next request (refused once fulfilled or cancelled; restocked), fulfilled and
-//! cancelled by the merchant, variants searched by SKU or barcode, and access tokens issued
-//! by the client-credentials grant.
+//! How the simulated shop changes, apart from order creation (`create.rs`) and metafield
+//! definitions (`definitions.rs`): orders listed with Shopify's search (over the search
+//! index, `index.rs`, which may lag behind) and cursor paging, read by id, cancelled in a job
+//! that runs before the shop's next request (refused once fulfilled or cancelled; restocked),
+//! fulfilled and cancelled by the merchant, variants searched by SKU or barcode, and access
+//! tokens issued by the client-credentials grant. Every change to an order is recorded in the
+//! search index (`reindex`).
 
 use std::time::{Duration as StdDuration, Instant};
 
@@ -11,7 +13,8 @@ use serde_json::{json, Value};
 
 use super::cost::Bucket;
 use super::faults::FaultPlan;
-use super::model::{SimFulfillment, SimOrder, SimVariant};
+use super::index::{Indexed, SearchIndex};
+use super::model::{SimFulfillment, SimMetafieldDefinition, SimOrder, SimVariant};
 use super::search::{self, Comparison, Term};
 
 /// The location the shop's stock is at.
@@ -22,6 +25,11 @@ pub(crate) const LOCATION_ID: &str = "gid://shopify/Location/1001";
 pub(crate) struct SimState {
     pub variants: Vec<SimVariant>,
     pub orders: Vec<SimOrder>,
+    pub definitions: Vec<SimMetafieldDefinition>,
+    /// What `orders(query:)` searches.
+    pub index: SearchIndex,
+    /// How far the shop's clock is ahead of the real one (tests move it on).
+    pub clock_offset: Duration,
     pub faults: FaultPlan,
     pub bucket: Bucket,
     /// Issued tokens and when they expire.
@@ -46,6 +54,9 @@ impl SimState {
         Self {
             variants: Vec::new(),
             orders: Vec::new(),
+            definitions: Vec::new(),
+            index: SearchIndex::default(),
+            clock_offset: Duration::zero(),
             faults: FaultPlan::default(),
             bucket: Bucket::new(1000.0, 50.0),
             tokens: Vec::new(),
@@ -63,10 +74,11 @@ impl SimState {
         5_500_000_000 + self.next_id
     }
 
-    /// The shop's clock in whole milliseconds: now, but always at least a millisecond after
-    /// the last time handed out (two changes never share a cursor position).
+    /// The shop's clock in whole milliseconds: now (plus the offset tests set), but always at
+    /// least a millisecond after the last time handed out (two changes never share a cursor
+    /// position).
     pub(crate) fn tick(&mut self) -> DateTime<Utc> {
-        let now = Utc::now();
+        let now = Utc::now() + self.clock_offset;
         let now = DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now);
         let time = if now > self.last_time {
             now
@@ -121,7 +133,21 @@ impl SimState {
             order.cancelled_at = Some(time);
             order.updated_at = time;
             order.cancel_arguments = Some(arguments);
+            self.reindex(&id);
         }
+    }
+
+    /// Records order `id` as it is now in the search index.
+    pub(crate) fn reindex(&mut self, id: &str) {
+        let Some(order) = self.orders.iter().find(|o| o.id == id) else {
+            return;
+        };
+        let indexed = Indexed {
+            created_at: order.created_at,
+            updated_at: order.updated_at,
+            source_identifier: order.source_identifier.clone(),
+        };
+        self.index.record(id, indexed, Instant::now());
     }
 
     pub(crate) fn order_mut(&mut self, id: &str) -> Option<&mut SimOrder> {
@@ -169,6 +195,7 @@ impl SimState {
             number: Some(number.to_owned()),
         });
         order.updated_at = time;
+        self.reindex(id);
         Ok(())
     }
 
@@ -182,41 +209,45 @@ impl SimState {
         Ok(())
     }
 
-    /// Orders matching `query`, sorted by `sort_key`, the page after `after`.
+    /// Orders matching `query` in the search index, sorted by `sort_key` as indexed, the page
+    /// after `after`. The orders themselves are answered as they are now.
     pub(crate) fn order_page(
-        &self,
+        &mut self,
         query: &str,
         sort_key: &str,
         first: usize,
         after: Option<&str>,
     ) -> (Vec<&SimOrder>, bool, Option<String>) {
+        self.index.begin_search(Instant::now());
         let search = search::parse(query);
-        let key = |o: &SimOrder| {
-            let time = if sort_key == "UPDATED_AT" {
-                o.updated_at
-            } else {
-                o.created_at
-            };
-            (time.timestamp_millis(), o.id.clone())
-        };
-        let mut matching: Vec<&SimOrder> = self
+        let index = &self.index;
+        let mut matching: Vec<(&SimOrder, (i64, String))> = self
             .orders
             .iter()
-            .filter(|o| search.matches(|term| order_term(o, term)))
+            .filter_map(|o| {
+                let indexed = index.visible(&o.id)?;
+                let time = if sort_key == "UPDATED_AT" {
+                    indexed.updated_at
+                } else {
+                    indexed.created_at
+                };
+                search
+                    .matches(|term| order_term(indexed, term))
+                    .then(|| (o, (time.timestamp_millis(), o.id.clone())))
+            })
             .collect();
-        matching.sort_by_key(|o| key(o));
+        matching.sort_by(|a, b| a.1.cmp(&b.1));
         let after = after.and_then(parse_cursor);
-        let rest: Vec<&SimOrder> = matching
+        let rest: Vec<(&SimOrder, (i64, String))> = matching
             .into_iter()
-            .filter(|o| after.as_ref().is_none_or(|a| key(o) > *a))
+            .filter(|(_, sort)| after.as_ref().is_none_or(|a| sort > a))
             .collect();
         let more = rest.len() > first;
-        let page: Vec<&SimOrder> = rest.into_iter().take(first).collect();
-        let cursor = page.last().map(|o| {
-            let (millis, id) = key(o);
-            format!("cursor:{millis}:{id}")
-        });
-        (page, more, cursor)
+        let page: Vec<(&SimOrder, (i64, String))> = rest.into_iter().take(first).collect();
+        let cursor = page
+            .last()
+            .map(|(_, (millis, id))| format!("cursor:{millis}:{id}"));
+        (page.into_iter().map(|(o, _)| o).collect(), more, cursor)
     }
 
     /// Variants matching `query` (`sku:` and `barcode:` terms).
@@ -253,8 +284,9 @@ fn compare_time(time: DateTime<Utc>, term: &Term) -> bool {
     }
 }
 
-/// How an order answers one search term (`None`: a field the orders search ignores here).
-fn order_term(order: &SimOrder, term: &Term) -> Option<bool> {
+/// How an order, as indexed, answers one search term (`None`: a field the orders search
+/// ignores here).
+fn order_term(order: &Indexed, term: &Term) -> Option<bool> {
     match term.field.as_str() {
         "source_identifier" => {
             Some(order.source_identifier.as_deref() == Some(term.value.as_str()))
