@@ -10,8 +10,10 @@
 //! (configured rate budgets per group, the start), [`wire`] (bol's JSON as its spec names
 //! it), `mapping` (wire ↔ domain; `mapping_labels` for shipping labels), [`transporter`]
 //! (carriers ↔ bol transporter codes), `labels` (delivery options, buying and reading
-//! labels), `marketplace` (the trait implementation), `kind` (bol as a marketplace kind:
-//! capabilities, build, the seller-dashboard link) and `sim`.
+//! labels), `offers` + `offer_export` (the offer list from bol's export, cached), `auth` (the
+//! token), `response` (answers and their rate headers), `marketplace` (the trait
+//! implementation), `kind` (bol as a marketplace kind: capabilities, build, the
+//! seller-dashboard link) and `sim`.
 //! bol's types never leave this crate's public API except through the simulator, which speaks
 //! them on purpose.
 

@@ -4,8 +4,9 @@
 //!
 //! Map of the crate:
 //! - `config.rs` — [`WooConfig`], the connection file's `[webshop]` table;
-//! - `client.rs` — [`WooClient`] and its HTTP plumbing: Basic or query-string auth, rate budget, retries
-//!   (time-outs, resets, 5xx, 429, damaged bodies), pagination;
+//! - `client.rs` — [`WooClient`] on the HTTP kit (`orderbridge-http`): Basic or query-string
+//!   auth, its rate budget and replay rules (time-outs, resets, 5xx, 429, damaged bodies),
+//!   pagination;
 //! - `emails.rs` — keeping WooCommerce's customer e-mails away from marketplace buyers;
 //! - `error_mapping.rs` — HTTP statuses, transport errors and bad JSON as `ConnectorError`;
 //! - `wire.rs` — WooCommerce's JSON as the API names it;
