@@ -8,7 +8,6 @@
 #[macro_use]
 mod common;
 
-use std::sync::Arc;
 
 use chrono::Duration;
 use common::{Harness, TestDb};
@@ -23,16 +22,7 @@ fn engine_with(
     h: &Harness,
     adjust: impl FnOnce(&mut EngineSettings),
 ) -> Engine<AnyMarketplace, AnyWebshop> {
-    let connection = &h.config.connections[0];
-    let mut settings = engine_settings(connection, "bol.com");
-    adjust(&mut settings);
-    Engine::new(
-        settings,
-        h.store.clone(),
-        AnyMarketplace::build(&connection.marketplace, None).unwrap(),
-        AnyWebshop::build(&connection.webshop, None).unwrap(),
-        Arc::new(h.clock.clone()),
-    )
+    h.engine_over(h.marketplace(), adjust)
 }
 
 async fn the_capabilities_come_from_the_connectors_kinds(db: TestDb) {

@@ -18,7 +18,6 @@ use std::sync::{Arc, Mutex};
 
 use common::{line, Harness, TestDb};
 use orderbridge::connectors::{AnyMarketplace, AnyWebshop};
-use orderbridge::daemon::engine_settings;
 use orderbridge::engine::{Engine, EngineSettings};
 use orderbridge::status::{OrderStatus, Step};
 use orderbridge_bol::sim::SimOrder;
@@ -95,21 +94,12 @@ fn engine_with(
     Engine<CancelsAtOnce, AnyWebshop>,
     Arc<Mutex<Vec<Cancellation>>>,
 ) {
-    let connection = &h.config.connections[0];
-    let mut settings = engine_settings(connection, "bol.com");
-    adjust(&mut settings);
     let asked = Arc::new(Mutex::new(Vec::new()));
     let marketplace = CancelsAtOnce {
-        inner: AnyMarketplace::build(&connection.marketplace, None).unwrap(),
+        inner: h.marketplace(),
         asked: asked.clone(),
     };
-    let engine = Engine::new(
-        settings,
-        h.store.clone(),
-        marketplace,
-        AnyWebshop::build(&connection.webshop, None).unwrap(),
-        Arc::new(h.clock.clone()),
-    );
+    let engine = h.engine_over(marketplace, adjust);
     (engine, asked)
 }
 

@@ -10,9 +10,10 @@ use orderbridge_core::marketplace::{
     CancelReason, Cancellation, ProcessKind, ProcessState, WriteOutcome,
 };
 use orderbridge_core::webshop::WebshopStatus;
-use orderbridge_core::{ConnectorError, Marketplace, Webshop};
+use orderbridge_core::{Marketplace, Webshop};
 
 use super::lines::MarketplaceLines;
+use super::rules::waits;
 use super::{CancelOrigin, Engine, Failpoint, JobError, JobReport};
 use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, OrderLine, OrderRecord, Transition};
@@ -140,7 +141,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                         ),
                 )
                 .await?),
-            Err(error) if error.is_retryable() || matches!(error, ConnectorError::Auth { .. }) => {
+            Err(error) if waits(&error) => {
                 self.defer(order, "cancelling the webshop order", &error)
                     .await?;
                 Ok(false)
@@ -186,7 +187,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                     .await?;
                 Ok(false)
             }
-            Err(error) if error.is_retryable() || matches!(error, ConnectorError::Auth { .. }) => {
+            Err(error) if waits(&error) => {
                 self.defer(order, "reading the webshop order to cancel", &error)
                     .await?;
                 Ok(false)
@@ -308,9 +309,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 Ok(WriteOutcome::Pending(process)) => process_ids.push(process.id.to_string()),
                 // Applied already: nothing to follow for this line.
                 Ok(WriteOutcome::Applied { .. }) => {}
-                Err(error)
-                    if error.is_retryable() || matches!(error, ConnectorError::Auth { .. }) =>
-                {
+                Err(error) if waits(&error) => {
                     // Lines already sent are found by lookup on the next run.
                     self.defer(order, "sending the cancellation", &error)
                         .await?;

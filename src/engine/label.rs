@@ -31,6 +31,7 @@ use orderbridge_core::{ConnectorError, Marketplace, Webshop};
 use serde::Deserialize;
 
 use super::lines::{label_required_reason, MarketplaceLines};
+use super::rules::waits;
 use super::{Engine, Failpoint, JobError, JobReport};
 use crate::status::{OrderStatus, Step};
 use crate::store::{Column, EventKind, OrderLine, OrderRecord, Transition};
@@ -285,7 +286,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
         };
         let offers = match self.marketplace.label_offers(&lines).await {
             Ok(offers) => offers,
-            Err(error) if error.is_retryable() || matches!(error, ConnectorError::Auth { .. }) => {
+            Err(error) if waits(&error) => {
                 self.defer(order, "asking which labels the marketplace sells", &error)
                     .await?;
                 return Ok(false);

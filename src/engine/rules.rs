@@ -1,8 +1,16 @@
-//! Rules the jobs share: what status an order's steps mean, who started a cancellation, and
+//! Rules the jobs share: which failures wait for a later run, what status an order's steps mean, who started a cancellation, and
 //! what a buyer's cancellation request covers.
+
+use orderbridge_core::ConnectorError;
 
 use crate::status::{OrderStatus, Step};
 use crate::store::OrderRecord;
+
+/// Whether a failed call is tried again later with the order as it is (temporary, rate
+/// limited, or credentials the merchant is fixing) rather than stopping it for the merchant.
+pub(super) fn waits(error: &ConnectorError) -> bool {
+    error.is_retryable() || matches!(error, ConnectorError::Auth { .. })
+}
 
 /// What a buyer's cancellation request covers, judged on the open lines (`(requested, open)`
 /// per line). Only a request for the whole order is carried out automatically: cancelling a

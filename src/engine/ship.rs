@@ -10,6 +10,7 @@ use orderbridge_core::marketplace::{
 use orderbridge_core::{Marketplace, Webshop};
 
 use super::lines::MarketplaceLines;
+use super::rules::waits;
 use super::{Engine, Failpoint, JobError, JobReport};
 use crate::status::{OrderStatus, Step};
 use crate::store::{EventKind, OrderLine, OrderRecord, Transition};
@@ -197,10 +198,7 @@ impl<M: Marketplace, W: Webshop> Engine<M, W> {
                 self.shipment_confirmed(&sent, "the marketplace applied the shipment: shipped")
                     .await
             }
-            Err(error)
-                if error.is_retryable()
-                    || matches!(error, orderbridge_core::ConnectorError::Auth { .. }) =>
-            {
+            Err(error) if waits(&error) => {
                 // Outcome unknown: stays `requested`; the next run looks for the process first.
                 self.defer(order, "sending the shipment", &error).await?;
                 Ok(false)

@@ -216,6 +216,34 @@ impl Harness {
         }
     }
 
+    /// An engine of the connection over `marketplace` (the configured webshop), its settings
+    /// changed by `adjust` first: a connection whose connectors can do less, or more.
+    pub fn engine_over<M: orderbridge_core::Marketplace>(
+        &self,
+        marketplace: M,
+        adjust: impl FnOnce(&mut orderbridge::engine::EngineSettings),
+    ) -> orderbridge::engine::Engine<M, orderbridge::connectors::AnyWebshop> {
+        let connection = &self.config.connections[0];
+        let mut settings = orderbridge::daemon::engine_settings(connection, "bol.com");
+        adjust(&mut settings);
+        orderbridge::engine::Engine::new(
+            settings,
+            self.store.clone(),
+            marketplace,
+            orderbridge::connectors::AnyWebshop::build(&connection.webshop, None).unwrap(),
+            Arc::new(self.clock.clone()),
+        )
+    }
+
+    /// The connection's configured marketplace, built anew.
+    pub fn marketplace(&self) -> orderbridge::connectors::AnyMarketplace {
+        orderbridge::connectors::AnyMarketplace::build(
+            &self.config.connections[0].marketplace,
+            None,
+        )
+        .unwrap()
+    }
+
     /// A "restart": the store re-opened and the engine built anew from the configuration, as a
     /// new process would, keeping the simulators and the clock.
     pub async fn restart(&mut self) {
