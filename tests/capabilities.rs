@@ -8,7 +8,6 @@
 #[macro_use]
 mod common;
 
-
 use chrono::Duration;
 use common::{Harness, TestDb};
 use orderbridge::connectors::{AnyMarketplace, AnyWebshop};
